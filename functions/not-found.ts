@@ -1,0 +1,18 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { MethodNotAllowedError, NotFoundError } from '#domain/errors.ts';
+import { errorResponse } from '#http/responses.ts';
+import { matchRoute } from '#routes';
+
+/** The catch-all route: a clear 404, or 405 with `Allow` when the path exists under another method. */
+export const handler = middy<APIGatewayProxyEventV2>().handler(async (event) => {
+  const match = matchRoute(event.requestContext.http.method, event.rawPath);
+  const error =
+    match.kind === 'wrong-method'
+      ? new MethodNotAllowedError(match.allow)
+      : new NotFoundError(
+          'route_not_found',
+          `No route for ${event.requestContext.http.method} ${event.rawPath}`,
+        );
+  return errorResponse(error);
+});

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+const list = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+const seconds = z.coerce.number().nonnegative();
+
+/** Everything a deployment can tune, read from the environment (Lambda env vars or the local runtime). */
+const configSchema = z.object({
+  TABLE_NAME: z.string().min(1).default('operator-bridge'),
+  DYNAMODB_ENDPOINT: z.string().url().optional(),
+  AWS_REGION: z.string().default('us-east-1'),
+  ALLOW_PRIVATE_WEBHOOKS: flag.default(false),
+  WEBHOOK_ALLOWED_HOSTS: list.default([]),
+  DEFAULT_AVATAR_URL: z.string().url().default('https://www.gravatar.com/avatar/?d=mp'),
+  PRESENCE_TIMEOUT_SECONDS: seconds.default(120),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024),
+  DELIVERY_SCHEDULE_SECONDS: list
+    .pipe(z.array(z.string().transform(Number).pipe(z.number().nonnegative())))
+    .default([0, 5, 30, 120, 600, 1800, 3600, 7200]),
+  DELIVERY_MAX_AGE_SECONDS: seconds.default(24 * 3600),
+  DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  DELIVERY_LEASE_SECONDS: seconds.default(60),
+  WEBHOOK_WAIT_SECONDS: seconds.default(60),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    throw new Error(`Invalid configuration in environment: ${fields}`);
+  }
+  return parsed.data;
+}

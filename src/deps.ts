@@ -1,0 +1,21 @@
+import { loadConfig } from '#config';
+import { outboxSignals } from '#delivery/signals.ts';
+import type { Deps } from '#domain/deps.ts';
+import { createDb } from '#store/table.ts';
+
+let built: Deps | undefined;
+
+/** The process-wide dependencies, built on first use from the environment (Lambda or local runtime). */
+export function defaultDeps(): Deps {
+  if (!built) {
+    const config = loadConfig();
+    built = {
+      config,
+      db: createDb(config),
+      now: () => new Date(),
+      outboxWritten: (conversationId) => outboxSignals.emit('conversation', conversationId),
+      webhookSet: (channelId) => outboxSignals.emit('channel', channelId),
+    };
+  }
+  return built;
+}

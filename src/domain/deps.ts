@@ -1,0 +1,13 @@
+import type { Config } from '#config';
+import type { Db } from '#store/table.ts';
+
+/** What the domain needs from the outside world; built once per process and passed down. */
+export interface Deps {
+  db: Db;
+  config: Config;
+  now: () => Date;
+  /** Told after an outbox entry is written. In AWS the table's stream does this job, so it is a no-op there. */
+  outboxWritten: (conversationId: string) => void;
+  /** Told after a channel's webhook is set, so that events waiting for it go out. */
+  webhookSet: (channelId: string) => void;
+}

@@ -1,0 +1,92 @@
+/** The records of the product, as the domain sees them (the store adds and strips key attributes). */
+
+export interface Channel {
+  channelId: string;
+  name: string;
+  secretHash: string;
+  defaultDestinationId: string;
+  webhookUrl?: string;
+  agentPlatformUrl?: string;
+  /** Signing secret for agent-platform notifications; must be readable to sign, so it is not hashed. */
+  agentPlatformSecret?: string;
+  createdAt: string;
+}
+
+export interface Destination {
+  destinationId: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface Agent {
+  employeeId: string;
+  firstName: string;
+  lastName: string;
+  avatarUrl?: string;
+  destinations: string[];
+  secretHash: string;
+  revoked: boolean;
+  online: boolean;
+  lastSeenAt?: string;
+  createdAt: string;
+}
+
+export type ConversationStatus = 'waiting' | 'active' | 'closed';
+
+export interface Conversation {
+  conversationId: string;
+  channelId: string;
+  userId: string;
+  userName: string;
+  destinationId: string;
+  status: ConversationStatus;
+  assignee?: string;
+  attributes: Record<string, unknown>;
+  hiddenAttributes: Record<string, unknown>;
+  customData: Record<string, unknown>;
+  createdAt: string;
+  lastMessageAt: string;
+  closedAt?: string;
+}
+
+export type DeliveryTarget = 'dialogstudio' | 'platform';
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** Outbox state of one event: the exact body is fixed at write time, so every attempt sends the same `id`. */
+export interface Delivery {
+  target: DeliveryTarget;
+  status: DeliveryStatus;
+  payload: Record<string, unknown>;
+  attempts: number;
+  createdAt: string;
+  nextAttemptAt?: string;
+  lastError?: string;
+  deliveredAt?: string;
+  failedAt?: string;
+}
+
+export type NoteKind =
+  | 'opened'
+  | 'moved'
+  | 'unknown_destination'
+  | 'accepted'
+  | 'closed_by_client'
+  | 'closed_by_agent';
+
+export interface TranscriptEntry {
+  id: string;
+  seq: number;
+  conversationId: string;
+  channelId: string;
+  from: 'client' | 'agent' | 'system';
+  type: 'text' | 'file' | 'note';
+  text?: string;
+  url?: string;
+  name?: string;
+  size?: number;
+  comment?: string;
+  note?: NoteKind;
+  employeeId?: string;
+  createdAt: string;
+  delivery?: Delivery;
+}

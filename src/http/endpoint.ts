@@ -1,0 +1,107 @@
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { defaultDeps } from '#deps';
+import type { Deps } from '#domain/deps.ts';
+import { AppError, PayloadTooLargeError, ValidationError } from '#domain/errors.ts';
+import { parseLenientJson } from '#http/lenient-json.ts';
+import { errorResponse, type HttpResult, json } from '#http/responses.ts';
+import { logger } from '#logger';
+
+export type HttpEvent = APIGatewayProxyEventV2;
+
+/** What an action returns: a body for 200, or a body with another status. */
+export type ActionResult = object | { status: number; body: object };
+
+export function withStatus(status: number, body: object) {
+  return { status, body };
+}
+
+interface EndpointOptions<Principal, Input> {
+  /** Runs first: resolves the caller or throws UnauthorizedError, before the body is even read. */
+  authenticate: (deps: Deps, event: HttpEvent) => Promise<Principal>;
+  /** The zod schema of the JSON body; without one the body is not read. */
+  input?: z.ZodType<Input>;
+}
+
+type EndpointContext<Principal> = Context & { principal?: Principal };
+
+function parseBody(event: HttpEvent): unknown {
+  const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;
+  try {
+    return parseLenientJson(text ?? '');
+  } catch {
+    throw new ValidationError('invalid_json', 'Request body must be JSON', [
+      { path: '(body)', message: 'not valid JSON' },
+    ]);
+  }
+}
+
+function toValidationError(error: z.ZodError): ValidationError {
+  const issues = error.issues.map((issue) => ({
+    path: issue.path.join('.') || '(body)',
+    message: issue.message,
+  }));
+  const fields = issues.map((issue) => issue.path).join(', ');
+  return new ValidationError('invalid_request', `Invalid request body: ${fields}`, issues);
+}
+
+function isStatusResult(result: ActionResult): result is { status: number; body: object } {
+  return 'status' in result && 'body' in result && typeof result.status === 'number';
+}
+
+/**
+ * The HTTP chain every endpoint shares (middy): normalise headers, authenticate, cap the body size,
+ * parse JSON (leniently: trailing commas pass), validate with zod, run the action, and map any thrown error to the `{"error":{...}}`
+ * envelope. A caller's mistake is a 4xx; only our own failures are a 500, and those are never echoed.
+ */
+export function jsonEndpoint<Principal, Input = undefined>(
+  options: EndpointOptions<Principal, Input>,
+  action: (request: {
+    deps: Deps;
+    principal: Principal;
+    input: Input;
+    event: HttpEvent;
+  }) => Promise<ActionResult>,
+) {
+  return middy<HttpEvent, HttpResult, Error, EndpointContext<Principal>>()
+    .use(httpHeaderNormalizer())
+    .use({
+      before: async (request) => {
+        const deps = defaultDeps();
+        request.context.principal = await options.authenticate(deps, request.event);
+        const { body, isBase64Encoded } = request.event;
+        const size = body ? Buffer.byteLength(body, isBase64Encoded ? 'base64' : 'utf8') : 0;
+        if (size > deps.config.MAX_BODY_BYTES) throw new PayloadTooLargeError(deps.config.MAX_BODY_BYTES);
+      },
+    })
+    .use({
+      onError: async (request) => {
+        const { error } = request;
+        request.response = errorResponse(error);
+        if (!(error instanceof AppError)) {
+          logger.error('request failed', { routeKey: request.event.routeKey, error: error as Error });
+        }
+      },
+    })
+    .handler(async (event, context) => {
+      const deps = defaultDeps();
+      let input = undefined as Input;
+      if (options.input) {
+        // Whatever the content type, the body is read as JSON: DialogStudio and curl users differ there.
+        const parsed = options.input.safeParse(parseBody(event));
+        if (!parsed.success) throw toValidationError(parsed.error);
+        input = parsed.data;
+      }
+      const result = await action({ deps, principal: context.principal as Principal, input, event });
+      const response = isStatusResult(result) ? json(result.status, result.body) : json(200, result);
+      logger.info('request', {
+        routeKey: event.routeKey,
+        statusCode: response.statusCode,
+        conversationId:
+          event.pathParameters?.conversationId ?? (result as { conversationId?: string }).conversationId,
+      });
+      return response;
+    });
+}

@@ -1,0 +1,106 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createChannel, createDestination, operatorApiUrl, rotateChannelToken } from '#domain/admin.ts';
+import type { Deps } from '#domain/deps.ts';
+import { startEmbeddedDynamoDb } from '#local/embedded-dynamodb.ts';
+import { lambdaRequestListener } from '#local/lambda-http.ts';
+import { channelsStore } from '#store/config-records.ts';
+import { ensureTable } from '#store/table.ts';
+
+export interface LocalStackOptions {
+  /** Where the store and `local-stack.json` live; in memory (and no file) when undefined. */
+  dataDir?: string;
+  port: number;
+  host: string;
+  /** The project root, where the handler modules of the route table are. */
+  root: string;
+}
+
+/** What `npm start` prints and writes to `$DATA_DIR/local-stack.json`. */
+export interface LocalStackInfo {
+  operatorApiUrl: string;
+  channelId: string;
+  channelToken: string;
+  dynamodbEndpoint: string;
+  tableName: string;
+}
+
+interface Seed {
+  channelId: string;
+  channelToken: string;
+}
+
+async function readSeed(file: string | undefined): Promise<Seed | undefined> {
+  if (!file) return undefined;
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as Seed;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * First start: two destinations and a default channel. Later starts reuse what `local-stack.json`
+ * remembers, so the API URL survives restarts; if the file was lost, the channel gets a fresh token.
+ */
+async function seed(deps: Deps, remembered: Seed | undefined): Promise<Seed> {
+  if (remembered && (await channelsStore.get(deps.db, remembered.channelId))) return remembered;
+  const existing = (await channelsStore.list(deps.db))[0];
+  if (existing) {
+    const { token } = await rotateChannelToken(deps, existing.channelId);
+    return { channelId: existing.channelId, channelToken: token };
+  }
+  await createDestination(deps, { destinationId: 'support', name: 'Support' });
+  await createDestination(deps, { destinationId: 'sales', name: 'Sales' });
+  const { channel, token } = await createChannel(deps, { name: 'Local', defaultDestinationId: 'support' });
+  return { channelId: channel.channelId, channelToken: token };
+}
+
+/**
+ * The whole product on one machine: dynalite as the table, every route of the route table on one
+ * port, served by the same handlers as in AWS.
+ */
+export async function startLocalStack(options: LocalStackOptions) {
+  const dbDir = options.dataDir && join(options.dataDir, 'dynamodb');
+  if (dbDir) await mkdir(dbDir, { recursive: true });
+  const dynamo = await startEmbeddedDynamoDb(dbDir);
+  process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+  process.env.TABLE_NAME ??= 'operator-bridge';
+  process.env.ALLOW_PRIVATE_WEBHOOKS ??= 'true';
+  const { defaultDeps } = await import('#deps');
+  const deps = defaultDeps();
+  await ensureTable(deps.db);
+
+  const server = createServer(lambdaRequestListener(options.root));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  const baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  const infoFile = options.dataDir && join(options.dataDir, 'local-stack.json');
+  const seeded = await seed(deps, await readSeed(infoFile));
+  const info: LocalStackInfo = {
+    operatorApiUrl: operatorApiUrl(baseUrl, seeded.channelToken),
+    channelId: seeded.channelId,
+    channelToken: seeded.channelToken,
+    dynamodbEndpoint: dynamo.endpoint,
+    tableName: deps.db.tableName,
+  };
+  if (infoFile) await writeFile(infoFile, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+
+  return {
+    baseUrl,
+    info,
+    deps,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dynamo.close();
+    },
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * Every HTTP route, declared once. The local runtime serves exactly these, and the CDK stack makes one
+ * Lambda function per entry, so a route cannot exist in one and not the other.
+ */
+export interface Route {
+  /** Stable name: the Lambda function's logical id and the handler's name in logs. */
+  name: string;
+  method: 'GET' | 'POST' | 'PUT';
+  /** API Gateway path template; `{name}` is a path parameter. */
+  path: string;
+  /** The handler module, relative to the project root; it exports `handler`. */
+  entry: string;
+}
+
+export const routes: readonly Route[] = [
+  {
+    name: 'SetWebhook',
+    method: 'POST',
+    path: '/operator/{token}/setWebhook',
+    entry: 'functions/operator/set-webhook.ts',
+  },
+  {
+    name: 'SendText',
+    method: 'POST',
+    path: '/operator/{token}/sendText',
+    entry: 'functions/operator/send-text.ts',
+  },
+  {
+    name: 'SendFile',
+    method: 'POST',
+    path: '/operator/{token}/sendFile',
+    entry: 'functions/operator/send-file.ts',
+  },
+  {
+    name: 'CloseChat',
+    method: 'POST',
+    path: '/operator/{token}/closeChat',
+    entry: 'functions/operator/close-chat.ts',
+  },
+  {
+    name: 'SelectDestination',
+    method: 'POST',
+    path: '/operator/{token}/selectDestination',
+    entry: 'functions/operator/select-destination.ts',
+  },
+  {
+    name: 'GetDestinations',
+    method: 'GET',
+    path: '/operator/{token}/getDestinations',
+    entry: 'functions/operator/get-destinations.ts',
+  },
+];
+
+/** What answers every request that matches no route: 404, or 405 with `Allow` when only the method is wrong. */
+export const fallbackRoute = { name: 'NotFound', entry: 'functions/not-found.ts' } as const;
+
+export type RouteMatch =
+  | { kind: 'route'; route: Route; pathParameters: Record<string, string> }
+  | { kind: 'wrong-method'; allow: string[] }
+  | { kind: 'none' };
+
+const compiled = routes.map((route) => {
+  const names: string[] = [];
+  const pattern = route.path
+    .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+    .replace(/\{(\w+)\}/g, (_whole, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+  return { route, names, regex: new RegExp(`^${pattern}$`) };
+});
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+export function matchRoute(method: string, path: string): RouteMatch {
+  const allow: string[] = [];
+  for (const { route, names, regex } of compiled) {
+    const found = regex.exec(path);
+    if (!found) continue;
+    if (route.method !== method.toUpperCase()) {
+      allow.push(route.method);
+      continue;
+    }
+    const pathParameters = Object.fromEntries(
+      names.map((name, i) => [name, decodePathSegment(found[i + 1] ?? '')]),
+    );
+    return { kind: 'route', route, pathParameters };
+  }
+  return allow.length > 0 ? { kind: 'wrong-method', allow } : { kind: 'none' };
+}

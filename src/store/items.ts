@@ -1,0 +1,40 @@
+import { type NativeAttributeValue, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Db } from '#store/table.ts';
+
+type Item = Record<string, NativeAttributeValue>;
+
+const keyAttributes = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'expiresAt']);
+
+/** The record without the table's key attributes. */
+export function fromItem<T>(item: Item | undefined): T | undefined {
+  if (!item) return undefined;
+  return Object.fromEntries(Object.entries(item).filter(([name]) => !keyAttributes.has(name))) as T;
+}
+
+/** Runs a query to the end, page by page. */
+export async function queryAll(db: Db, input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+  const items: Item[] = [];
+  let ExclusiveStartKey: Item | undefined;
+  do {
+    const page = await db.doc.send(
+      new QueryCommand({ ...input, TableName: db.tableName, ExclusiveStartKey }),
+    );
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** All records under one partition whose sort key starts with a prefix. */
+export async function queryPrefix<T>(db: Db, key: { pk: string; skPrefix: string }): Promise<T[]> {
+  const items = await queryAll(db, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': key.pk, ':prefix': key.skPrefix },
+    ConsistentRead: true,
+  });
+  return items.map((item) => fromItem<T>(item) as T);
+}
+
+export function isConditionFailure(error: unknown): boolean {
+  return (error as Error)?.name === 'ConditionalCheckFailedException';
+}
