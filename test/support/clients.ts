@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createChannel, createDestination } from '#domain/admin.ts';
+import type { Deps } from '#domain/deps.ts';
+import { fallbackRoute, matchRoute } from '#routes';
+
+export const root = resolve(import.meta.dirname, '../..');
+
+export interface Reply {
+  status: number;
+  body: any;
+}
+
+/** One way to reach the API: in-process handler calls or real HTTP. The test cases don't know which. */
+export type Client = (method: string, path: string, body?: unknown) => Promise<Reply>;
+
+function rawBody(body: unknown): string | undefined {
+  if (body === undefined) return undefined;
+  return typeof body === 'string' ? body : JSON.stringify(body);
+}
+
+/** Invokes the route table's handler in this process with the HTTP API event API Gateway would send. */
+export const inProcessClient: Client = async (method, path, body) => {
+  const match = matchRoute(method, path);
+  const route = match.kind === 'route' ? match.route : undefined;
+  const module = await import(pathToFileURL(resolve(root, route?.entry ?? fallbackRoute.entry)).href);
+  const routeKey = route ? `${route.method} ${route.path}` : '$default';
+  const text = rawBody(body);
+  const event: APIGatewayProxyEventV2 = {
+    version: '2.0',
+    routeKey,
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    ...(match.kind === 'route' && { pathParameters: match.pathParameters }),
+    requestContext: {
+      accountId: 'test',
+      apiId: 'test',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+    },
+    ...(text !== undefined && { body: text }),
+    isBase64Encoded: false,
+  };
+  const result = (await module.handler(event, { awsRequestId: randomUUID() } as Context)) as APIGatewayProxyStructuredResultV2;
+  return { status: result.statusCode ?? 200, body: JSON.parse(result.body ?? 'null') };
+};
+
+export function httpClient(baseUrl: string): Client {
+  return async (method, path, body) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: rawBody(body),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+}
+
+/** A channel with two destinations, as a DialogStudio user would have after setup. */
+export async function seedChannel(deps: Deps) {
+  const suffix = randomUUID().slice(0, 8);
+  const support = await createDestination(deps, { destinationId: `support-${suffix}`, name: 'Support' });
+  await createDestination(deps, { destinationId: `sales-${suffix}`, name: 'Sales' });
+  const { channel, token } = await createChannel(deps, { name: 'Test', defaultDestinationId: support.destinationId });
+  return { channel, token, api: `/operator/${token}` };
+}
+
+/** Every item in the table: tests compare it before and after a refused request. */
+export async function tableSnapshot(deps: Deps): Promise<string> {
+  const { Items = [] } = await deps.db.doc.send(new ScanCommand({ TableName: deps.db.tableName }));
+  return JSON.stringify(Items.map((item) => `${item.pk}|${item.sk}|${JSON.stringify(item)}`).sort());
+}
