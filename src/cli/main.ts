@@ -60,9 +60,9 @@ interface Store {
 
 /** Chooses the store: an explicit endpoint, real DynamoDB, the running `npm start`, or our own embedded one. */
 async function openStore(flags: { table?: string; region?: string; endpoint?: string; dataDir: string }) {
-  let endpoint = flags.endpoint ?? process.env.DYNAMODB_ENDPOINT;
-  let table = flags.table ?? process.env.TABLE_NAME;
-  const region = flags.region ?? process.env.AWS_REGION;
+  let endpoint = flags.endpoint || process.env.DYNAMODB_ENDPOINT || undefined;
+  let table = flags.table || process.env.TABLE_NAME || undefined;
+  const region = flags.region || process.env.AWS_REGION || undefined;
   let embedded: { close: () => Promise<void> } | undefined;
   if (!endpoint && !table) {
     const local = await readLocalStack(flags.dataDir);
@@ -82,6 +82,7 @@ async function openStore(flags: { table?: string; region?: string; endpoint?: st
   if (endpoint) process.env.DYNAMODB_ENDPOINT = endpoint;
   else delete process.env.DYNAMODB_ENDPOINT;
   if (table) process.env.TABLE_NAME = table;
+  else delete process.env.TABLE_NAME;
   if (region) process.env.AWS_REGION = region;
   const { defaultDeps } = await import('#deps');
   const deps = defaultDeps();
@@ -144,8 +145,8 @@ async function run(argv: string[]): Promise<number> {
   else if (target !== undefined) throw new UsageError(`unexpected argument: ${target}`);
 
   const json = values.json ?? false;
-  const dataDir = values['data-dir'] ?? process.env.DATA_DIR ?? '.data';
-  const baseUrl = values['base-url'] ?? process.env.OPERATOR_BRIDGE_URL ?? 'http://localhost:3000';
+  const dataDir = values['data-dir'] || process.env.DATA_DIR || '.data';
+  const baseUrl = values['base-url'] || process.env.OPERATOR_BRIDGE_URL || 'http://localhost:3000';
 
   if (group === 'channel' && command === 'url') {
     const channelId = target as string;
