@@ -110,7 +110,11 @@ export function operatorApiCases(context: () => { client: Client; deps: Deps }) 
   it('reads size and pre-chat fields leniently', async () => {
     const { client, deps } = context();
     const { api } = await seedChannel(deps);
-    const file = await client('POST', `${api}/sendFile`, { userId: 'lenient', url: 'http://x/f', size: '42' });
+    const file = await client('POST', `${api}/sendFile`, {
+      userId: 'lenient',
+      url: 'http://x/f',
+      size: '42',
+    });
     const select = await client('POST', `${api}/selectDestination`, {
       userId: 'lenient',
       destinationId: 12345,
@@ -127,7 +131,10 @@ export function operatorApiCases(context: () => { client: Client; deps: Deps }) 
     const { client, deps } = context();
     const { api, channel } = await seedChannel(deps);
     const sales = channel.defaultDestinationId.replace('support-', 'sales-');
-    const opened = await client('POST', `${api}/selectDestination`, { userId: 'mover', destinationId: channel.defaultDestinationId });
+    const opened = await client('POST', `${api}/selectDestination`, {
+      userId: 'mover',
+      destinationId: channel.defaultDestinationId,
+    });
     const moved = await client('POST', `${api}/selectDestination`, { userId: 'mover', destinationId: sales });
     await client('POST', `${api}/closeChat`, { userId: 'mover', text: 'bye' });
     const reopened = await client('POST', `${api}/sendText`, { userId: 'mover', text: 'again' });

@@ -11,6 +11,7 @@ export const root = resolve(import.meta.dirname, '../..');
 
 export interface Reply {
   status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: JSON replies are checked field by field by the assertions
   body: any;
 }
 
@@ -51,7 +52,9 @@ export const inProcessClient: Client = async (method, path, body) => {
     ...(text !== undefined && { body: text }),
     isBase64Encoded: false,
   };
-  const result = (await module.handler(event, { awsRequestId: randomUUID() } as Context)) as APIGatewayProxyStructuredResultV2;
+  const result = (await module.handler(event, {
+    awsRequestId: randomUUID(),
+  } as Context)) as APIGatewayProxyStructuredResultV2;
   return { status: result.statusCode ?? 200, body: JSON.parse(result.body ?? 'null') };
 };
 
@@ -71,7 +74,10 @@ export async function seedChannel(deps: Deps) {
   const suffix = randomUUID().slice(0, 8);
   const support = await createDestination(deps, { destinationId: `support-${suffix}`, name: 'Support' });
   await createDestination(deps, { destinationId: `sales-${suffix}`, name: 'Sales' });
-  const { channel, token } = await createChannel(deps, { name: 'Test', defaultDestinationId: support.destinationId });
+  const { channel, token } = await createChannel(deps, {
+    name: 'Test',
+    defaultDestinationId: support.destinationId,
+  });
   return { channel, token, api: `/operator/${token}` };
 }
 
