@@ -80,7 +80,13 @@ export function jsonEndpoint<Principal, Input = undefined>(
       onError: async (request) => {
         const { error } = request;
         request.response = errorResponse(error);
-        if (!(error instanceof AppError)) {
+        if (error instanceof AppError) {
+          logger.info('request refused', {
+            routeKey: request.event.routeKey,
+            statusCode: error.statusCode,
+            code: error.code,
+          });
+        } else {
           logger.error('request failed', { routeKey: request.event.routeKey, error: error as Error });
         }
       },
