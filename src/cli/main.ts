@@ -219,8 +219,7 @@ async function run(argv: string[]): Promise<number> {
         });
         print(json, destination, `Destination: ${destination.destinationId}\t${destination.name}`);
       } else if (command === 'list') {
-        const { destinationsStore } = await import('#store/config-records.ts');
-        const destinations = await destinationsStore.list(deps.db);
+        const destinations = await admin.listDestinations(deps);
         print(
           json,
           destinations,

@@ -43,6 +43,10 @@ export async function createDestination(deps: Deps, input: { destinationId?: str
   return destination;
 }
 
+export function listDestinations(deps: Deps) {
+  return destinationsStore.list(deps.db);
+}
+
 export async function renameDestination(deps: Deps, destinationId: string, name: string) {
   await destinationsStore.update(deps.db, destinationId, { name: check(nameSchema, name, 'name') });
 }

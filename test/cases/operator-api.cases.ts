@@ -23,7 +23,7 @@ export function operatorApiCases(context: () => { client: Client; deps: Deps }) 
   it('answers every seed example body with 200', async () => {
     // Prepare
     const { client, deps } = context();
-    const { api, channel } = await seedChannel(deps);
+    const { api, channel, support, sales } = await seedChannel(deps);
     // Act
     const replies = {
       setWebhook: await client('POST', `${api}/setWebhook`, seedBodies.setWebhook),
@@ -37,10 +37,10 @@ export function operatorApiCases(context: () => { client: Client; deps: Deps }) 
     for (const [name, reply] of Object.entries(replies)) expect(reply.status, name).toBe(200);
     expect(replies.sendText.body.conversationId).toBe(replies.selectDestination.body.conversationId);
     expect(replies.selectDestination.body.destinationId).toBe(channel.defaultDestinationId);
-    const mine = replies.getDestinations.body.destinations.filter((d: { destinationId: string }) =>
-      d.destinationId.endsWith(channel.defaultDestinationId.slice(-8)),
+    const listed = replies.getDestinations.body.destinations.map(
+      (d: { destinationId: string }) => d.destinationId,
     );
-    expect(mine).toHaveLength(2);
+    expect(listed).toEqual(expect.arrayContaining([support.destinationId, sales.destinationId]));
     for (const destination of replies.getDestinations.body.destinations) {
       expect(destination).toEqual({
         destinationId: expect.any(String),
@@ -129,16 +129,21 @@ export function operatorApiCases(context: () => { client: Client; deps: Deps }) 
 
   it('moves an open conversation to a new destination and opens a new one after close', async () => {
     const { client, deps } = context();
-    const { api, channel } = await seedChannel(deps);
-    const sales = channel.defaultDestinationId.replace('support-', 'sales-');
+    const { api, support, sales } = await seedChannel(deps);
     const opened = await client('POST', `${api}/selectDestination`, {
       userId: 'mover',
-      destinationId: channel.defaultDestinationId,
+      destinationId: support.destinationId,
     });
-    const moved = await client('POST', `${api}/selectDestination`, { userId: 'mover', destinationId: sales });
+    const moved = await client('POST', `${api}/selectDestination`, {
+      userId: 'mover',
+      destinationId: sales.destinationId,
+    });
     await client('POST', `${api}/closeChat`, { userId: 'mover', text: 'bye' });
     const reopened = await client('POST', `${api}/sendText`, { userId: 'mover', text: 'again' });
-    expect(moved.body).toEqual({ conversationId: opened.body.conversationId, destinationId: sales });
+    expect(moved.body).toEqual({
+      conversationId: opened.body.conversationId,
+      destinationId: sales.destinationId,
+    });
     expect(reopened.body.conversationId).not.toBe(opened.body.conversationId);
   });
 }

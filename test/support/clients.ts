@@ -73,12 +73,12 @@ export function httpClient(baseUrl: string): Client {
 export async function seedChannel(deps: Deps) {
   const suffix = randomUUID().slice(0, 8);
   const support = await createDestination(deps, { destinationId: `support-${suffix}`, name: 'Support' });
-  await createDestination(deps, { destinationId: `sales-${suffix}`, name: 'Sales' });
+  const sales = await createDestination(deps, { destinationId: `sales-${suffix}`, name: 'Sales' });
   const { channel, token } = await createChannel(deps, {
     name: 'Test',
     defaultDestinationId: support.destinationId,
   });
-  return { channel, token, api: `/operator/${token}` };
+  return { channel, token, api: `/operator/${token}`, support, sales };
 }
 
 /** Every item in the table: tests compare it before and after a refused request. */
