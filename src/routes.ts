@@ -10,7 +10,11 @@ export interface Route {
   path: string;
   /** The handler module, relative to the project root; it exports `handler`. */
   entry: string;
+  /** What the handler does with the table: the CDK stack grants exactly this. */
+  table: TableAccess;
 }
+
+export type TableAccess = 'read' | 'write';
 
 export const routes: readonly Route[] = [
   {
@@ -18,38 +22,56 @@ export const routes: readonly Route[] = [
     method: 'POST',
     path: '/operator/{token}/setWebhook',
     entry: 'functions/operator/set-webhook.ts',
+    table: 'write',
   },
   {
     name: 'SendText',
     method: 'POST',
     path: '/operator/{token}/sendText',
     entry: 'functions/operator/send-text.ts',
+    table: 'write',
   },
   {
     name: 'SendFile',
     method: 'POST',
     path: '/operator/{token}/sendFile',
     entry: 'functions/operator/send-file.ts',
+    table: 'write',
   },
   {
     name: 'CloseChat',
     method: 'POST',
     path: '/operator/{token}/closeChat',
     entry: 'functions/operator/close-chat.ts',
+    table: 'write',
   },
   {
     name: 'SelectDestination',
     method: 'POST',
     path: '/operator/{token}/selectDestination',
     entry: 'functions/operator/select-destination.ts',
+    table: 'write',
   },
   {
     name: 'GetDestinations',
     method: 'GET',
     path: '/operator/{token}/getDestinations',
     entry: 'functions/operator/get-destinations.ts',
+    table: 'read',
   },
 ];
+
+/** Functions that no HTTP route calls: the two triggers of the delivery engine. */
+export const deliveryFunctions = {
+  /** Invoked by the table's stream for each outbox entry that became pending. */
+  fromStream: {
+    name: 'DeliverFromStream',
+    entry: 'functions/delivery/deliver-from-stream.ts',
+    table: 'write',
+  },
+  /** Invoked on a schedule: due retries, and anything the stream missed. */
+  sweep: { name: 'SweepOutbox', entry: 'functions/delivery/sweep-outbox.ts', table: 'write' },
+} as const satisfies Record<string, { name: string; entry: string; table: TableAccess }>;
 
 /** What answers every request that matches no route: 404, or 405 with `Allow` when only the method is wrong. */
 export const fallbackRoute = { name: 'NotFound', entry: 'functions/not-found.ts' } as const;
