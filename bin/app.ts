@@ -1,0 +1,6 @@
+import { App } from 'aws-cdk-lib';
+import { buildOperatorBridge } from '../lib/app.ts';
+
+const app = new App();
+buildOperatorBridge(app);
+app.synth();

@@ -1,0 +1,113 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  type CorsPreflightOptions,
+  HttpApi,
+  HttpMethod,
+  type HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { fallbackRoute, routes } from '#routes';
+import { BridgeFunction, grantTableAccess } from './bridge-function.ts';
+
+export interface BridgeApiProps {
+  table: ITable;
+  environment: Record<string, string>;
+  /** The agent console's origin; the only origin CORS allows, and no CORS at all without it. */
+  consoleOrigin?: string;
+  throttle: { rateLimit: number; burstLimit: number };
+}
+
+/**
+ * The HTTP API: one function per entry of the route table (the Operator API under `/operator/{token}`,
+ * the Agent API under `/agent`), and the fallback function on `$default` for 404 and 405.
+ */
+export class BridgeApi extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  /** Every function behind the API, by route name. */
+  readonly functions = new Map<string, BridgeFunction>();
+
+  constructor(scope: Construct, id: string, props: BridgeApiProps) {
+    super(scope, id);
+    const notFound = new BridgeFunction(this, fallbackRoute.name, {
+      entry: fallbackRoute.entry,
+      description: 'Answers requests that match no route: 404, or 405 with Allow',
+      environment: props.environment,
+    });
+    this.functions.set(fallbackRoute.name, notFound);
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Operator Bridge: the Operator API for DialogStudio and the Agent API',
+      defaultIntegration: new HttpLambdaIntegration('NotFoundIntegration', notFound),
+      corsPreflight: props.consoleOrigin ? consolePreflight(props.consoleOrigin) : undefined,
+      // Created below, with throttling and access logs.
+      createDefaultStage: false,
+    });
+    Validations.of(this.httpApi).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        "DialogStudio sends no credential: the channel token in the Operator API's path is it; Agent API functions check the bearer token.",
+    });
+
+    for (const route of routes) {
+      const fn = new BridgeFunction(this, route.name, {
+        entry: route.entry,
+        description: `${route.method} ${route.path}`,
+        environment: props.environment,
+      });
+      grantTableAccess(props.table, fn, route.table);
+      this.httpApi.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${route.name}Integration`, fn),
+      });
+      this.functions.set(route.name, fn);
+    }
+
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // The route template, never the path: the Operator API's path carries the channel token.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationStatus: '$context.integrationStatus',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+  }
+
+  /** The API's base URL, without a trailing slash: the command-line tool appends `/operator/{token}`. */
+  get url(): string {
+    return this.httpApi.apiEndpoint;
+  }
+}
+
+function consolePreflight(origin: string): CorsPreflightOptions {
+  return {
+    allowOrigins: [origin],
+    allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT],
+    allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+    maxAge: Duration.hours(1),
+  };
+}

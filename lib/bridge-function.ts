@@ -1,0 +1,99 @@
+import { join, resolve } from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { TableAccess } from '#routes';
+import { tableDefinition } from '#store/table.ts';
+
+/** The repository root: handler entries in the route table are relative to it. */
+export const projectRoot = resolve(import.meta.dirname, '..');
+
+export interface BridgeFunctionProps {
+  /** The handler module, relative to the project root (as in the route table). */
+  entry: string;
+  description: string;
+  environment: Record<string, string>;
+  /** @default 10 seconds, well under API Gateway's 30-second integration limit */
+  timeout?: Duration;
+}
+
+/**
+ * Every function of the stack, with the same defaults: Node.js 22 on arm64, one ESM bundle per handler
+ * (the AWS SDK bundled, so the code runs against the SDK version it was tested with), minified,
+ * tree-shaken, with source maps, and its own log group with a retention period. Its role starts empty
+ * but for writing to that log group; `grantTableAccess` adds the rest.
+ */
+export class BridgeFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: BridgeFunctionProps) {
+    // Siblings of the function, because `this` does not exist before super().
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Instead of AWSLambdaBasicExecutionRole, which may write to every log group of the account.
+    const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      entry: join(projectRoot, props.entry),
+      projectRoot,
+      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 256,
+      timeout: props.timeout ?? Duration.seconds(10),
+      // Stack traces point into the TypeScript sources.
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      logGroup,
+      role,
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        // Prefer packages' ESM builds, which esbuild can tree-shake.
+        mainFields: ['module', 'main'],
+        bundleAwsSDK: true,
+        minify: true,
+        sourceMap: true,
+      },
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Node.js 22 (LTS) is the runtime this project targets; upgrading is a one-line change here.',
+    });
+  }
+}
+
+const readActions = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+];
+const writeActions = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+/**
+ * Grants exactly what the route table says: reads only, or reads and writes, on the table and on each
+ * of its indexes by name (CDK's own grants use `index/*`).
+ */
+export function grantTableAccess(table: ITable, fn: BridgeFunction, access: TableAccess): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: access === 'read' ? readActions : [...readActions, ...writeActions],
+      resources: [
+        table.tableArn,
+        ...tableDefinition.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+      ],
+    }),
+  );
+}

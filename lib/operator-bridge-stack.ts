@@ -1,0 +1,54 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { BridgeApi } from './api.ts';
+import { Delivery } from './delivery.ts';
+import { Monitoring } from './monitoring.ts';
+import { type DeploymentSettings, functionEnvironment } from './settings.ts';
+import { BridgeTable } from './table.ts';
+
+export interface OperatorBridgeStackProps extends StackProps {
+  settings: DeploymentSettings;
+}
+
+/** Everything Operator Bridge needs in one AWS account: the table, the API, delivery and alarms. */
+export class OperatorBridgeStack extends Stack {
+  readonly table: BridgeTable;
+  readonly api: BridgeApi;
+  readonly delivery: Delivery;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: OperatorBridgeStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    this.table = new BridgeTable(this, 'Store', { retainData: settings.retainData });
+    const { table } = this.table;
+    const environment = { ...functionEnvironment(settings), TABLE_NAME: table.tableName };
+
+    this.api = new BridgeApi(this, 'Api', {
+      table,
+      environment,
+      consoleOrigin: settings.consoleOrigin,
+      throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
+    });
+    this.delivery = new Delivery(this, 'Delivery', { table, environment });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      httpApi: this.api.httpApi,
+      deadLetterQueue: this.delivery.deadLetterQueue,
+      sweep: this.delivery.sweep,
+      alarmEmail: settings.alarmEmail,
+    });
+
+    new CfnOutput(this, 'ApiUrl', {
+      description: "The API base; a channel's API URL for DialogStudio is {ApiUrl}/operator/{channelToken}",
+      value: this.api.url,
+    });
+    new CfnOutput(this, 'TableName', {
+      description: 'The table, for the command-line tool: npx operator-bridge --table <TableName> ...',
+      value: table.tableName,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'Subscribe to receive alarms',
+      value: this.monitoring.alarmTopic.topicArn,
+    });
+  }
+}

@@ -1,0 +1,85 @@
+import type { Node } from 'constructs';
+import { z } from 'zod';
+
+/** A list given as a JSON array (cdk.json) or as a comma-separated string (`-c key=a,b`). */
+const list = z
+  .union([z.array(z.union([z.string(), z.number()])), z.string()])
+  .transform((value) =>
+    (Array.isArray(value) ? value : value.split(',')).map((item) => String(item).trim()).filter(Boolean),
+  );
+/** A flag given as a JSON boolean (cdk.json) or as a string (`-c key=false`). */
+const flag = z.union([z.boolean(), z.enum(['true', 'false'])]).transform((value) => String(value) === 'true');
+const positiveInteger = z.coerce.number().int().positive();
+
+/**
+ * What a user can tune per deployment, through CDK context (`cdk.json` or `-c key=value`) or stack
+ * props. Unset values fall back to the defaults in `src/config.ts`, so they are not repeated here.
+ */
+export const deploymentSettingsSchema = z.object({
+  /** The agent console's origin (`https://console.example.com`); without it the API sends no CORS headers. */
+  consoleOrigin: z
+    .url()
+    .refine((value) => new URL(value).origin === value.replace(/\/$/, ''), 'must be an origin, with no path')
+    .transform((value) => new URL(value).origin)
+    .optional(),
+  /** Hosts a channel's webhook may point to (`*.example.com` allowed); any public host when unset. */
+  webhookAllowedHosts: list.optional(),
+  /** Days after which conversations and their events expire (the table's TTL); kept forever when unset. */
+  retentionDays: positiveInteger.optional(),
+  /** Seconds between delivery attempts of one event, e.g. `0,5,30,120`. */
+  deliveryScheduleSeconds: list
+    .pipe(z.array(z.string().transform(Number).pipe(z.number().nonnegative())))
+    .optional(),
+  /** The avatar DialogStudio shows for agents without one. */
+  defaultAvatarUrl: z.url().optional(),
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).optional(),
+  /** Keep the table (deletion protection, RETAIN) when the stack is deleted; `false` for throwaway stacks. */
+  retainData: flag.default(true),
+  /** Where alarm notifications go; subscribe later to the `AlarmTopicArn` output when unset. */
+  alarmEmail: z.email().optional(),
+  /** Steady-state requests per second across the whole API, and the burst above it. */
+  throttleRateLimit: positiveInteger.default(50),
+  throttleBurstLimit: positiveInteger.default(100),
+  /** `sam local` only: the embedded store the functions talk to instead of DynamoDB. */
+  localDynamoDbEndpoint: z.url().optional(),
+});
+
+export type DeploymentSettings = z.output<typeof deploymentSettingsSchema>;
+export type DeploymentSettingsInput = z.input<typeof deploymentSettingsSchema>;
+
+export function parseDeploymentSettings(input: DeploymentSettingsInput): DeploymentSettings {
+  const parsed = deploymentSettingsSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid deployment settings (CDK context): ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** Reads every setting from the CDK context of `node` (the app). */
+export function deploymentSettingsFromContext(node: Node): DeploymentSettings {
+  const keys = Object.keys(deploymentSettingsSchema.shape);
+  return parseDeploymentSettings(Object.fromEntries(keys.map((key) => [key, node.tryGetContext(key)])));
+}
+
+/**
+ * The environment every function reads (see `src/config.ts`): only what the user configured, plus what
+ * AWS needs to differ from the local runtime. TABLE_NAME is added by the stack.
+ */
+export function functionEnvironment(settings: DeploymentSettings): Record<string, string> {
+  const configured: Record<string, string | undefined> = {
+    // The local runtime allows private webhooks so that tests can use 127.0.0.1; AWS never does.
+    ALLOW_PRIVATE_WEBHOOKS: 'false',
+    POWERTOOLS_SERVICE_NAME: 'operator-bridge',
+    POWERTOOLS_METRICS_NAMESPACE: 'OperatorBridge',
+    WEBHOOK_ALLOWED_HOSTS: settings.webhookAllowedHosts?.join(','),
+    RETENTION_DAYS: settings.retentionDays?.toString(),
+    DELIVERY_SCHEDULE_SECONDS: settings.deliveryScheduleSeconds?.join(','),
+    DEFAULT_AVATAR_URL: settings.defaultAvatarUrl,
+    LOG_LEVEL: settings.logLevel,
+    DYNAMODB_ENDPOINT: settings.localDynamoDbEndpoint,
+  };
+  return Object.fromEntries(
+    Object.entries(configured).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
