@@ -1,9 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
-
-/** A Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64. */
-export function newSigningSecret(): string {
-  return `whsec_${randomBytes(32).toString('base64')}`;
-}
+import { createHmac } from 'node:crypto';
 
 /**
  * The Standard Webhooks headers for one message: `webhook-signature` is `v1,` and the base64

@@ -94,6 +94,8 @@ export interface TranscriptEntry {
   comment?: string;
   note?: NoteKind;
   employeeId?: string;
+  /** The Idempotency-Key of the agent request that wrote it; internal, not shown. */
+  idempotencyKey?: string;
   createdAt: string;
   delivery?: Delivery;
 }
