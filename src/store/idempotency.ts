@@ -30,7 +30,8 @@ export async function claimIdempotencyKey(
           claimedAt: claim.claimedAt,
         },
         ConditionExpression:
-          'attribute_not_exists(pk) OR (attribute_not_exists(response) AND claimedAt < :stale AND fingerprint = :fingerprint)',
+          'attribute_not_exists(pk) OR (attribute_not_exists(#response) AND claimedAt < :stale AND fingerprint = :fingerprint)',
+        ExpressionAttributeNames: { '#response': 'response' },
         ExpressionAttributeValues: { ':stale': claim.staleBefore, ':fingerprint': claim.fingerprint },
       }),
     );
