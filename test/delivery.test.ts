@@ -50,11 +50,8 @@ async function deliveryOf(path: string, auth: Record<string, string>, id: string
 describe('delivery of agent events to the webhook', () => {
   it('retries 5xx, connection resets and hanging responses with the same id and body until delivered', async () => {
     // Prepare
-    scripts.set(
-      '/faults',
-      (_request, attempt) =>
-        (['503', 'reset', 'hang'] as const).map((a) => (a === '503' ? 503 : a))[attempt - 1] ?? 200,
-    );
+    const faults: Answer[] = [503, 'reset', 'hang'];
+    scripts.set('/faults', (_request, attempt) => faults[attempt - 1] ?? 200);
     const { say, agent, path } = await acceptedConversation(client, stack.deps, receiver.url('/faults'));
     // Act
     const id = await say('Through the storm');
