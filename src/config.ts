@@ -29,7 +29,10 @@ const configSchema = z.object({
   DELIVERY_MAX_AGE_SECONDS: seconds.default(24 * 3600),
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   DELIVERY_LEASE_SECONDS: seconds.default(60),
-  WEBHOOK_WAIT_SECONDS: seconds.default(60),
+  /** How often the local runtime sweeps for due retries; in AWS a schedule runs the sweep. */
+  DELIVERY_SWEEP_SECONDS: seconds.default(1),
+  /** Conversation data expires this many days after its last write (DynamoDB TTL); 0 keeps it forever. */
+  RETENTION_DAYS: seconds.default(0),
 });
 
 export type Config = z.infer<typeof configSchema>;

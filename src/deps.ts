@@ -14,7 +14,6 @@ export function defaultDeps(): Deps {
       db: createDb(config),
       now: () => new Date(),
       outboxWritten: (conversationId) => outboxSignals.emit('conversation', conversationId),
-      webhookSet: (channelId) => outboxSignals.emit('channel', channelId),
     };
   }
   return built;

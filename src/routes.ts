@@ -59,6 +59,62 @@ export const routes: readonly Route[] = [
     entry: 'functions/operator/get-destinations.ts',
     table: 'read',
   },
+  {
+    name: 'GetMe',
+    method: 'GET',
+    path: '/agent/me',
+    entry: 'functions/agent/get-me.ts',
+    table: 'read',
+  },
+  {
+    name: 'SetPresence',
+    method: 'PUT',
+    path: '/agent/me/presence',
+    entry: 'functions/agent/set-presence.ts',
+    table: 'write',
+  },
+  {
+    name: 'ListConversations',
+    method: 'GET',
+    path: '/agent/conversations',
+    entry: 'functions/agent/list-conversations.ts',
+    table: 'read',
+  },
+  {
+    name: 'AcceptConversation',
+    method: 'POST',
+    path: '/agent/conversations/{conversationId}/accept',
+    entry: 'functions/agent/accept-conversation.ts',
+    table: 'write',
+  },
+  {
+    name: 'ListMessages',
+    method: 'GET',
+    path: '/agent/conversations/{conversationId}/messages',
+    entry: 'functions/agent/list-messages.ts',
+    table: 'read',
+  },
+  {
+    name: 'SendMessage',
+    method: 'POST',
+    path: '/agent/conversations/{conversationId}/messages',
+    entry: 'functions/agent/send-message.ts',
+    table: 'write',
+  },
+  {
+    name: 'CloseConversation',
+    method: 'POST',
+    path: '/agent/conversations/{conversationId}/close',
+    entry: 'functions/agent/close-conversation.ts',
+    table: 'write',
+  },
+  {
+    name: 'TransferConversation',
+    method: 'POST',
+    path: '/agent/conversations/{conversationId}/transfer',
+    entry: 'functions/agent/transfer-conversation.ts',
+    table: 'write',
+  },
 ];
 
 /** Functions that no HTTP route calls: the two triggers of the delivery engine. */

@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import type { Deps } from '#domain/deps.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
-import { newCredential, newId } from '#domain/ids.ts';
-import type { Channel, Destination } from '#domain/model.ts';
-import { channelsStore, destinationsStore } from '#store/config-records.ts';
+import { newCredential, newId, newSigningSecret } from '#domain/ids.ts';
+import type { Agent, Channel, Destination } from '#domain/model.ts';
+import { releaseWaitingEvents } from '#domain/outbox.ts';
+import { isOnline } from '#domain/presence.ts';
+import { assertWebhookAllowed } from '#domain/webhook-url.ts';
+import { agentsStore, channelsStore, destinationsStore } from '#store/config-records.ts';
 import { isConditionFailure } from '#store/items.ts';
 
-/** Managing channels and destinations: the command-line tool and the local runtime's first start. */
+/** Managing channels, destinations and agents: the command-line tool and the local runtime's first start. */
 
 const destinationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1-64 letters, digits, - or _');
 const nameSchema = z.string().trim().min(1, 'must not be empty').max(200);
@@ -16,6 +19,16 @@ function check<T>(schema: z.ZodType<T>, value: unknown, path: string): T {
   if (parsed.success) return parsed.data;
   const message = parsed.error.issues[0]?.message ?? 'invalid';
   throw new ValidationError('invalid_argument', `${path}: ${message}`, [{ path, message }]);
+}
+
+/** The Agent API base that agent applications call with their bearer token. */
+export function agentApiUrl(baseUrl: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/agent`;
+}
+
+/** The agent console, signed in by the token in the fragment (a fragment never reaches a server or its logs). */
+export function consoleUrl(baseUrl: string, agentToken: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/console/#token=${agentToken}`;
 }
 
 /** The Operator API URL that the user pastes into DialogStudio. */
@@ -92,4 +105,120 @@ export async function rotateChannelToken(deps: Deps, channelId: string) {
 export async function listChannels(deps: Deps) {
   const channels = await channelsStore.list(deps.db);
   return channels.map(({ secretHash: _hash, agentPlatformSecret: _secret, ...visible }) => visible);
+}
+
+/**
+ * Sets (or with `undefined` clears) the channel's agent-platform URL, where client events go as
+ * signed notifications. Returns a new signing secret, shown once; events that waited for the URL go out.
+ */
+export async function setAgentPlatform(deps: Deps, channelId: string, url: string | undefined) {
+  if (!(await channelsStore.get(deps.db, channelId))) {
+    throw new NotFoundError('channel_not_found', `No channel ${channelId}`);
+  }
+  if (url === undefined) {
+    await channelsStore.update(deps.db, channelId, {
+      agentPlatformUrl: undefined,
+      agentPlatformSecret: undefined,
+    });
+    return { channelId };
+  }
+  const checked = await assertWebhookAllowed(url, {
+    allowPrivate: deps.config.ALLOW_PRIVATE_WEBHOOKS,
+    allowedHosts: [],
+  });
+  const secret = newSigningSecret();
+  await channelsStore.update(deps.db, channelId, {
+    agentPlatformUrl: checked.href,
+    agentPlatformSecret: secret,
+  });
+  await releaseWaitingEvents(deps, channelId, 'platform');
+  return { channelId, agentPlatformUrl: checked.href, signingSecret: secret };
+}
+
+const avatarSchema = z
+  .string()
+  .max(2048)
+  .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an http(s) URL');
+
+async function assertDestinationsExist(deps: Deps, destinations: string[]) {
+  for (const destinationId of destinations) {
+    if (!(await destinationsStore.get(deps.db, destinationId))) {
+      throw new NotFoundError('destination_not_found', `No destination ${destinationId}`, [
+        { path: 'destinations', message: `no destination ${destinationId}` },
+      ]);
+    }
+  }
+}
+
+/** An agent as the command-line tool shows it: no token hash, presence as it counts now. */
+function agentSummary(deps: Deps, agent: Agent) {
+  const { secretHash: _hash, ...visible } = agent;
+  return { ...visible, online: isOnline(agent, deps.now(), deps.config.PRESENCE_TIMEOUT_SECONDS) };
+}
+
+export interface AgentProfileInput {
+  firstName: string;
+  lastName: string;
+  avatarUrl?: string;
+  destinations: string[];
+}
+
+/**
+ * A new agent with its bearer token (shown once, stored hashed). The employee id is also a
+ * destination id for DialogStudio, so it may not collide with a group's.
+ */
+export async function createAgent(deps: Deps, input: AgentProfileInput & { employeeId?: string }) {
+  const employeeId = check(destinationIdSchema, input.employeeId ?? newId('ag'), 'employeeId');
+  if (await destinationsStore.get(deps.db, employeeId)) {
+    throw new ConflictError('destination_exists', `${employeeId} is already a destination id`);
+  }
+  await assertDestinationsExist(deps, input.destinations);
+  const { token, secretHash } = newCredential(employeeId);
+  const agent: Agent = {
+    employeeId,
+    firstName: check(nameSchema, input.firstName, 'firstName'),
+    lastName: check(nameSchema, input.lastName, 'lastName'),
+    ...(input.avatarUrl && { avatarUrl: check(avatarSchema, input.avatarUrl, 'avatarUrl') }),
+    destinations: [...new Set(input.destinations)],
+    secretHash,
+    revoked: false,
+    online: false,
+    createdAt: deps.now().toISOString(),
+  };
+  try {
+    await agentsStore.create(deps.db, agent);
+  } catch (error) {
+    if (isConditionFailure(error))
+      throw new ConflictError('agent_exists', `Agent ${employeeId} exists already`);
+    throw error;
+  }
+  return { agent: agentSummary(deps, agent), token };
+}
+
+export async function updateAgent(deps: Deps, employeeId: string, changes: Partial<AgentProfileInput>) {
+  if (changes.destinations) await assertDestinationsExist(deps, changes.destinations);
+  await agentsStore.update(deps.db, employeeId, {
+    ...(changes.firstName !== undefined && { firstName: check(nameSchema, changes.firstName, 'firstName') }),
+    ...(changes.lastName !== undefined && { lastName: check(nameSchema, changes.lastName, 'lastName') }),
+    ...(changes.avatarUrl !== undefined && {
+      avatarUrl: check(avatarSchema, changes.avatarUrl, 'avatarUrl'),
+    }),
+    ...(changes.destinations && { destinations: [...new Set(changes.destinations)] }),
+  });
+}
+
+export async function listAgents(deps: Deps) {
+  return (await agentsStore.list(deps.db)).map((agent) => agentSummary(deps, agent));
+}
+
+/** A new token for the agent (and its access back, if it was revoked); the old token stops working at once. */
+export async function rotateAgentToken(deps: Deps, employeeId: string) {
+  const { token, secretHash } = newCredential(employeeId);
+  await agentsStore.update(deps.db, employeeId, { secretHash, revoked: false });
+  return { token };
+}
+
+/** Takes the agent's access away at once; its token answers 401 and it counts as offline. */
+export async function revokeAgent(deps: Deps, employeeId: string) {
+  await agentsStore.update(deps.db, employeeId, { revoked: true, online: false });
 }

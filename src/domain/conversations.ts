@@ -58,7 +58,7 @@ export function agentView(conversation: Conversation & { version?: number }) {
 
 /** What an agent may see of a transcript entry: the outbox payload and routing stay internal. */
 export function entryView(entry: TranscriptEntry) {
-  const { delivery, channelId: _channel, ...rest } = entry;
+  const { delivery, channelId: _channel, idempotencyKey: _key, ...rest } = entry;
   if (!delivery) return rest;
   const { payload: _payload, ...state } = delivery;
   return { ...rest, delivery: state };

@@ -8,6 +8,4 @@ export interface Deps {
   now: () => Date;
   /** Told after an outbox entry is written. In AWS the table's stream does this job, so it is a no-op there. */
   outboxWritten: (conversationId: string) => void;
-  /** Told after a channel's webhook is set, so that events waiting for it go out. */
-  webhookSet: (channelId: string) => void;
 }

@@ -49,3 +49,7 @@ export class PayloadTooLargeError extends AppError {
     super('payload_too_large', `Request body is larger than ${limit} bytes`);
   }
 }
+
+export class UnprocessableError extends AppError {
+  readonly statusCode = 422;
+}

@@ -30,3 +30,8 @@ export function secretMatches(secret: string, storedHash: string | undefined): b
   const expected = Buffer.from(storedHash ?? '', 'hex');
   return expected.length === actual.length && timingSafeEqual(actual, expected);
 }
+
+/** A Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64. It must stay readable to sign. */
+export function newSigningSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}

@@ -59,8 +59,15 @@ export interface Delivery {
   payload: Record<string, unknown>;
   attempts: number;
   createdAt: string;
+  /** When the next attempt is due; the sweep finds it by this time. */
   nextAttemptAt?: string;
+  /** Set while the target has no URL (no `setWebhook` yet): the event waits and no attempt is spent. */
+  waitingForUrl?: boolean;
+  /** The retry window (max age) counts from the first real attempt, not from a wait for the URL. */
+  firstAttemptAt?: string;
   lastError?: string;
+  /** HTTP status of the last answer, when there was one. */
+  lastStatus?: number;
   deliveredAt?: string;
   failedAt?: string;
 }
@@ -87,6 +94,8 @@ export interface TranscriptEntry {
   comment?: string;
   note?: NoteKind;
   employeeId?: string;
+  /** The Idempotency-Key of the agent request that wrote it; internal, not shown. */
+  idempotencyKey?: string;
   createdAt: string;
   delivery?: Delivery;
 }

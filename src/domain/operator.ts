@@ -18,6 +18,7 @@ import type {
   SendTextInput,
   SetWebhookInput,
 } from '#domain/operator-schemas.ts';
+import { releaseWaitingEvents } from '#domain/outbox.ts';
 import { destinationHasOnline } from '#domain/presence.ts';
 import { assertWebhookAllowed } from '#domain/webhook-url.ts';
 import { agentsStore, channelsStore, destinationsStore } from '#store/config-records.ts';
@@ -41,7 +42,7 @@ export async function setWebhook(deps: Deps, channel: Channel, input: SetWebhook
     allowedHosts: deps.config.WEBHOOK_ALLOWED_HOSTS,
   });
   await channelsStore.update(deps.db, channel.channelId, { webhookUrl: url.href });
-  deps.webhookSet(channel.channelId);
+  await releaseWaitingEvents(deps, channel.channelId, 'dialogstudio');
   return {};
 }
 

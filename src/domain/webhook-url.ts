@@ -54,6 +54,30 @@ function hostAllowed(hostname: string, allowedHosts: string[]): boolean {
   );
 }
 
+/** The URL's own shape and host name against the policy; addresses are checked separately. */
+export function parseWebhookUrl(rawUrl: string, policy: WebhookPolicy): URL {
+  const url = URL.canParse(rawUrl) ? new URL(rawUrl) : refuse('must be a valid URL');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') refuse('must use http or https');
+  if (url.username || url.password) refuse('must not carry credentials');
+  if (policy.allowedHosts.length > 0 && !hostAllowed(webhookHostname(url), policy.allowedHosts)) {
+    refuse('host is not in the allowed webhook hosts');
+  }
+  return url;
+}
+
+export function webhookHostname(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+}
+
+/** The addresses a webhook host resolved to, against the policy; delivery checks them again at connect time. */
+export function assertAddressesAllowed(addresses: string[], policy: WebhookPolicy): void {
+  for (const address of addresses) {
+    const kind = classify(address);
+    if (kind === 'blocked') refuse('link-local and metadata addresses are not allowed');
+    if (kind === 'private' && !policy.allowPrivate) refuse('private and loopback addresses are not allowed');
+  }
+}
+
 /**
  * Checks a webhook URL against the policy in PRODUCT.md section 1, resolving names so that a
  * host that points at a private or metadata address is caught too. Throws ValidationError.
@@ -63,23 +87,14 @@ export async function assertWebhookAllowed(
   policy: WebhookPolicy,
   resolve: Resolve = resolveAll,
 ): Promise<URL> {
-  const url = URL.canParse(rawUrl) ? new URL(rawUrl) : refuse('must be a valid URL');
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') refuse('must use http or https');
-  if (url.username || url.password) refuse('must not carry credentials');
-  const hostname = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (policy.allowedHosts.length > 0 && !hostAllowed(hostname, policy.allowedHosts)) {
-    refuse('host is not in the allowed webhook hosts');
-  }
+  const url = parseWebhookUrl(rawUrl, policy);
+  const hostname = webhookHostname(url);
   let addresses: string[];
   try {
     addresses = isIP(hostname) ? [hostname] : await resolve(hostname);
   } catch {
     refuse(`host ${hostname} does not resolve`);
   }
-  for (const address of addresses) {
-    const kind = classify(address);
-    if (kind === 'blocked') refuse('link-local and metadata addresses are not allowed');
-    if (kind === 'private' && !policy.allowPrivate) refuse('private and loopback addresses are not allowed');
-  }
+  assertAddressesAllowed(addresses, policy);
   return url;
 }

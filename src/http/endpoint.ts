@@ -38,13 +38,36 @@ function parseBody(event: HttpEvent): unknown {
   }
 }
 
-function toValidationError(error: z.ZodError): ValidationError {
+function toValidationError(error: z.ZodError, where: 'body' | 'query' = 'body'): ValidationError {
   const issues = error.issues.map((issue) => ({
-    path: issue.path.join('.') || '(body)',
+    path: issue.path.join('.') || `(${where})`,
     message: issue.message,
   }));
   const fields = issues.map((issue) => issue.path).join(', ');
-  return new ValidationError('invalid_request', `Invalid request body: ${fields}`, issues);
+  return where === 'body'
+    ? new ValidationError('invalid_request', `Invalid request body: ${fields}`, issues)
+    : new ValidationError('invalid_query', `Invalid query string: ${fields}`, issues);
+}
+
+/** An optional request header, validated: 400 `invalid_header` naming it. */
+export function readHeader<Value>(
+  schema: z.ZodType<Value>,
+  event: HttpEvent,
+  name: string,
+): Value | undefined {
+  const raw = event.headers[name];
+  if (raw === undefined) return undefined;
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const message = parsed.error.issues[0]?.message ?? 'invalid';
+  throw new ValidationError('invalid_header', `${name}: ${message}`, [{ path: name, message }]);
+}
+
+/** The query string, validated like a body: 400 `invalid_query` naming the parameter. */
+export function readQuery<Query>(schema: z.ZodType<Query>, event: HttpEvent): Query {
+  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) throw toValidationError(parsed.error, 'query');
+  return parsed.data;
 }
 
 function isStatusResult(result: ActionResult): result is { status: number; body: object } {

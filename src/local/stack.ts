@@ -2,11 +2,21 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createChannel, createDestination, operatorApiUrl, rotateChannelToken } from '#domain/admin.ts';
+import {
+  agentApiUrl,
+  consoleUrl,
+  createAgent,
+  createChannel,
+  createDestination,
+  operatorApiUrl,
+  rotateAgentToken,
+  rotateChannelToken,
+} from '#domain/admin.ts';
 import type { Deps } from '#domain/deps.ts';
+import { startDeliveryLoop } from '#local/delivery-loop.ts';
 import { startEmbeddedDynamoDb } from '#local/embedded-dynamodb.ts';
 import { lambdaRequestListener } from '#local/lambda-http.ts';
-import { channelsStore } from '#store/config-records.ts';
+import { agentsStore, channelsStore } from '#store/config-records.ts';
 import { ensureTable } from '#store/table.ts';
 
 export interface LocalStackOptions {
@@ -21,6 +31,10 @@ export interface LocalStackOptions {
 /** What `npm start` prints and writes to `$DATA_DIR/local-stack.json`. */
 export interface LocalStackInfo {
   operatorApiUrl: string;
+  agentApiUrl: string;
+  consoleUrl: string;
+  agentToken: string;
+  employeeId: string;
   channelId: string;
   channelToken: string;
   dynamodbEndpoint: string;
@@ -30,23 +44,35 @@ export interface LocalStackInfo {
 interface Seed {
   channelId: string;
   channelToken: string;
+  employeeId: string;
+  agentToken: string;
 }
 
-async function readSeed(file: string | undefined): Promise<Seed | undefined> {
+async function readSeed(file: string | undefined): Promise<Partial<Seed> | undefined> {
   if (!file) return undefined;
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as Seed;
+    return JSON.parse(await readFile(file, 'utf8')) as Partial<Seed>;
   } catch {
     return undefined;
   }
 }
 
-/**
- * First start: two destinations and a default channel. Later starts reuse what `local-stack.json`
- * remembers, so the API URL survives restarts; if the file was lost, the channel gets a fresh token.
- */
-async function seed(deps: Deps, remembered: Seed | undefined): Promise<Seed> {
-  if (remembered && (await channelsStore.get(deps.db, remembered.channelId))) return remembered;
+/** Stands at the console link until the agent console exists; agents can use the Agent API meanwhile. */
+const consolePlaceholder = `<!doctype html>
+<html lang="en"><meta charset="utf-8"><title>Operator Bridge agent console</title>
+<body><h1>Agent console</h1><p>The built-in agent console is not part of this version yet.
+Agents can work through the Agent API at <code>/agent</code> with their bearer token
+(see the README).</p></body></html>
+`;
+
+async function seedChannel(deps: Deps, remembered: Partial<Seed> | undefined) {
+  if (
+    remembered?.channelId &&
+    remembered.channelToken &&
+    (await channelsStore.get(deps.db, remembered.channelId))
+  ) {
+    return { channelId: remembered.channelId, channelToken: remembered.channelToken };
+  }
   const existing = (await channelsStore.list(deps.db))[0];
   if (existing) {
     const { token } = await rotateChannelToken(deps, existing.channelId);
@@ -56,6 +82,37 @@ async function seed(deps: Deps, remembered: Seed | undefined): Promise<Seed> {
   await createDestination(deps, { destinationId: 'sales', name: 'Sales' });
   const { channel, token } = await createChannel(deps, { name: 'Local', defaultDestinationId: 'support' });
   return { channelId: channel.channelId, channelToken: token };
+}
+
+async function seedAgent(deps: Deps, remembered: Partial<Seed> | undefined) {
+  if (
+    remembered?.employeeId &&
+    remembered.agentToken &&
+    (await agentsStore.get(deps.db, remembered.employeeId))
+  ) {
+    return { employeeId: remembered.employeeId, agentToken: remembered.agentToken };
+  }
+  const existing = (await agentsStore.list(deps.db))[0];
+  if (existing) {
+    const { token } = await rotateAgentToken(deps, existing.employeeId);
+    return { employeeId: existing.employeeId, agentToken: token };
+  }
+  const { agent, token } = await createAgent(deps, {
+    employeeId: 'agent-1',
+    firstName: 'Local',
+    lastName: 'Agent',
+    destinations: ['support', 'sales'],
+  });
+  return { employeeId: agent.employeeId, agentToken: token };
+}
+
+/**
+ * First start: two destinations, a default channel and one agent. Later starts reuse what
+ * `local-stack.json` remembers, so URLs and tokens survive restarts; if the file was lost, the
+ * channel and the agent get fresh tokens (only hashes are stored).
+ */
+async function seed(deps: Deps, remembered: Partial<Seed> | undefined): Promise<Seed> {
+  return { ...(await seedChannel(deps, remembered)), ...(await seedAgent(deps, remembered)) };
 }
 
 /**
@@ -73,7 +130,15 @@ export async function startLocalStack(options: LocalStackOptions) {
   const deps = defaultDeps();
   await ensureTable(deps.db);
 
-  const server = createServer(lambdaRequestListener(options.root));
+  const api = lambdaRequestListener(options.root);
+  const server = createServer((request, response) => {
+    if (request.method === 'GET' && /^\/console\/?(\?.*)?$/.test(request.url ?? '')) {
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(consolePlaceholder);
+      return;
+    }
+    void api(request, response);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -86,12 +151,17 @@ export async function startLocalStack(options: LocalStackOptions) {
   const seeded = await seed(deps, await readSeed(infoFile));
   const info: LocalStackInfo = {
     operatorApiUrl: operatorApiUrl(baseUrl, seeded.channelToken),
+    agentApiUrl: agentApiUrl(baseUrl),
+    consoleUrl: consoleUrl(baseUrl, seeded.agentToken),
+    agentToken: seeded.agentToken,
+    employeeId: seeded.employeeId,
     channelId: seeded.channelId,
     channelToken: seeded.channelToken,
     dynamodbEndpoint: dynamo.endpoint,
     tableName: deps.db.tableName,
   };
   if (infoFile) await writeFile(infoFile, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+  const delivery = startDeliveryLoop(deps);
 
   return {
     baseUrl,
@@ -100,6 +170,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await delivery.stop();
       await dynamo.close();
     },
   };

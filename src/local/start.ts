@@ -18,6 +18,10 @@ console.log(`Operator Bridge is running on ${stack.baseUrl}
   Operator API URL (paste into DialogStudio: Channels > Transfer to the agent > Operator API > API URL):
     ${stack.info.operatorApiUrl}
 
+  Agent API: ${stack.info.agentApiUrl}  (Authorization: Bearer <agent token>)
+  Agent ${stack.info.employeeId}, token: ${stack.info.agentToken}
+  Agent console: ${stack.info.consoleUrl}
+
   Data: ${dataDir} (written to ${resolve(dataDir, 'local-stack.json')})
   Stop with Ctrl+C; a restart keeps the data and the URL.
 `);

@@ -9,9 +9,11 @@
  *   CONV#{conversationId} / META                conversation
  *   CONV#{conversationId} / MSG#{seq}           transcript entry; agent and client events carry delivery state (the outbox)
  *   CONV#{conversationId} / IDEMPOTENCY#{key}   first answer to an Idempotency-Key
+ *   CONV#{conversationId} / LEASE               who delivers this conversation's events, until when
  * byState index (gsi1pk, gsi1sk), sparse: outbox entries that still need work
  *   OUTBOX#PENDING / {nextAttemptAt}#{conversationId}#{seq}
  *   OUTBOX#FAILED  / {failedAt}#{conversationId}#{seq}
+ *   OUTBOX#WAITING#{target}#{channelId} / {createdAt}#{conversationId}#{seq}   pending, but the target has no URL yet
  * byQueue index (gsi2pk, gsi2sk): conversations of a destination
  *   QUEUE#{destinationId} / {status}#{createdAt}#{conversationId}
  */
@@ -48,6 +50,17 @@ export const keys = {
     gsi1pk: 'OUTBOX#FAILED',
     gsi1sk: `${failedAt}#${conversationId}#${seq}`,
   }),
+  waitingState: (
+    target: string,
+    channelId: string,
+    createdAt: string,
+    conversationId: string,
+    seq: number,
+  ) => ({
+    gsi1pk: `OUTBOX#WAITING#${target}#${channelId}`,
+    gsi1sk: `${createdAt}#${conversationId}#${seq}`,
+  }),
+  deliveryLease: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: 'LEASE' }),
   queue: (destinationId: string, status: string, createdAt: string, conversationId: string) => ({
     gsi2pk: `QUEUE#${destinationId}`,
     gsi2sk: `${status}#${createdAt}#${conversationId}`,

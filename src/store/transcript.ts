@@ -1,16 +1,25 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Delivery, TranscriptEntry } from '#domain/model.ts';
 import { fromItem, isConditionFailure, queryAll } from '#store/items.ts';
-import { keys, messageId, seqOfSortKey } from '#store/keys.ts';
+import { indexNames, keys, messageId, seqOfSortKey } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
 export type NewEntry = Omit<TranscriptEntry, 'id' | 'seq'>;
 
 /** The byState index keys that make an outbox entry findable by the sweep, or none once it is done. */
 export function stateKeys(
-  entry: Pick<TranscriptEntry, 'conversationId' | 'seq' | 'delivery'>,
+  entry: Pick<TranscriptEntry, 'conversationId' | 'channelId' | 'seq' | 'delivery'>,
 ): { gsi1pk: string; gsi1sk: string } | Record<string, never> {
   const { delivery } = entry;
+  if (delivery?.status === 'pending' && delivery.waitingForUrl) {
+    return keys.waitingState(
+      delivery.target,
+      entry.channelId,
+      delivery.createdAt,
+      entry.conversationId,
+      entry.seq,
+    );
+  }
   if (delivery?.status === 'pending' && delivery.nextAttemptAt) {
     return keys.pendingState(delivery.nextAttemptAt, entry.conversationId, entry.seq);
   }
@@ -141,14 +150,22 @@ export async function saveDelivery(
   }
 }
 
-/** Outbox entries in one state, by the time in their index key, up to `until` (ISO) when given. */
+export interface OutboxRef {
+  conversationId: string;
+  seq: number;
+}
+
+/**
+ * Outbox entries in one state, oldest first, from the sparse byState index: a query of one
+ * partition, never a scan. `until` (ISO time) keeps only pending entries already due.
+ */
 export async function listByState(
   db: Db,
-  state: 'PENDING' | 'FAILED',
+  state: 'PENDING' | 'FAILED' | `WAITING#${string}`,
   until?: string,
-): Promise<{ conversationId: string; seq: number }[]> {
+): Promise<OutboxRef[]> {
   const items = await queryAll(db, {
-    IndexName: 'byState',
+    IndexName: indexNames.byState,
     KeyConditionExpression: until ? 'gsi1pk = :pk AND gsi1sk <= :until' : 'gsi1pk = :pk',
     ExpressionAttributeValues: { ':pk': `OUTBOX#${state}`, ...(until && { ':until': `${until}#~` }) },
     ProjectionExpression: 'conversationId, seq',

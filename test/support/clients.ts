@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createChannel, createDestination } from '#domain/admin.ts';
+import { createAgent, createChannel, createDestination } from '#domain/admin.ts';
 import type { Deps } from '#domain/deps.ts';
 import { fallbackRoute, matchRoute } from '#routes';
 
@@ -16,7 +16,12 @@ export interface Reply {
 }
 
 /** One way to reach the API: in-process handler calls or real HTTP. The test cases don't know which. */
-export type Client = (method: string, path: string, body?: unknown) => Promise<Reply>;
+export type Client = (
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<Reply>;
 
 function rawBody(body: unknown): string | undefined {
   if (body === undefined) return undefined;
@@ -24,7 +29,9 @@ function rawBody(body: unknown): string | undefined {
 }
 
 /** Invokes the route table's handler in this process with the HTTP API event API Gateway would send. */
-export const inProcessClient: Client = async (method, path, body) => {
+export const inProcessClient: Client = async (method, target, body, headers = {}) => {
+  const url = new URL(target, 'http://localhost');
+  const path = url.pathname;
   const match = matchRoute(method, path);
   const route = match.kind === 'route' ? match.route : undefined;
   const module = await import(pathToFileURL(resolve(root, route?.entry ?? fallbackRoute.entry)).href);
@@ -34,8 +41,9 @@ export const inProcessClient: Client = async (method, path, body) => {
     version: '2.0',
     routeKey,
     rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json' },
+    rawQueryString: url.search.slice(1),
+    ...(url.search && { queryStringParameters: Object.fromEntries(url.searchParams) }),
+    headers: { 'content-type': 'application/json', ...headers },
     ...(match.kind === 'route' && { pathParameters: match.pathParameters }),
     requestContext: {
       accountId: 'test',
@@ -59,10 +67,10 @@ export const inProcessClient: Client = async (method, path, body) => {
 };
 
 export function httpClient(baseUrl: string): Client {
-  return async (method, path, body) => {
+  return async (method, path, body, headers = {}) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: rawBody(body),
     });
     return { status: response.status, body: await response.json() };
@@ -79,6 +87,17 @@ export async function seedChannel(deps: Deps) {
     defaultDestinationId: support.destinationId,
   });
   return { channel, token, api: `/operator/${token}`, support, sales };
+}
+
+/** An agent of the given destinations, with the header that authenticates it. */
+export async function seedAgent(deps: Deps, destinations: string[], firstName = 'Ada') {
+  const { agent, token } = await createAgent(deps, {
+    firstName,
+    lastName: 'Lovelace',
+    avatarUrl: 'https://example.com/ada.png',
+    destinations,
+  });
+  return { agent, token, auth: { authorization: `Bearer ${token}` } };
 }
 
 /** Every item in the table: tests compare it before and after a refused request. */

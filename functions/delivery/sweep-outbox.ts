@@ -1,0 +1,17 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { outboxDepth, sweepOutbox } from '#delivery/engine.ts';
+import { defaultDeps } from '#deps';
+import { logger } from '#logger';
+
+const metrics = new Metrics({ namespace: 'OperatorBridge', serviceName: 'operator-bridge' });
+
+/** Every minute: delivers due retries and anything the stream missed, and reports the outbox depth. */
+export const handler = async (): Promise<void> => {
+  const deps = defaultDeps();
+  const { conversations } = await sweepOutbox(deps);
+  const { pending, failed } = await outboxDepth(deps);
+  metrics.addMetric('OutboxPending', MetricUnit.Count, pending);
+  metrics.addMetric('OutboxFailed', MetricUnit.Count, failed);
+  metrics.publishStoredMetrics();
+  logger.info('outbox swept', { conversations, pending, failed });
+};

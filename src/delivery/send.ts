@@ -1,0 +1,121 @@
+import { lookup } from 'node:dns/promises';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import type { AttemptOutcome } from '#domain/outbox.ts';
+import {
+  assertAddressesAllowed,
+  parseWebhookUrl,
+  type WebhookPolicy,
+  webhookHostname,
+} from '#domain/webhook-url.ts';
+
+export interface SendOptions {
+  timeoutMs: number;
+  policy: WebhookPolicy;
+}
+
+/** Seconds to wait from a Retry-After header: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now: Date): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, (at - now.getTime()) / 1000);
+}
+
+/** What an HTTP answer means for the event: 2xx delivered; 408, 429 and 5xx retried; anything else final. */
+export function classifyResponse(status: number, retryAfter: string | undefined, now: Date): AttemptOutcome {
+  if (status >= 200 && status < 300) return { kind: 'delivered', status };
+  const error = `HTTP ${status}`;
+  if (status === 408 || status === 429 || status >= 500) {
+    return { kind: 'retry', error, status, retryAfterSeconds: parseRetryAfter(retryAfter, now) };
+  }
+  if (status >= 300 && status < 400)
+    return { kind: 'fail', error: `${error} (redirects are not followed)`, status };
+  return { kind: 'fail', error, status };
+}
+
+/**
+ * Resolves the host once, checks every address against the webhook policy, and pins the connection
+ * to the checked address: a DNS answer that changes between check and connect cannot reach a
+ * private or metadata address.
+ */
+async function pinnedLookup(url: URL, policy: WebhookPolicy): Promise<LookupFunction> {
+  const hostname = webhookHostname(url);
+  const addresses = isIP(hostname)
+    ? [{ address: hostname, family: isIP(hostname) }]
+    : await lookup(hostname, { all: true });
+  assertAddressesAllowed(
+    addresses.map((entry) => entry.address),
+    policy,
+  );
+  const [first] = addresses;
+  if (!first) throw new Error(`no address for ${hostname}`);
+  return (_hostname, options, callback) => {
+    if (options.all) callback(null, [first]);
+    else callback(null, first.address, first.family);
+  };
+}
+
+function drain(response: IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    response
+      .on('end', resolve)
+      .on('error', () => resolve())
+      .on('close', resolve);
+    response.resume();
+  });
+}
+
+/** Posts one JSON event. Never throws: every way it can end is an outcome the retry rules understand. */
+export async function postEvent(
+  rawUrl: string,
+  body: string,
+  headers: Record<string, string>,
+  options: SendOptions,
+): Promise<AttemptOutcome> {
+  let url: URL;
+  let pinned: LookupFunction;
+  try {
+    url = parseWebhookUrl(rawUrl, options.policy);
+    pinned = await pinnedLookup(url, options.policy);
+  } catch (error) {
+    const refused = (error as { code?: string }).code === 'invalid_webhook_url';
+    const message = `webhook refused: ${(error as Error).message}`;
+    return refused
+      ? { kind: 'fail', error: message }
+      : { kind: 'retry', error: `dns: ${(error as Error).message}` };
+  }
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<AttemptOutcome>((resolve) => {
+    const request = send(
+      url,
+      {
+        method: 'POST',
+        lookup: pinned,
+        signal: AbortSignal.timeout(options.timeoutMs),
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(body)),
+          'user-agent': 'operator-bridge',
+          ...headers,
+        },
+      },
+      (response) => {
+        const status = response.statusCode ?? 0;
+        const retryAfter = response.headers['retry-after'];
+        drain(response).then(() => resolve(classifyResponse(status, retryAfter, new Date())));
+      },
+    );
+    request.on('error', (error) => {
+      const timedOut = error.name === 'AbortError' || error.name === 'TimeoutError';
+      resolve({
+        kind: 'retry',
+        error: timedOut
+          ? `timeout after ${options.timeoutMs} ms`
+          : `network: ${(error as NodeJS.ErrnoException).code ?? error.message}`,
+      });
+    });
+    request.end(body);
+  });
+}

@@ -1,0 +1,59 @@
+import { deliverConversation, sweepOutbox } from '#delivery/engine.ts';
+import { outboxSignals } from '#delivery/signals.ts';
+import type { Deps } from '#domain/deps.ts';
+import { logger } from '#logger';
+
+/**
+ * The local runtime's stand-in for the stream and the schedule: delivers a conversation right
+ * after each outbox write, and sweeps for due retries every DELIVERY_SWEEP_SECONDS. Pending events
+ * live in the store, so after a crash the first sweep picks them up.
+ */
+export function startDeliveryLoop(deps: Deps) {
+  const running = new Map<string, Promise<void>>();
+  const again = new Set<string>();
+
+  const deliver = (conversationId: string): Promise<void> => {
+    const current = running.get(conversationId);
+    if (current) {
+      again.add(conversationId);
+      return current;
+    }
+    const work = (async () => {
+      do {
+        again.delete(conversationId);
+        try {
+          await deliverConversation(deps, conversationId);
+        } catch (error) {
+          logger.error('delivery failed', { conversationId, error: error as Error });
+        }
+      } while (again.has(conversationId));
+      running.delete(conversationId);
+    })();
+    running.set(conversationId, work);
+    return work;
+  };
+
+  const onWrite = (conversationId: string) => void deliver(conversationId);
+  outboxSignals.on('conversation', onWrite);
+
+  let sweeping: Promise<unknown> | undefined;
+  const sweep = () => {
+    sweeping ??= sweepOutbox(deps, deliver)
+      .catch((error) => logger.error('sweep failed', { error: error as Error }))
+      .finally(() => {
+        sweeping = undefined;
+      });
+  };
+  const timer = setInterval(sweep, deps.config.DELIVERY_SWEEP_SECONDS * 1000);
+  sweep();
+
+  return {
+    /** Stops listening and waits for deliveries in flight, so the store can close under nobody. */
+    stop: async () => {
+      clearInterval(timer);
+      outboxSignals.off('conversation', onWrite);
+      await sweeping;
+      await Promise.all(running.values());
+    },
+  };
+}
