@@ -1,0 +1,72 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { LocalStackInfo } from '#local/stack.ts';
+import { stackName } from '../lib/app.ts';
+import { projectRoot } from '../lib/bridge-function.ts';
+
+/**
+ * `npm run sam:api`: serves the synthesized template's HTTP routes with `sam local start-api`, each
+ * route in its own Lambda container running the bundled function, against the embedded store of a
+ * running `npm start` (whose delivery loop also delivers what these functions write to the outbox).
+ */
+const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+const port = process.env.SAM_PORT ?? '3001';
+// Lambda containers reach the host under this name, not as 127.0.0.1 (their own loopback).
+const dockerHost = process.env.SAM_DOCKER_HOST ?? 'host.docker.internal';
+const outputDir = join(projectRoot, '.sam-local');
+
+let local: LocalStackInfo;
+try {
+  local = JSON.parse(readFileSync(join(dataDir, 'local-stack.json'), 'utf8')) as LocalStackInfo;
+} catch {
+  console.error(`No ${join(dataDir, 'local-stack.json')}: start the local stack first (npm start).`);
+  process.exit(1);
+}
+const endpoint = new URL(local.dynamodbEndpoint);
+endpoint.hostname = dockerHost;
+
+console.log('Synthesizing the stack for sam local...');
+execFileSync(
+  join(projectRoot, 'node_modules', '.bin', 'cdk'),
+  [
+    'synth',
+    '--quiet',
+    '--no-notices',
+    '--output',
+    outputDir,
+    '--context',
+    `localDynamoDbEndpoint=${endpoint.origin}`,
+  ],
+  { cwd: projectRoot, stdio: 'inherit' },
+);
+
+// SAM overrides only variables the template declares; TABLE_NAME there is a CloudFormation reference.
+const envFile = join(outputDir, 'sam-env.json');
+writeFileSync(
+  envFile,
+  `${JSON.stringify({ Parameters: { TABLE_NAME: local.tableName, ALLOW_PRIVATE_WEBHOOKS: 'true' } }, null, 2)}\n`,
+);
+
+const base = `http://127.0.0.1:${port}`;
+console.log(`
+  Operator API URL: ${base}/operator/${local.channelToken}
+  Agent API:        ${base}/agent  (Authorization: Bearer ${local.agentToken})
+`);
+const samArgs = [
+  'local',
+  'start-api',
+  '--template',
+  join(outputDir, `${stackName}.template.json`),
+  '--env-vars',
+  envFile,
+  '--port',
+  port,
+  ...(process.env.SAM_DOCKER_NETWORK ? ['--docker-network', process.env.SAM_DOCKER_NETWORK] : []),
+];
+const sam = spawn('sam', samArgs, { stdio: 'inherit' });
+sam.on('error', (error) => {
+  console.error(`Could not run sam (${error.message}): install the AWS SAM CLI and Docker.`);
+  process.exit(1);
+});
+sam.on('exit', (code) => process.exit(code ?? 0));
