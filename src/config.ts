@@ -31,8 +31,14 @@ const configSchema = z.object({
   DELIVERY_LEASE_SECONDS: seconds.default(60),
   /** How often the local runtime sweeps for due retries; in AWS a schedule runs the sweep. */
   DELIVERY_SWEEP_SECONDS: seconds.default(1),
-  /** Conversation data expires this many days after its last write (DynamoDB TTL); 0 keeps it forever. */
-  RETENTION_DAYS: seconds.default(0),
+  /**
+   * Conversation data expires this many days after its last write (DynamoDB TTL); 0 keeps it. At
+   * least 2 days, so that an event can never expire inside its 24-hour retry window.
+   */
+  RETENTION_DAYS: z.coerce
+    .number()
+    .refine((days) => days === 0 || days >= 2, 'must be 0 (keep) or at least 2')
+    .default(0),
 });
 
 export type Config = z.infer<typeof configSchema>;

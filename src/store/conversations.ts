@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '#domain/errors.ts';
 import type { Conversation } from '#domain/model.ts';
-import { fromItem, isConditionFailure, queryAll } from '#store/items.ts';
+import { expiry, fromItem, isConditionFailure, queryAll } from '#store/items.ts';
 import { indexNames, keys } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
@@ -84,6 +84,7 @@ export async function createConversation(db: Db, conversation: Conversation): Pr
         version: 1,
         ...keys.conversation(conversation.conversationId),
         ...queueKeys(conversation),
+        ...expiry(db, conversation.createdAt),
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
@@ -103,7 +104,12 @@ export async function mutateConversation(
     const current = await getConversation(db, conversationId);
     if (!current) throw new NotFoundError('conversation_not_found', 'No such conversation');
     const next: Conversation = { ...current, ...change(current) };
-    const fields = { ...next, ...queueKeys(next), version: current.version + 1 } as Record<string, unknown>;
+    const fields = {
+      ...next,
+      ...queueKeys(next),
+      ...expiry(db, new Date().toISOString()),
+      version: current.version + 1,
+    } as Record<string, unknown>;
     const names = Object.keys(fields).filter((name) => name !== 'conversationId');
     const set = names.filter((name) => fields[name] !== undefined);
     const remove = names.filter((name) => fields[name] === undefined && name in current);
@@ -138,9 +144,15 @@ export async function touchConversation(db: Db, conversationId: string, at: stri
       new UpdateCommand({
         TableName: db.tableName,
         Key: keys.conversation(conversationId),
-        UpdateExpression: 'SET lastMessageAt = :at',
+        UpdateExpression:
+          db.retentionDays > 0
+            ? 'SET lastMessageAt = :at, expiresAt = :expiresAt'
+            : 'SET lastMessageAt = :at',
         ConditionExpression: 'attribute_exists(pk) AND lastMessageAt < :at',
-        ExpressionAttributeValues: { ':at': at },
+        ExpressionAttributeValues: {
+          ':at': at,
+          ...(db.retentionDays > 0 && { ':expiresAt': expiry(db, at).expiresAt }),
+        },
       }),
     );
   } catch (error) {

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '#store/items.ts';
+import { expiry, isConditionFailure } from '#store/items.ts';
 import { keys } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
@@ -28,6 +28,7 @@ export async function claimIdempotencyKey(
           ...keys.idempotency(conversationId, key),
           fingerprint: claim.fingerprint,
           claimedAt: claim.claimedAt,
+          ...expiry(db, claim.claimedAt),
         },
         ConditionExpression:
           'attribute_not_exists(pk) OR (attribute_not_exists(#response) AND claimedAt < :stale AND fingerprint = :fingerprint)',

@@ -38,3 +38,12 @@ export async function queryPrefix<T>(db: Db, key: { pk: string; skPrefix: string
 export function isConditionFailure(error: unknown): boolean {
   return (error as Error)?.name === 'ConditionalCheckFailedException';
 }
+
+/**
+ * The TTL attribute for a conversation item written at `at` (ISO): epoch seconds, as DynamoDB TTL
+ * wants them, or nothing when data is kept. Every write renews it, so an active conversation stays.
+ */
+export function expiry(db: Db, at: string): { expiresAt?: number } {
+  if (db.retentionDays <= 0) return {};
+  return { expiresAt: Math.floor(Date.parse(at) / 1000) + Math.round(db.retentionDays * 86_400) };
+}

@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '#store/items.ts';
+import { expiry, isConditionFailure } from '#store/items.ts';
 import { keys } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
@@ -19,7 +19,12 @@ export async function acquireLease(
     await db.doc.send(
       new PutCommand({
         TableName: db.tableName,
-        Item: { ...keys.deliveryLease(conversationId), owner, leaseUntil: until.toISOString() },
+        Item: {
+          ...keys.deliveryLease(conversationId),
+          owner,
+          leaseUntil: until.toISOString(),
+          ...expiry(db, now.toISOString()),
+        },
         ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now OR #owner = :owner',
         ExpressionAttributeNames: { '#owner': 'owner' },
         ExpressionAttributeValues: { ':now': now.toISOString(), ':owner': owner },

@@ -8,6 +8,8 @@ export interface Db {
   client: DynamoDBClient;
   doc: DynamoDBDocumentClient;
   tableName: string;
+  /** Conversation items expire (DynamoDB TTL) this many days after their last write; 0 keeps them. */
+  retentionDays: number;
 }
 
 /** Key schema of the one table, shared by the CDK stack and the local runtime. */
@@ -21,7 +23,9 @@ export const tableDefinition = {
   ],
 } as const;
 
-export function createDb(config: Pick<Config, 'TABLE_NAME' | 'DYNAMODB_ENDPOINT' | 'AWS_REGION'>): Db {
+export function createDb(
+  config: Pick<Config, 'TABLE_NAME' | 'DYNAMODB_ENDPOINT' | 'AWS_REGION' | 'RETENTION_DAYS'>,
+): Db {
   const local = config.DYNAMODB_ENDPOINT !== undefined;
   const client = new DynamoDBClient({
     region: config.AWS_REGION,
@@ -33,7 +37,7 @@ export function createDb(config: Pick<Config, 'TABLE_NAME' | 'DYNAMODB_ENDPOINT'
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-  return { client, doc, tableName: config.TABLE_NAME };
+  return { client, doc, tableName: config.TABLE_NAME, retentionDays: config.RETENTION_DAYS };
 }
 
 /** Creates the table where it does not exist yet (local runtime, tests); in AWS the CDK stack owns it. */

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Delivery, TranscriptEntry } from '#domain/model.ts';
-import { fromItem, isConditionFailure, queryAll } from '#store/items.ts';
+import { expiry, fromItem, isConditionFailure, queryAll } from '#store/items.ts';
 import { indexNames, keys, messageId, seqOfSortKey } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
@@ -66,7 +66,12 @@ export async function appendEntry(
       await db.doc.send(
         new PutCommand({
           TableName: db.tableName,
-          Item: { ...stored, ...keys.message(conversationId, seq), ...stateKeys(stored) },
+          Item: {
+            ...stored,
+            ...keys.message(conversationId, seq),
+            ...stateKeys(stored),
+            ...expiry(db, stored.createdAt),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

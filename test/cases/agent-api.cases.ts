@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { revokeAgent } from '#domain/admin.ts';
 import type { Deps } from '#domain/deps.ts';
 import { routes } from '#routes';
+import { agentsStore } from '#store/config-records.ts';
 import { type Client, seedAgent, seedChannel, tableSnapshot } from '../support/clients.ts';
 import { seedBodies } from './operator-api.cases.ts';
 
@@ -98,11 +99,14 @@ export function agentApiCases(context: () => { client: Client; deps: Deps }) {
     // Act
     const presence = await client('PUT', '/agent/me/presence', { online: true }, ada.auth);
     const whileFresh = await hasOnline();
-    const realNow = deps.now;
-    deps.now = () => new Date(realNow().getTime() + (deps.config.PRESENCE_TIMEOUT_SECONDS + 1) * 1000);
+    const silentSince = Date.now() - (deps.config.PRESENCE_TIMEOUT_SECONDS + 1) * 1000;
+    await agentsStore.update(deps.db, ada.agent.employeeId, {
+      lastSeenAt: new Date(silentSince).toISOString(),
+    });
     const afterSilence = await hasOnline();
     const meAfterSilence = await client('GET', '/agent/me', undefined, ada.auth);
-    deps.now = realNow;
+    await client('PUT', '/agent/me/presence', { online: true }, ada.auth);
+    const afterHeartbeat = await hasOnline();
     await client('PUT', '/agent/me/presence', { online: false }, ada.auth);
     const afterGoingOffline = await hasOnline();
     // Assess
@@ -112,6 +116,7 @@ export function agentApiCases(context: () => { client: Client; deps: Deps }) {
     expect(whileFresh[sales.destinationId]).toBe(false);
     expect(afterSilence[support.destinationId]).toBe(false);
     expect(meAfterSilence.body.online).toBe(false);
+    expect(afterHeartbeat[support.destinationId]).toBe(true);
     expect(afterGoingOffline[support.destinationId]).toBe(false);
   });
 

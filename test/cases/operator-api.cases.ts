@@ -2,9 +2,16 @@ import { expect, it } from 'vitest';
 import type { Deps } from '#domain/deps.ts';
 import { type Client, seedChannel, tableSnapshot } from '../support/clients.ts';
 
-/** The seed page's example bodies, verbatim (the setWebhook one has a trailing comma). */
+/**
+ * A webhook that takes nothing in: port 9 on loopback locally. A deployed stack refuses private
+ * addresses, so `npm run test:deployed` passes a public one in TEST_WEBHOOK_URL.
+ */
+const webhookUrl =
+  process.env.TEST_WEBHOOK_URL ?? 'http://127.0.0.1:9/chatadapter/chatapi/webhook/operatorapi/apiKey';
+
+/** The seed page's example bodies, verbatim but for the host (the setWebhook one has a trailing comma). */
 export const seedBodies = {
-  setWebhook: '{\n"url": "http://127.0.0.1:9/chatadapter/chatapi/webhook/operatorapi/apiKey",\n}',
+  setWebhook: `{\n"url": "${webhookUrl}",\n}`,
   sendText: { userId: '<userId>', text: 'text' },
   sendFile: { userId: '<userId>', url: 'http://someUrl', fileName: 'example', size: 1 },
   closeChat: { userId: '<userId>', text: 'The user closed the dialog' },
