@@ -24,8 +24,12 @@ export const deploymentSettingsSchema = z.object({
     .optional(),
   /** Hosts a channel's webhook may point to (`*.example.com` allowed); any public host when unset. */
   webhookAllowedHosts: list.optional(),
-  /** Days after which conversations and their events expire (the table's TTL); kept forever when unset. */
-  retentionDays: positiveInteger.optional(),
+  /** Days after its last write that conversation data expires (the table's TTL); `0` or unset keeps it. */
+  retentionDays: z.coerce
+    .number()
+    .int()
+    .refine((days) => days === 0 || days >= 2, 'must be 0 (keep) or at least 2, beyond the retry window')
+    .optional(),
   /** Seconds between delivery attempts of one event, e.g. `0,5,30,120`. */
   deliveryScheduleSeconds: list
     .pipe(z.array(z.string().transform(Number).pipe(z.number().nonnegative())))
