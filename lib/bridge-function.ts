@@ -68,19 +68,9 @@ export class BridgeFunction extends NodejsFunction {
   }
 }
 
-const readActions = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:ConditionCheckItem',
-];
-const writeActions = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-];
+/** The calls the store layer (`src/store`) makes, and no others: no scans, no batches. */
+const readActions = ['dynamodb:GetItem', 'dynamodb:Query'];
+const writeActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 /**
  * Grants exactly what the route table says: reads only, or reads and writes, on the table and on each
