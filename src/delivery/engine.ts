@@ -143,25 +143,36 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
   await Promise.all(workers);
 }
 
+export interface SweepOptions {
+  /** How one conversation is delivered; the local runtime passes its own, which never runs one twice at once. */
+  deliver?: (conversationId: string) => Promise<void>;
+  /** Epoch ms after which no new conversation is started (a Lambda's own time limit). */
+  stopAt?: number;
+}
+
 /**
  * Finds every conversation with an event due now through the byState index (one partition, never a
- * scan) and delivers them. Retries come due here; so does anything a trigger missed.
+ * scan) and delivers them. Retries come due here; so does anything a trigger missed. What is left
+ * when time runs out stays due for the next sweep.
  */
 export async function sweepOutbox(
   deps: Deps,
-  deliver: (conversationId: string) => Promise<void> = (conversationId) =>
-    deliverConversation(deps, conversationId),
+  options: SweepOptions = {},
 ): Promise<{ conversations: number }> {
+  const deliver = options.deliver ?? ((conversationId: string) => deliverConversation(deps, conversationId));
   const due = await listByState(deps.db, 'PENDING', deps.now().toISOString());
   const conversationIds = [...new Set(due.map((ref) => ref.conversationId))];
+  let started = 0;
   await eachLimited(conversationIds, 8, async (conversationId) => {
+    if (options.stopAt !== undefined && Date.now() + deps.config.DELIVERY_TIMEOUT_MS > options.stopAt) return;
+    started++;
     try {
       await deliver(conversationId);
     } catch (error) {
       logger.error('delivery failed', { conversationId, error: error as Error });
     }
   });
-  return { conversations: conversationIds.length };
+  return { conversations: started };
 }
 
 /** How much is in the outbox: the sweep publishes these as metrics, alarms watch `failed`. */

@@ -38,7 +38,7 @@ export function startDeliveryLoop(deps: Deps) {
 
   let sweeping: Promise<unknown> | undefined;
   const sweep = () => {
-    sweeping ??= sweepOutbox(deps, deliver)
+    sweeping ??= sweepOutbox(deps, { deliver })
       .catch((error) => logger.error('sweep failed', { error: error as Error }))
       .finally(() => {
         sweeping = undefined;
