@@ -1,0 +1,54 @@
+import type { FailedEvent } from '#domain/outbox.ts';
+import { storeCommand, UsageError } from '../command.ts';
+
+function failedEventLine(event: FailedEvent): string {
+  const status = event.lastStatus === undefined ? '' : `HTTP ${event.lastStatus} `;
+  return [
+    event.id,
+    `conversation ${event.conversationId}`,
+    `${event.target} ${event.type}`,
+    `${event.attempts} attempts`,
+    `failed ${event.failedAt ?? '?'}: ${status}${event.lastError ?? ''}`.trimEnd(),
+  ].join('\t');
+}
+
+export const eventCommands = [
+  storeCommand({
+    group: 'events',
+    name: 'failed',
+    flags: {},
+    usage: '',
+    async run(deps) {
+      const { listFailedEvents } = await import('#domain/outbox.ts');
+      const events = await listFailedEvents(deps);
+      return {
+        data: events,
+        text: events.length === 0 ? 'No failed events' : events.map(failedEventLine).join('\n'),
+      };
+    },
+  }),
+  storeCommand({
+    group: 'events',
+    name: 'redrive',
+    flags: { all: 'optional', id: 'repeatable' },
+    usage: '--all | --id ID [--id ID ...]',
+    check({ flags }) {
+      if (flags.all && flags.id.length > 0) throw new UsageError('give --all or --id, not both');
+      if (!flags.all && flags.id.length === 0) throw new UsageError('missing --id (or --all)');
+    },
+    async run(deps, { flags }) {
+      const { redriveFailedEvents } = await import('#domain/outbox.ts');
+      const ids = await redriveFailedEvents(deps, flags.all ? undefined : [...new Set(flags.id)]);
+      const events = ids.length === 1 ? 'event' : 'events';
+      return {
+        data: { count: ids.length, ids },
+        text:
+          ids.length === 0
+            ? 'No failed events to redrive'
+            : `Put ${ids.length} failed ${events} back in line: ${ids.join(', ')}\n` +
+              "They go out through the running deliverer (npm start locally, the table's stream in AWS); " +
+              'without one they wait in the store until it runs.',
+      };
+    },
+  }),
+];
