@@ -139,6 +139,16 @@ export async function transcript(deps: Deps, agent: Agent, conversationId: strin
   return { messages: entries.map(entryView) };
 }
 
+/** A FileMessage always has a name: the last part of the URL's path when the agent gave none. */
+function fileNameOf(url: string): string {
+  const last = new URL(url).pathname.split('/').pop() ?? '';
+  try {
+    return decodeURIComponent(last) || 'file';
+  } catch {
+    return last || 'file';
+  }
+}
+
 function fingerprintOf(agent: Agent, input: AgentMessageInput): string {
   return createHash('sha256')
     .update(JSON.stringify([agent.employeeId, input]))
@@ -156,7 +166,7 @@ async function writeAgentMessage(
   const { userId } = conversation;
   const file = input.url && {
     url: input.url,
-    name: input.name ?? (decodeURIComponent(new URL(input.url).pathname.split('/').pop() ?? '') || 'file'),
+    name: input.name ?? fileNameOf(input.url),
     size: input.size ?? 0,
     comment: input.comment ?? '',
   };

@@ -316,6 +316,32 @@ export function agentApiCases(context: () => { client: Client; deps: Deps }) {
     expect(sent[0]).not.toHaveProperty('idempotencyKey');
   });
 
+  it('names a file after its URL when the agent gives no name, even a badly encoded one', async () => {
+    const { client, ada, path } = await waitingConversation();
+    await client('POST', `${path}/accept`, undefined, ada.auth);
+
+    const plain = await client(
+      'POST',
+      `${path}/messages`,
+      { url: 'https://x.example/docs/price%20list.pdf' },
+      ada.auth,
+    );
+    const broken = await client(
+      'POST',
+      `${path}/messages`,
+      { url: 'https://x.example/docs/%E0%A4%A' },
+      ada.auth,
+    );
+    const transcript = await client('GET', `${path}/messages`, undefined, ada.auth);
+
+    expect([plain.status, broken.status]).toEqual([202, 202]);
+    const names = Object.fromEntries(
+      transcript.body.messages.map((m: { id: string; name?: string }) => [m.id, m.name]),
+    );
+    expect(names[plain.body.id]).toBe('price list.pdf');
+    expect(names[broken.body.id]).toBe('%E0%A4%A');
+  });
+
   it('pages the transcript with after=', async () => {
     const { client, ada, path } = await waitingConversation();
     const all = await client('GET', `${path}/messages`, undefined, ada.auth);
