@@ -16,7 +16,7 @@ import type { Deps } from '#domain/deps.ts';
 import { startDeliveryLoop } from '#local/delivery-loop.ts';
 import { startEmbeddedDynamoDb } from '#local/embedded-dynamodb.ts';
 import { lambdaRequestListener } from '#local/lambda-http.ts';
-import { agentsStore, channelsStore } from '#store/config-records.ts';
+import { agentsStore, channelsStore, destinationsStore } from '#store/config-records.ts';
 import { ensureTable } from '#store/table.ts';
 
 export interface LocalStackOptions {
@@ -101,7 +101,8 @@ async function seedAgent(deps: Deps, remembered: Partial<Seed> | undefined) {
     employeeId: 'agent-1',
     firstName: 'Local',
     lastName: 'Agent',
-    destinations: ['support', 'sales'],
+    // Every destination of the store: `support` and `sales` on first start, whatever is there on an older one.
+    destinations: (await destinationsStore.list(deps.db)).map((destination) => destination.destinationId),
   });
   return { employeeId: agent.employeeId, agentToken: token };
 }
