@@ -6,7 +6,13 @@ import type {
   PresenceInput,
   TransferInput,
 } from '#domain/agent-schemas.ts';
-import { agentView, appendToConversation, entryView } from '#domain/conversations.ts';
+import {
+  agentName,
+  agentView,
+  appendToConversation,
+  entryView,
+  findDestination,
+} from '#domain/conversations.ts';
 import type { Deps } from '#domain/deps.ts';
 import {
   ConflictError,
@@ -25,7 +31,7 @@ import {
 import { parseCredential, secretMatches } from '#domain/ids.ts';
 import type { Agent, Conversation } from '#domain/model.ts';
 import { destinationHasOnline, isOnline } from '#domain/presence.ts';
-import { agentsStore, destinationsStore } from '#store/config-records.ts';
+import { agentsStore } from '#store/config-records.ts';
 import { getConversation, listQueue, mutateConversation, releaseOpenPointer } from '#store/conversations.ts';
 import { claimIdempotencyKey, completeIdempotencyKey } from '#store/idempotency.ts';
 import { seqOfMessageId } from '#store/keys.ts';
@@ -73,6 +79,24 @@ function assertNotSomeoneElses(agent: Agent, conversation: Conversation) {
   }
 }
 
+/**
+ * Changes a conversation on the agent's behalf, in one optimistic read-modify-write: the rules are
+ * checked on the version being written, so a conversation that moved or closed meanwhile is refused.
+ */
+function changeAsAgent(
+  deps: Deps,
+  agent: Agent,
+  conversationId: string,
+  change: (current: Conversation) => Partial<Conversation>,
+): Promise<Conversation> {
+  return mutateConversation(deps.db, conversationId, (current) => {
+    if (!queuesOf(agent).includes(current.destinationId)) throw conversationNotFound();
+    assertOpen(current);
+    assertNotSomeoneElses(agent, current);
+    return change(current);
+  });
+}
+
 export function me(deps: Deps, agent: Agent) {
   return {
     ...employeeOf(agent, deps.config),
@@ -102,12 +126,8 @@ export async function listConversations(deps: Deps, agent: Agent, query: Convers
 
 /** Assigns the conversation to the agent. Optimistic locking makes it a conditional write: one of two wins. */
 export async function accept(deps: Deps, agent: Agent, conversationId: string) {
-  await visibleConversation(deps, agent, conversationId);
   let accepted = false;
-  const conversation = await mutateConversation(deps.db, conversationId, (current) => {
-    if (!queuesOf(agent).includes(current.destinationId)) throw conversationNotFound();
-    assertOpen(current);
-    assertNotSomeoneElses(agent, current);
+  const conversation = await changeAsAgent(deps, agent, conversationId, (current) => {
     accepted = current.assignee !== agent.employeeId;
     return { status: 'active', assignee: agent.employeeId };
   });
@@ -117,7 +137,7 @@ export async function accept(deps: Deps, agent: Agent, conversationId: string) {
       type: 'note',
       note: 'accepted',
       employeeId: agent.employeeId,
-      text: `Accepted by ${agent.firstName} ${agent.lastName}`.trim(),
+      text: `Accepted by ${agentName(agent)}`,
     });
   }
   return agentView(conversation);
@@ -241,14 +261,8 @@ export async function sendAgentMessage(
 }
 
 export async function closeByAgent(deps: Deps, agent: Agent, conversationId: string) {
-  await visibleConversation(deps, agent, conversationId);
   const closedAt = deps.now().toISOString();
-  const closed = await mutateConversation(deps.db, conversationId, (current) => {
-    if (!queuesOf(agent).includes(current.destinationId)) throw conversationNotFound();
-    assertOpen(current);
-    assertNotSomeoneElses(agent, current);
-    return { status: 'closed', closedAt };
-  });
+  const closed = await changeAsAgent(deps, agent, conversationId, () => ({ status: 'closed', closedAt }));
   await releaseOpenPointer(deps.db, closed.channelId, closed.userId, conversationId);
   const employee = employeeOf(agent, deps.config);
   const entry = await appendToConversation(
@@ -266,26 +280,19 @@ export async function closeByAgent(deps: Deps, agent: Agent, conversationId: str
   return { ...agentView(closed), eventId: entry.id };
 }
 
-/** The named group or agent; for an agent's request an unknown id is the caller's mistake. */
-async function transferTarget(deps: Deps, destinationId: string) {
-  const group = await destinationsStore.get(deps.db, destinationId);
-  if (group) return { destinationId, name: group.name };
-  const agent = await agentsStore.get(deps.db, destinationId);
-  if (agent && !agent.revoked) return { destinationId, name: `${agent.firstName} ${agent.lastName}`.trim() };
-  throw new ValidationError('unknown_destination', `destinationId: no destination ${destinationId}`, [
-    { path: 'destinationId', message: 'no such destination or agent' },
-  ]);
-}
-
 export async function transfer(deps: Deps, agent: Agent, conversationId: string, input: TransferInput) {
-  await visibleConversation(deps, agent, conversationId);
-  const target = await transferTarget(deps, input.destinationId);
-  const moved = await mutateConversation(deps.db, conversationId, (current) => {
-    if (!queuesOf(agent).includes(current.destinationId)) throw conversationNotFound();
-    assertOpen(current);
-    assertNotSomeoneElses(agent, current);
-    return { destinationId: target.destinationId, status: 'waiting', assignee: undefined };
-  });
+  // For an agent an unknown id is its own mistake; DialogStudio's land in the default destination instead.
+  const target = await findDestination(deps, input.destinationId);
+  if (!target) {
+    throw new ValidationError('unknown_destination', `destinationId: no destination ${input.destinationId}`, [
+      { path: 'destinationId', message: 'no such destination or agent' },
+    ]);
+  }
+  const moved = await changeAsAgent(deps, agent, conversationId, () => ({
+    destinationId: target.destinationId,
+    status: 'waiting',
+    assignee: undefined,
+  }));
   const agents = await agentsStore.list(deps.db);
   const destination = {
     ...target,

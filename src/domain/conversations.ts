@@ -1,7 +1,14 @@
 import { setTimeout } from 'node:timers/promises';
 import type { Deps } from '#domain/deps.ts';
 import { newId } from '#domain/ids.ts';
-import type { Channel, Conversation, Delivery, DeliveryTarget, TranscriptEntry } from '#domain/model.ts';
+import type {
+  Agent,
+  Channel,
+  Conversation,
+  Delivery,
+  DeliveryTarget,
+  TranscriptEntry,
+} from '#domain/model.ts';
 import { agentsStore, destinationsStore } from '#store/config-records.ts';
 import {
   claimOpenPointer,
@@ -20,24 +27,30 @@ export interface ResolvedDestination {
   known: boolean;
 }
 
+export function agentName(agent: Pick<Agent, 'firstName' | 'lastName'>): string {
+  return `${agent.firstName} ${agent.lastName}`.trim();
+}
+
+/** The agent group, or the single (unrevoked) agent, that a destination id names; undefined for neither. */
+export async function findDestination(
+  deps: Deps,
+  destinationId: string,
+): Promise<{ destinationId: string; name: string } | undefined> {
+  const group = await destinationsStore.get(deps.db, destinationId);
+  if (group) return { destinationId: group.destinationId, name: group.name };
+  const agent = await agentsStore.get(deps.db, destinationId);
+  if (agent && !agent.revoked) return { destinationId: agent.employeeId, name: agentName(agent) };
+  return undefined;
+}
+
 /** A destination id names an agent group or a single agent; anything else lands in the channel's default. */
 export async function resolveDestination(
   deps: Deps,
   channel: Channel,
   requestedId: string | undefined,
 ): Promise<ResolvedDestination> {
-  if (requestedId) {
-    const group = await destinationsStore.get(deps.db, requestedId);
-    if (group) return { destinationId: group.destinationId, name: group.name, known: true };
-    const agent = await agentsStore.get(deps.db, requestedId);
-    if (agent && !agent.revoked) {
-      return {
-        destinationId: agent.employeeId,
-        name: `${agent.firstName} ${agent.lastName}`.trim(),
-        known: true,
-      };
-    }
-  }
+  const found = requestedId ? await findDestination(deps, requestedId) : undefined;
+  if (found) return { ...found, known: true };
   const fallback = await destinationsStore.get(deps.db, channel.defaultDestinationId);
   return {
     destinationId: channel.defaultDestinationId,
