@@ -28,7 +28,8 @@ const configSchema = z.object({
     .default([0, 5, 30, 120, 600, 1800, 3600, 7200]),
   DELIVERY_MAX_AGE_SECONDS: seconds.default(24 * 3600),
   DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  DELIVERY_LEASE_SECONDS: seconds.default(60),
+  /** How long past its time budget a deliverer's lease lasts; a crashed deliverer's lease runs out by itself. */
+  DELIVERY_LEASE_SECONDS: seconds.default(10),
   /** How often the local runtime sweeps for due retries; in AWS a schedule runs the sweep. */
   DELIVERY_SWEEP_SECONDS: seconds.default(1),
   /**

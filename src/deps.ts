@@ -1,6 +1,7 @@
 import { loadConfig } from '#config';
 import { outboxSignals } from '#delivery/signals.ts';
 import type { Deps } from '#domain/deps.ts';
+import { dynamoStore } from '#store/store.ts';
 import { createDb } from '#store/table.ts';
 
 let built: Deps | undefined;
@@ -9,9 +10,11 @@ let built: Deps | undefined;
 export function defaultDeps(): Deps {
   if (!built) {
     const config = loadConfig();
+    const db = createDb(config);
     built = {
       config,
-      db: createDb(config),
+      db,
+      store: dynamoStore(db),
       now: () => new Date(),
       outboxWritten: (conversationId) => outboxSignals.emit('conversation', conversationId),
     };

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedDynamoDb } from '#local/embedded-dynamodb.ts';
+import { messageId } from '#store/keys.ts';
+import { dynamoStore } from '#store/store.ts';
 import { createDb, ensureTable } from '#store/table.ts';
-import { appendEntry } from '#store/transcript.ts';
 
 const root = '/work/main';
 let dataDir: string;
@@ -62,17 +63,39 @@ async function seedFailedEvent(conversationId: string): Promise<string> {
   try {
     await ensureTable(db);
     const at = new Date().toISOString();
-    const entry = await appendEntry(db, conversationId, (id) => ({
+    const store = dynamoStore(db);
+    await store.conversations.create(
+      {
+        conversationId,
+        channelId: 'ch_seeded',
+        userId: 'u1',
+        userName: 'Seeded u1',
+        destinationId: 'support',
+        status: 'active',
+        assignee: 'seeded-agent',
+        attributes: {},
+        hiddenAttributes: {},
+        customData: {},
+        createdAt: at,
+        lastMessageAt: at,
+      },
+      1,
+      false,
+    );
+    const id = messageId(conversationId, 1);
+    const entry = {
+      id,
+      seq: 1,
       conversationId,
       channelId: 'ch_seeded',
-      from: 'agent',
-      type: 'text',
+      from: 'agent' as const,
+      type: 'text' as const,
       text: 'Hello',
       employeeId: 'seeded-agent',
       createdAt: at,
       delivery: {
-        target: 'dialogstudio',
-        status: 'failed',
+        target: 'dialogstudio' as const,
+        status: 'failed' as const,
         payload: { id, type: 'TextMessage', userId: 'u1', text: 'Hello' },
         attempts: 9,
         createdAt: at,
@@ -81,7 +104,8 @@ async function seedFailedEvent(conversationId: string): Promise<string> {
         lastStatus: 503,
         failedAt: at,
       },
-    }));
+    };
+    await store.transcript.put([entry]);
     return entry.id;
   } finally {
     db.client.destroy();

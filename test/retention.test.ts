@@ -1,10 +1,19 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DeleteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '#domain/deps.ts';
+import { keys } from '#store/keys.ts';
+import { handler as deliverFromStream } from '../functions/delivery/deliver-from-stream.ts';
 import { inProcessClient as client, seedAgent, seedChannel } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
 
-/** RETENTION_DAYS puts a DynamoDB TTL on every conversation item, renewed by each write. */
+/**
+ * RETENTION_DAYS: only the conversation item carries a DynamoDB TTL, renewed by every entry, so a
+ * conversation expires counted from its last activity and never loses its oldest messages while it
+ * is in use. When TTL removes it, the stream takes the rest of the conversation and the user's
+ * pointer with it, unless an event is still pending or failed.
+ */
 let store: Awaited<ReturnType<typeof useEmbeddedStore>>;
 let deps: Deps;
 
@@ -15,26 +24,94 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
-it('stamps conversation items with expiresAt, RETENTION_DAYS after their last write', async () => {
-  // Prepare
-  const { api, support } = await seedChannel(deps);
-  const agent = await seedAgent(deps, [support.destinationId]);
-  // Act
-  const opened = await client('POST', `${api}/sendText`, { userId: 'u-ttl', text: 'hi' });
-  const path = `/agent/conversations/${opened.body.conversationId}`;
-  await client('POST', `${path}/accept`, undefined, agent.auth);
-  await client('POST', `${path}/messages`, { text: 'hello' }, { ...agent.auth, 'idempotency-key': 'k' });
-  // Assess
+async function itemsOf(conversationId: string) {
   const { Items = [] } = await deps.db.doc.send(new ScanCommand({ TableName: deps.db.tableName }));
-  const conversationItems = Items.filter((item) => item.pk === `CONV#${opened.body.conversationId}`);
-  const thirtyDays = Date.now() / 1000 + 30 * 86_400;
-  expect(conversationItems.map((item) => item.sk).sort()).toEqual(
-    expect.arrayContaining(['META', 'IDEMPOTENCY#k', 'MSG#0000000001']),
+  return Items.filter((item) => item.pk === `CONV#${conversationId}`);
+}
+
+/** What DynamoDB's TTL does: deletes the conversation item, and the stream tells of it as a service's REMOVE. */
+async function expire(conversationId: string) {
+  const { Attributes } = await deps.db.doc.send(
+    new DeleteCommand({
+      TableName: deps.db.tableName,
+      Key: keys.conversation(conversationId),
+      ReturnValues: 'ALL_OLD',
+    }),
   );
-  for (const item of conversationItems) {
-    expect(item.expiresAt, String(item.sk)).toBeGreaterThan(thirtyDays - 60);
-    expect(item.expiresAt, String(item.sk)).toBeLessThanOrEqual(thirtyDays + 1);
-  }
-  const channels = Items.filter((item) => item.pk === 'CHANNELS');
-  expect(channels.every((item) => item.expiresAt === undefined)).toBe(true);
+  return deliverFromStream({
+    Records: [
+      {
+        eventName: 'REMOVE',
+        userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' },
+        dynamodb: {
+          SequenceNumber: '1',
+          Keys: marshall(keys.conversation(conversationId)),
+          OldImage: marshall(Attributes ?? {}, { removeUndefinedValues: true }),
+        },
+      },
+    ],
+  } as unknown as DynamoDBStreamEvent);
+}
+
+async function activeConversation() {
+  const seeded = await seedChannel(deps);
+  const agent = await seedAgent(deps, [seeded.support.destinationId]);
+  const opened = await client('POST', `${seeded.api}/sendText`, { userId: 'u-ttl', text: 'hi' });
+  const conversationId = opened.body.conversationId as string;
+  const path = `/agent/conversations/${conversationId}`;
+  await client('POST', `${path}/accept`, undefined, agent.auth);
+  return { ...seeded, agent, conversationId, path };
+}
+
+describe('retention', () => {
+  it('stamps only the conversation item, RETENTION_DAYS after its last write, and renews it with every entry', async () => {
+    // Prepare
+    const { conversationId, api } = await activeConversation();
+    const before = (await itemsOf(conversationId)).find((item) => item.sk === 'META')?.expiresAt as number;
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // Act
+    await client('POST', `${api}/sendText`, { userId: 'u-ttl', text: 'still here' });
+    // Assess
+    const items = await itemsOf(conversationId);
+    const thirtyDays = Date.now() / 1000 + 30 * 86_400;
+    const meta = items.find((item) => item.sk === 'META');
+    expect(meta?.expiresAt).toBeGreaterThan(thirtyDays - 60);
+    expect(meta?.expiresAt).toBeGreaterThan(before);
+    const transcript = items.filter((item) => String(item.sk).startsWith('MSG#'));
+    expect(transcript.length).toBeGreaterThanOrEqual(3);
+    expect(transcript.every((item) => item.expiresAt === undefined)).toBe(true);
+  });
+
+  it('removes the rest of an expired conversation and its pointer, so the next message opens a new one', async () => {
+    // Prepare
+    const { conversationId, api, channel } = await activeConversation();
+    // Act
+    const result = await expire(conversationId);
+    const next = await client('POST', `${api}/sendText`, { userId: 'u-ttl', text: 'a new day' });
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(await itemsOf(conversationId)).toEqual([]);
+    const { Item: pointer } = await deps.db.doc.send(
+      new GetCommand({
+        TableName: deps.db.tableName,
+        Key: keys.openConversation(channel.channelId, 'u-ttl'),
+      }),
+    );
+    expect(pointer?.conversationId).toBe(next.body.conversationId);
+    expect(next.body.conversationId).not.toBe(conversationId);
+  });
+
+  it('keeps a conversation whose event is still pending: TTL never removes an undelivered event', async () => {
+    // Prepare: no webhook is set, so the agent's message stays pending.
+    const { conversationId, path, agent } = await activeConversation();
+    const sent = await client('POST', `${path}/messages`, { text: 'not yet delivered' }, agent.auth);
+    // Act
+    await expire(conversationId);
+    // Assess
+    const items = await itemsOf(conversationId);
+    const meta = items.find((item) => item.sk === 'META');
+    expect(meta?.expiresAt).toBeGreaterThan(Date.now() / 1000 + 29 * 86_400);
+    const event = items.find((item) => item.id === sent.body.id);
+    expect(event?.delivery.status).toBe('pending');
+  });
 });

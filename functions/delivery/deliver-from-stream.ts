@@ -1,33 +1,58 @@
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { deliverConversation } from '#delivery/engine.ts';
+import { sqsRetryTimer } from '#delivery/retry-timer.ts';
 import { defaultDeps } from '#deps';
 import { logger } from '#logger';
+import { expireConversation } from '#store/retention.ts';
+
+const schedule = sqsRetryTimer(process.env.RETRY_QUEUE_URL);
+
+/** A conversation item that DynamoDB's TTL removed (not one a person deleted). */
+function expiredConversation(record: DynamoDBRecord) {
+  const byTtl = record.userIdentity?.principalId === 'dynamodb.amazonaws.com';
+  const image = record.dynamodb?.OldImage;
+  if (record.eventName !== 'REMOVE' || !byTtl || image?.sk?.S !== 'META') return undefined;
+  return unmarshall(image as Record<string, AttributeValue>);
+}
 
 /**
- * The table's stream, filtered to outbox entries that became pending: delivers each conversation
- * once per batch. A conversation that fails is reported by its first record, so Lambda retries
- * from there and nothing after it is skipped.
+ * The table's stream, filtered to new outbox entries, wake-ups, and conversations removed by TTL.
+ * Each conversation of a batch is delivered once, all of them side by side, each within its own
+ * time budget, so one hanging webhook holds nobody else. A conversation that fails is reported by
+ * its first record, so Lambda retries from there and nothing after it is skipped.
  */
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const deps = defaultDeps();
   const firstRecord = new Map<string, string>();
+  const expired: { image: Record<string, unknown>; sequenceNumber: string }[] = [];
   for (const record of event.Records) {
-    const conversationId = record.dynamodb?.NewImage?.conversationId?.S;
-    const sequenceNumber = record.dynamodb?.SequenceNumber;
-    if (conversationId && sequenceNumber && !firstRecord.has(conversationId)) {
-      firstRecord.set(conversationId, sequenceNumber);
+    const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
+    const image = expiredConversation(record);
+    if (image) {
+      expired.push({ image, sequenceNumber });
+      continue;
     }
+    const conversationId = record.dynamodb?.NewImage?.conversationId?.S;
+    if (conversationId && !firstRecord.has(conversationId)) firstRecord.set(conversationId, sequenceNumber);
   }
   const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
-  await Promise.all(
-    [...firstRecord].map(async ([conversationId, sequenceNumber]) => {
-      try {
-        await deliverConversation(deps, conversationId);
-      } catch (error) {
-        logger.error('delivery failed', { conversationId, error: error as Error });
-        batchItemFailures.push({ itemIdentifier: sequenceNumber });
-      }
-    }),
-  );
+  const guarded = async (conversationId: string, sequenceNumber: string, work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (error) {
+      logger.error('stream record failed', { conversationId, error: error as Error });
+      batchItemFailures.push({ itemIdentifier: sequenceNumber });
+    }
+  };
+  await Promise.all([
+    ...[...firstRecord].map(([conversationId, sequenceNumber]) =>
+      guarded(conversationId, sequenceNumber, () => deliverConversation(deps, conversationId, { schedule })),
+    ),
+    ...expired.map(({ image, sequenceNumber }) =>
+      guarded(String(image.conversationId), sequenceNumber, () => expireConversation(deps.db, image)),
+    ),
+  ]);
   return { batchItemFailures };
 };

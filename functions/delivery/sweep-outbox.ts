@@ -1,20 +1,34 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { outboxDepth, sweepOutbox } from '#delivery/engine.ts';
+import { deliverConversation, outboxDepth, sweepOutbox } from '#delivery/engine.ts';
+import { sqsRetryTimer } from '#delivery/retry-timer.ts';
 import { defaultDeps } from '#deps';
 import { logger } from '#logger';
 
 const metrics = new Metrics({ namespace: 'OperatorBridge', serviceName: 'operator-bridge' });
+const schedule = sqsRetryTimer(process.env.RETRY_QUEUE_URL);
 
-/** Every minute: delivers due retries and anything the stream missed, and reports the outbox depth. */
+/**
+ * Every minute: delivers due retries and anything the triggers missed, and reports the outbox depth.
+ * The metrics are published whatever happens, so their absence means the sweep itself is broken
+ * (the alarms treat missing data as breaching).
+ */
 export const handler = async (_event: unknown, context: Context): Promise<void> => {
   const deps = defaultDeps();
-  // Leaves room to save state and publish metrics before the function's own time limit.
-  const stopAt = Date.now() + context.getRemainingTimeInMillis() - 5_000;
-  const { conversations } = await sweepOutbox(deps, { stopAt });
-  const { pending, failed } = await outboxDepth(deps);
-  metrics.addMetric('OutboxPending', MetricUnit.Count, pending);
-  metrics.addMetric('OutboxFailed', MetricUnit.Count, failed);
-  metrics.publishStoredMetrics();
-  logger.info('outbox swept', { conversations, pending, failed });
+  // Leaves room to count the outbox and publish metrics before the function's own time limit.
+  const stopAt = Date.now() + context.getRemainingTimeInMillis() - 10_000;
+  let conversations = 0;
+  try {
+    ({ conversations } = await sweepOutbox(deps, {
+      stopAt,
+      deliver: (conversationId) => deliverConversation(deps, conversationId, { schedule }),
+    }));
+  } finally {
+    const { pending, failed } = await outboxDepth(deps);
+    metrics.addMetric('OutboxPending', MetricUnit.Count, pending);
+    metrics.addMetric('OutboxFailed', MetricUnit.Count, failed);
+    metrics.addMetric('SweepConversations', MetricUnit.Count, conversations);
+    metrics.publishStoredMetrics();
+    logger.info('outbox swept', { conversations, pending, failed });
+  }
 };

@@ -2,17 +2,44 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { postEvent } from '#delivery/send.ts';
 import { standardWebhookHeaders } from '#delivery/signature.ts';
+import { isGap } from '#domain/conversations.ts';
 import type { Deps } from '#domain/deps.ts';
 import type { Channel, Delivery, DeliveryTarget, TranscriptEntry } from '#domain/model.ts';
-import { type AttemptOutcome, afterAttempt, dueNow, waitForUrl } from '#domain/outbox.ts';
+import { type AttemptOutcome, afterAttempt } from '#domain/outbox.ts';
+import type { DeliveryState, Gap, Head } from '#domain/ports.ts';
 import { logger } from '#logger';
 import { channelsStore } from '#store/config-records.ts';
-import { acquireLease, releaseLease } from '#store/lease.ts';
-import { listByState, listPendingEntries, saveDelivery } from '#store/transcript.ts';
+import { OUTBOX_SHARDS } from '#store/keys.ts';
 
-/** A lease holder: one per delivery run, so two runs in one process exclude each other too. */
-function newLeaseOwner(): string {
-  return `${hostname()}:${process.pid}:${randomUUID()}`;
+/**
+ * The delivery engine. One conversation at a time, under a lease kept on the conversation item:
+ * per target, every event is delivered (or failed) before the next one is tried, from a cursor that
+ * only moves forward, so each pass reads only what follows the last settled event. A gap in the
+ * numbers (a writer still at work, or one that crashed) holds the walk until it is filled or is old
+ * enough to be given up. Indexes only find conversations; every decision rests on consistent reads.
+ */
+
+const targets: readonly DeliveryTarget[] = ['dialogstudio', 'platform'];
+
+/** Entries read per query while walking forward from the cursors. */
+const PAGE = 50;
+
+/**
+ * A number taken this long ago without its entry is given up as a gap: its writer crashed, or is so
+ * slow that it takes a new number (see `writeToConversation`). Far above a request's own duration.
+ */
+export const GAP_GRACE_MS = 15_000;
+
+/** Channels are read once per few seconds per process; a missing URL is always re-read before parking. */
+const CHANNEL_CACHE_MS = 5_000;
+const channelCache = new Map<string, { channel: Channel | undefined; readAt: number }>();
+
+async function channelOf(deps: Deps, channelId: string, fresh = false): Promise<Channel | undefined> {
+  const cached = channelCache.get(channelId);
+  if (!fresh && cached && Date.now() - cached.readAt < CHANNEL_CACHE_MS) return cached.channel;
+  const channel = await channelsStore.get(deps.db, channelId);
+  channelCache.set(channelId, { channel, readAt: Date.now() });
+  return channel;
 }
 
 /** Where a target's events go, if it has an address yet. */
@@ -20,12 +47,7 @@ function targetUrl(channel: Channel | undefined, target: DeliveryTarget): string
   return target === 'dialogstudio' ? channel?.webhookUrl : channel?.agentPlatformUrl;
 }
 
-async function attempt(
-  deps: Deps,
-  channel: Channel,
-  entry: TranscriptEntry,
-  url: string,
-): Promise<AttemptOutcome> {
+function attempt(deps: Deps, channel: Channel, entry: TranscriptEntry, url: string): Promise<AttemptOutcome> {
   const delivery = entry.delivery as Delivery;
   const body = JSON.stringify(delivery.payload);
   const headers =
@@ -41,96 +63,228 @@ async function attempt(
   });
 }
 
-function isDue(delivery: Delivery, now: Date): boolean {
-  return !delivery.waitingForUrl && Date.parse(delivery.nextAttemptAt ?? '') <= now.getTime();
+export interface DeliveryRun {
+  /** How long this run may keep starting attempts for the conversation (ms). */
+  budgetMs?: number;
+  /** Arranges another run at `atMs`: a retry due before the next sweep goes out on time. */
+  schedule?: (conversationId: string, atMs: number) => Promise<void> | void;
 }
 
-/**
- * One pass over a conversation's pending events, oldest first, per target: an event is tried only
- * when every earlier event for the same target is delivered or failed, so N+1 never overtakes N.
- * Returns false if the lease was lost on the way.
- */
-async function deliverPending(
-  deps: Deps,
-  conversationId: string,
-  lease: { owner: string; until: number },
-): Promise<boolean> {
-  const entries = await listPendingEntries(deps.db, conversationId);
-  if (entries.length === 0) return true;
-  const channel = await channelsStore.get(deps.db, entries[0]?.channelId ?? '');
-  const blocked = new Set<DeliveryTarget>();
-  let parked = 0;
-  for (const entry of entries) {
+/** The default budget: one attempt's timeout, so a hanging webhook delays nothing else by more than that. */
+export function defaultBudgetMs(deps: Deps): number {
+  return deps.config.DELIVERY_TIMEOUT_MS + 2_000;
+}
+
+/** The sweep period in AWS (a schedule) or locally (a timer); retries due sooner are scheduled. */
+const SWEEP_PERIOD_MS = 60_000;
+
+type TargetResult = 'settled' | Exclude<Head, undefined>;
+
+/** One pass over a conversation under the lease. */
+class Pass {
+  readonly cursors: DeliveryState['cursors'];
+  readonly redrivenDone: number[] = [];
+  readonly heads = new Map<DeliveryTarget, Exclude<Head, undefined>>();
+  private channel: Channel | undefined;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly conversationId: string,
+    private readonly state: DeliveryState,
+    private readonly deadline: number,
+  ) {
+    this.cursors = { ...state.cursors };
+  }
+
+  /** The earliest due head, else a parked one, else none: where the sweep should find this conversation. */
+  head(): Head {
+    const heads = [...this.heads.values()];
+    const due = heads
+      .filter((head): head is { due: string } => 'due' in head)
+      .map((head) => head.due)
+      .sort()[0];
+    if (due) return { due };
+    return heads[0];
+  }
+
+  async run(): Promise<void> {
+    this.channel = await channelOf(this.deps, this.state.channelId);
+    await this.redriven();
+    await this.forward();
+  }
+
+  /** Failed events put back in line sit behind the cursor: they go first, in order, and hold their target. */
+  private async redriven() {
+    for (const seq of this.state.redriven) {
+      const entry = await this.deps.store.transcript.get(this.conversationId, seq);
+      const delivery = (entry as TranscriptEntry | undefined)?.delivery;
+      if (!delivery || delivery.status !== 'pending') {
+        this.redrivenDone.push(seq);
+        continue;
+      }
+      if (this.heads.has(delivery.target)) continue;
+      const result = await this.tryDeliver(entry as TranscriptEntry);
+      if (result === 'settled') this.redrivenDone.push(seq);
+      else this.heads.set(delivery.target, result);
+    }
+  }
+
+  private cursor(target: DeliveryTarget): number {
+    return this.cursors[target] ?? 0;
+  }
+
+  private open(seq: number): DeliveryTarget[] {
+    return targets.filter((target) => !this.heads.has(target) && this.cursor(target) === seq - 1);
+  }
+
+  /** Walks the numbers after the lowest cursor, target by target, until each is blocked or at the end. */
+  private async forward() {
+    const { lastSeq } = this.state;
+    let seq = Math.min(...targets.map((target) => this.cursor(target))) + 1;
+    while (seq <= lastSeq && targets.some((target) => !this.heads.has(target))) {
+      const page = await this.deps.store.transcript.range(this.conversationId, seq, lastSeq, PAGE);
+      const bySeq = new Map(page.map((entry) => [entry.seq, entry]));
+      // A short page reaches the end; a full one reaches its last entry, and anything missing before is a hole.
+      const end = page.length < PAGE ? lastSeq : (page.at(-1) as { seq: number }).seq;
+      for (; seq <= end; seq++) {
+        if (this.open(seq).length === 0) continue;
+        let entry = bySeq.get(seq);
+        if (!entry) {
+          entry = await this.settleHole(seq, page);
+          if (!entry) return;
+        }
+        for (const target of this.open(seq)) {
+          const result = await this.step(entry, target);
+          if (result === 'settled') this.cursors[target] = seq;
+          else this.heads.set(target, result);
+        }
+        if (targets.every((target) => this.heads.has(target))) return;
+      }
+    }
+  }
+
+  /** A number without an entry: given up as a gap once old enough, otherwise the walk waits for it. */
+  private async settleHole(
+    seq: number,
+    page: (TranscriptEntry | Gap)[],
+  ): Promise<TranscriptEntry | Gap | undefined> {
+    const later = page.find((entry) => entry.seq > seq);
+    const takenAround = Date.parse(later?.createdAt ?? this.state.lastMessageAt);
+    const now = this.deps.now();
+    if (now.getTime() - takenAround < GAP_GRACE_MS) {
+      const due = new Date(takenAround + GAP_GRACE_MS).toISOString();
+      for (const target of this.open(seq)) this.heads.set(target, { due });
+      return undefined;
+    }
+    if (await this.deps.store.transcript.fillGap(this.conversationId, seq, now.toISOString())) {
+      logger.warn('gap filled', { conversationId: this.conversationId, seq });
+    }
+    return this.deps.store.transcript.get(this.conversationId, seq);
+  }
+
+  private async step(entry: TranscriptEntry | Gap, target: DeliveryTarget): Promise<TargetResult> {
+    if (isGap(entry)) return 'settled';
+    const delivery = entry.delivery;
+    if (!delivery || delivery.target !== target || delivery.status !== 'pending') return 'settled';
+    return this.tryDeliver(entry);
+  }
+
+  private async tryDeliver(entry: TranscriptEntry): Promise<TargetResult> {
+    const { deps } = this;
     const delivery = entry.delivery as Delivery;
-    const url = targetUrl(channel, delivery.target);
+    let url = targetUrl(this.channel, delivery.target);
     if (!url) {
-      if (!delivery.waitingForUrl && (await saveDelivery(deps.db, entry, delivery, waitForUrl(delivery))))
-        parked++;
-      continue;
+      this.channel = await channelOf(deps, this.state.channelId, true);
+      url = targetUrl(this.channel, delivery.target);
+      if (!url) return { waitingFor: { channelId: this.state.channelId, target: delivery.target } };
     }
-    if (blocked.has(delivery.target)) continue;
-    if (!isDue(delivery, deps.now())) {
-      blocked.add(delivery.target);
-      continue;
-    }
-    const margin = deps.config.DELIVERY_TIMEOUT_MS + 5_000;
-    if (deps.now().getTime() + margin > lease.until) {
-      const until = new Date(deps.now().getTime() + deps.config.DELIVERY_LEASE_SECONDS * 1000 + margin);
-      if (!(await acquireLease(deps.db, conversationId, lease.owner, deps.now(), until))) return false;
-      lease.until = until.getTime();
-    }
-    const outcome = await attempt(deps, channel as Channel, entry, url);
+    const now = deps.now();
+    if (Date.parse(delivery.nextAttemptAt ?? '') > now.getTime())
+      return { due: delivery.nextAttemptAt as string };
+    if (Date.now() + deps.config.DELIVERY_TIMEOUT_MS > this.deadline) return { due: now.toISOString() };
+    const outcome = await attempt(deps, this.channel as Channel, entry, url);
     const next = afterAttempt(delivery, outcome, deps.now(), deps.config);
-    const saved = await saveDelivery(deps.db, entry, delivery, next);
+    const saved = await deps.store.transcript.saveDelivery(entry, delivery, next);
     logger.info('delivery attempt', {
-      conversationId,
+      conversationId: this.conversationId,
       eventId: entry.id,
       target: delivery.target,
       attempt: next.attempts,
       outcome: next.status,
       ...(outcome.kind !== 'delivered' && { error: outcome.error }),
     });
-    if (!saved || next.status === 'pending') blocked.add(delivery.target);
-  }
-  if (parked > 0) await unparkIfUrlArrived(deps, conversationId, entries[0]?.channelId ?? '');
-  return true;
-}
-
-/** `setWebhook` may have landed while events were being parked: they must not wait for another one. */
-async function unparkIfUrlArrived(deps: Deps, conversationId: string, channelId: string) {
-  const channel = await channelsStore.get(deps.db, channelId);
-  for (const entry of await listPendingEntries(deps.db, conversationId)) {
-    const delivery = entry.delivery as Delivery;
-    if (delivery.waitingForUrl && targetUrl(channel, delivery.target)) {
-      await saveDelivery(deps.db, entry, delivery, dueNow(delivery, deps.now()));
-    }
+    if (!saved) return { due: deps.now().toISOString() };
+    if (next.status === 'pending') return { due: next.nextAttemptAt as string };
+    return 'settled';
   }
 }
 
-async function hasDueEvents(deps: Deps, conversationId: string): Promise<boolean> {
-  const now = deps.now();
-  return (await listPendingEntries(deps.db, conversationId)).some((entry) =>
-    isDue(entry.delivery as Delivery, now),
-  );
+/** A lease holder: one per delivery run, so two runs in one process exclude each other too. */
+function newLeaseOwner(): string {
+  return `${hostname()}:${process.pid}:${randomUUID()}`;
 }
 
 /**
- * Delivers what is due in one conversation, holding its lease so that only one deliverer works on
- * it at a time. Another holder means nothing to do here: it looks again after letting go, so an
- * event written meanwhile is not stranded (and the sweep would find it anyway).
+ * Takes the conversation's lease; when another run holds it, asks that run to look once more before
+ * it lets go (so what this trigger announced is not stranded) and answers undefined.
  */
-export async function deliverConversation(deps: Deps, conversationId: string): Promise<void> {
-  for (let round = 0; round < 5; round++) {
-    const owner = newLeaseOwner();
-    const now = deps.now();
-    const until = new Date(now.getTime() + deps.config.DELIVERY_LEASE_SECONDS * 1000);
-    if (!(await acquireLease(deps.db, conversationId, owner, now, until))) return;
-    try {
-      if (!(await deliverPending(deps, conversationId, { owner, until: until.getTime() }))) return;
-    } finally {
-      await releaseLease(deps.db, conversationId, owner);
+async function takeLease(deps: Deps, conversationId: string, owner: string, until: Date) {
+  for (let tries = 0; tries < 2; tries++) {
+    const state = await deps.store.leases.acquire(conversationId, owner, deps.now(), until);
+    if (state !== 'held') return state;
+    if (await deps.store.leases.requestAnotherPass(conversationId, deps.now())) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Delivers what is due in one conversation within a time budget. On letting go, the conversation's
+ * head (its earliest due event, or the URL it waits for) is saved where the sweep finds it; a retry
+ * due before the next sweep is scheduled. If a number was taken or another run asked meanwhile, the
+ * lease is kept and the conversation looked at again.
+ */
+export async function deliverConversation(
+  deps: Deps,
+  conversationId: string,
+  run: DeliveryRun = {},
+): Promise<void> {
+  const budgetMs = run.budgetMs ?? defaultBudgetMs(deps);
+  const deadline = Date.now() + budgetMs;
+  const owner = newLeaseOwner();
+  const leaseUntil = () =>
+    new Date(deps.now().getTime() + budgetMs + deps.config.DELIVERY_TIMEOUT_MS + 5_000);
+  let state = await takeLease(deps, conversationId, owner, leaseUntil());
+  while (state) {
+    const pass = new Pass(deps, conversationId, state, deadline);
+    await pass.run();
+    let head = pass.head();
+    const outOfTime = Date.now() >= deadline;
+    if (outOfTime && !head) head = { due: deps.now().toISOString() };
+    const progress = {
+      cursors: pass.cursors,
+      redrivenDone: pass.redrivenDone,
+      head,
+      seenLastSeq: state.lastSeq,
+    };
+    if (await deps.store.leases.release(conversationId, owner, progress, outOfTime)) {
+      await afterRelease(deps, conversationId, head, run);
+      return;
     }
-    if (!(await hasDueEvents(deps, conversationId))) return;
+    const again = await deps.store.leases.acquire(conversationId, owner, deps.now(), leaseUntil());
+    state = again === 'held' ? undefined : again;
+  }
+}
+
+async function afterRelease(deps: Deps, conversationId: string, head: Head, run: DeliveryRun) {
+  if (head && 'waitingFor' in head) {
+    // setWebhook may have saved the URL while this run parked; its look at the index can miss the park.
+    const channel = await channelOf(deps, head.waitingFor.channelId, true);
+    if (targetUrl(channel, head.waitingFor.target)) await run.schedule?.(conversationId, Date.now());
+    return;
+  }
+  if (head && 'due' in head) {
+    const at = Date.parse(head.due);
+    if (at - Date.now() < SWEEP_PERIOD_MS) await run.schedule?.(conversationId, at);
   }
 }
 
@@ -151,20 +305,32 @@ export interface SweepOptions {
 }
 
 /**
- * Finds every conversation with an event due now through the byState index (one partition, never a
- * scan) and delivers them. Retries come due here; so does anything a trigger missed. What is left
- * when time runs out stays due for the next sweep.
+ * Finds conversations with an event due now (one query per shard of the index, never a scan) and
+ * the parked conversations of channels that have their URL by now, and delivers them. Retries come
+ * due here; so does anything a trigger missed. What is left when time runs out stays for the next sweep.
  */
 export async function sweepOutbox(
   deps: Deps,
   options: SweepOptions = {},
 ): Promise<{ conversations: number }> {
   const deliver = options.deliver ?? ((conversationId: string) => deliverConversation(deps, conversationId));
-  const due = await listByState(deps.db, 'PENDING', deps.now().toISOString());
-  const conversationIds = [...new Set(due.map((ref) => ref.conversationId))];
+  const now = deps.now().toISOString();
+  const shards = Array.from({ length: OUTBOX_SHARDS }, (_, shard) => shard);
+  const channels = await channelsStore.list(deps.db);
+  const [due, parked] = await Promise.all([
+    Promise.all(shards.map((shard) => deps.store.outbox.due(shard, now))),
+    Promise.all(
+      channels.flatMap((channel) =>
+        targets
+          .filter((target) => targetUrl(channel, target))
+          .map((target) => deps.store.outbox.waiting(channel.channelId, target)),
+      ),
+    ),
+  ]);
+  const conversationIds = [...new Set([...due.flat(), ...parked.flat()])];
   let started = 0;
   await eachLimited(conversationIds, 8, async (conversationId) => {
-    if (options.stopAt !== undefined && Date.now() + deps.config.DELIVERY_TIMEOUT_MS > options.stopAt) return;
+    if (options.stopAt !== undefined && Date.now() + defaultBudgetMs(deps) > options.stopAt) return;
     started++;
     try {
       await deliver(conversationId);
@@ -177,9 +343,6 @@ export async function sweepOutbox(
 
 /** How much is in the outbox: the sweep publishes these as metrics, alarms watch `failed`. */
 export async function outboxDepth(deps: Deps): Promise<{ pending: number; failed: number }> {
-  const [pending, failed] = await Promise.all([
-    listByState(deps.db, 'PENDING'),
-    listByState(deps.db, 'FAILED'),
-  ]);
-  return { pending: pending.length, failed: failed.length };
+  const { pendingConversations, failedEvents } = await deps.store.outbox.counts();
+  return { pending: pendingConversations, failed: failedEvents };
 }

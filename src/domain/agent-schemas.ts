@@ -5,13 +5,21 @@ import { z } from 'zod';
 export const presenceInput = z.object({ online: z.boolean() });
 export type PresenceInput = z.infer<typeof presenceInput>;
 
+/** A page size given in the query string: a whole number from 1 to `max`. */
+const pageLimit = (max: number) => z.coerce.number().int().min(1).max(max).optional();
+
 export const conversationsQuery = z.object({
   status: z.enum(['waiting', 'active', 'closed']).optional(),
   destinationId: z.string().min(1).max(128).optional(),
+  limit: pageLimit(200),
+  cursor: z.string().min(1).max(512).optional(),
 });
 export type ConversationsQuery = z.infer<typeof conversationsQuery>;
 
-export const messagesQuery = z.object({ after: z.string().min(1).max(256).optional() });
+export const messagesQuery = z.object({
+  after: z.string().min(1).max(256).optional(),
+  limit: pageLimit(500),
+});
 export type MessagesQuery = z.infer<typeof messagesQuery>;
 
 const httpUrl = z

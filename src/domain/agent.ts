@@ -9,9 +9,12 @@ import type {
 import {
   agentName,
   agentView,
-  appendToConversation,
+  ConversationGoneError,
   entryView,
   findDestination,
+  isGap,
+  type NewEntry,
+  writeToConversation,
 } from '#domain/conversations.ts';
 import type { Deps } from '#domain/deps.ts';
 import {
@@ -29,13 +32,12 @@ import {
   textMessageEvent,
 } from '#domain/events.ts';
 import { parseCredential, secretMatches } from '#domain/ids.ts';
-import type { Agent, Conversation } from '#domain/model.ts';
+import type { Agent, Conversation, TranscriptEntry } from '#domain/model.ts';
+import type { ConversationWrite, Guard, StoredConversation } from '#domain/ports.ts';
 import { destinationHasOnline, isOnline } from '#domain/presence.ts';
 import { agentsStore } from '#store/config-records.ts';
-import { getConversation, listQueue, mutateConversation, releaseOpenPointer } from '#store/conversations.ts';
 import { claimIdempotencyKey, completeIdempotencyKey } from '#store/idempotency.ts';
 import { seqOfMessageId } from '#store/keys.ts';
-import { listEntries } from '#store/transcript.ts';
 
 /** The Agent API use cases (PRODUCT.md section 3): what an agent, or an agent application, asks of us. */
 
@@ -59,9 +61,15 @@ function conversationNotFound(): NotFoundError {
   return new NotFoundError('conversation_not_found', 'No such conversation among your destinations');
 }
 
+/** How many times an agent's change re-reads and re-checks after a concurrent change refused its write. */
+const MAX_PASSES = 5;
+
+/** Agent API lists stop before their answer passes this size, far below Lambda's 6 MB response limit. */
+export const MAX_LIST_BYTES = 1024 * 1024;
+
 /** The conversation, if the agent may see it; 404 alike for "missing" and "not yours", so ids leak nothing. */
-async function visibleConversation(deps: Deps, agent: Agent, conversationId: string): Promise<Conversation> {
-  const conversation = await getConversation(deps.db, conversationId);
+async function visibleConversation(deps: Deps, agent: Agent, conversationId: string) {
+  const conversation = await deps.store.conversations.get(conversationId);
   if (!conversation || !queuesOf(agent).includes(conversation.destinationId)) throw conversationNotFound();
   return conversation;
 }
@@ -72,29 +80,71 @@ function assertOpen(conversation: Conversation) {
   }
 }
 
-/** Closing or transferring is for the agent who accepted, or for anyone while nobody has. */
-function assertNotSomeoneElses(agent: Agent, conversation: Conversation) {
-  if (conversation.assignee && conversation.assignee !== agent.employeeId) {
-    throw new ConflictError('assigned_to_other', 'Another agent has accepted this conversation');
-  }
+function assignedToOther(): ConflictError {
+  return new ConflictError('assigned_to_other', 'Another agent has accepted this conversation');
 }
 
 /**
- * Changes a conversation on the agent's behalf, in one optimistic read-modify-write: the rules are
- * checked on the version being written, so a conversation that moved or closed meanwhile is refused.
+ * Whether the conversation's assignee no longer holds it: revoked, removed, or no longer in its
+ * destination. Such a conversation counts as nobody's, so another agent can act on it.
  */
-function changeAsAgent(
+async function assigneeLapsed(deps: Deps, conversation: Conversation): Promise<boolean> {
+  if (!conversation.assignee) return false;
+  const holder = await agentsStore.get(deps.db, conversation.assignee);
+  return !holder || holder.revoked || !queuesOf(holder).includes(conversation.destinationId);
+}
+
+/**
+ * Reads the conversation and checks that the agent may change it: visible, open, and nobody else's
+ * (a lapsed assignee counts as nobody). The guard makes the write itself re-check all of it.
+ */
+async function actable(deps: Deps, agent: Agent, conversationId: string) {
+  const current = await visibleConversation(deps, agent, conversationId);
+  assertOpen(current);
+  const guard: Guard = { destinationIn: queuesOf(agent) };
+  if (current.assignee && current.assignee !== agent.employeeId) {
+    if (!(await assigneeLapsed(deps, current))) throw assignedToOther();
+    guard.takeoverFrom = current.assignee;
+  } else {
+    guard.assigneeFreeFor = agent.employeeId;
+  }
+  return { current, guard };
+}
+
+interface AgentChange {
+  set: ConversationWrite['set'];
+  queue?: ConversationWrite['queue'];
+  entries: NewEntry[];
+}
+
+/**
+ * An agent's change to a conversation, in one guarded write that also numbers its entries: the rules
+ * are checked on the read and again by the write, so a conversation that moved, closed or was taken
+ * meanwhile is read and judged again. `plan` returns undefined when there is nothing to change.
+ */
+async function changeAsAgent(
   deps: Deps,
   agent: Agent,
   conversationId: string,
-  change: (current: Conversation) => Partial<Conversation>,
-): Promise<Conversation> {
-  return mutateConversation(deps.db, conversationId, (current) => {
-    if (!queuesOf(agent).includes(current.destinationId)) throw conversationNotFound();
-    assertOpen(current);
-    assertNotSomeoneElses(agent, current);
-    return change(current);
-  });
+  plan: (current: StoredConversation) => AgentChange | undefined,
+): Promise<{ conversation: StoredConversation; entries: TranscriptEntry[] }> {
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const { current, guard } = await actable(deps, agent, conversationId);
+    const change = plan(current);
+    if (!change) return { conversation: current, entries: [] };
+    try {
+      const outcome = await writeToConversation(
+        deps,
+        conversationId,
+        { set: change.set, queue: change.queue, guard },
+        change.entries,
+      );
+      if (outcome.ok) return outcome;
+    } catch (error) {
+      if (!(error instanceof ConversationGoneError)) throw error;
+    }
+  }
+  throw new ConflictError('conversation_busy', 'The conversation kept changing; try again');
 }
 
 export function me(deps: Deps, agent: Agent) {
@@ -113,38 +163,92 @@ export async function setPresence(deps: Deps, agent: Agent, input: PresenceInput
   return { online: input.online, heartbeatSeconds: Math.max(1, Math.floor(timeout / 4)) };
 }
 
+/** A list cursor: opaque to callers, the position (createdAt and id) of the last conversation returned. */
+function encodeCursor(conversation: Conversation): string {
+  return Buffer.from(`${conversation.createdAt}#${conversation.conversationId}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^\d{4}-\d\d-\d\dT[\d:.]+Z#[\w-]{1,128}$/.test(decoded)) {
+    throw new ValidationError('invalid_query', 'cursor: not a cursor this API gave out', [
+      { path: 'cursor', message: 'not a cursor this API gave out' },
+    ]);
+  }
+  return decoded;
+}
+
+/** Takes items while the answer (as agents see them) stays under the size limit; always at least one. */
+function withinBytes<T>(items: T[], limit: number, view: (item: T) => unknown = (item) => item): T[] {
+  const taken: T[] = [];
+  let bytes = 0;
+  for (const item of items.slice(0, limit)) {
+    bytes += Buffer.byteLength(JSON.stringify(view(item)));
+    if (taken.length > 0 && bytes > MAX_LIST_BYTES) break;
+    taken.push(item);
+  }
+  return taken;
+}
+
+/**
+ * The conversations the agent may see, oldest first, a page at a time: waiting and active ones unless
+ * a status is asked for. `next` (pass it as `cursor`) is there while more remain.
+ */
 export async function listConversations(deps: Deps, agent: Agent, query: ConversationsQuery) {
   const queues = queuesOf(agent);
   if (query.destinationId && !queues.includes(query.destinationId)) {
     throw new NotFoundError('destination_not_found', 'No such destination among yours');
   }
+  const limit = query.limit ?? 50;
+  const after = decodeCursor(query.cursor);
   const wanted = query.destinationId ? [query.destinationId] : queues;
-  const lists = await Promise.all(wanted.map((queue) => listQueue(deps.db, queue, query.status)));
-  const conversations = lists.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  return { conversations: conversations.map(agentView) };
+  const statuses: Conversation['status'][] = query.status ? [query.status] : ['waiting', 'active'];
+  const lists = await Promise.all(
+    wanted.flatMap((queue) =>
+      statuses.map((status) => deps.store.conversations.queue(queue, status, { after, limit: limit + 1 })),
+    ),
+  );
+  const position = (c: Conversation) => `${c.createdAt}#${c.conversationId}`;
+  const sorted = lists.flat().sort((a, b) => position(a).localeCompare(position(b)));
+  const page = withinBytes(sorted, limit, agentView);
+  const last = page.at(-1);
+  return {
+    conversations: page.map(agentView),
+    ...(sorted.length > page.length && last && { next: encodeCursor(last) }),
+  };
 }
 
-/** Assigns the conversation to the agent. Optimistic locking makes it a conditional write: one of two wins. */
+/** Assigns the conversation to the agent. The write is guarded: of two agents one wins, the other gets 409. */
 export async function accept(deps: Deps, agent: Agent, conversationId: string) {
-  let accepted = false;
-  const conversation = await changeAsAgent(deps, agent, conversationId, (current) => {
-    accepted = current.assignee !== agent.employeeId;
-    return { status: 'active', assignee: agent.employeeId };
-  });
-  if (accepted) {
-    await appendToConversation(deps, conversation, {
-      from: 'system',
-      type: 'note',
-      note: 'accepted',
-      employeeId: agent.employeeId,
-      text: `Accepted by ${agentName(agent)}`,
-    });
-  }
+  const { conversation } = await changeAsAgent(deps, agent, conversationId, (current) =>
+    current.assignee === agent.employeeId
+      ? undefined
+      : {
+          set: { status: 'active', assignee: agent.employeeId },
+          queue: { ...current, status: 'active' },
+          entries: [
+            {
+              content: {
+                from: 'system',
+                type: 'note',
+                note: 'accepted',
+                employeeId: agent.employeeId,
+                text: `Accepted by ${agentName(agent)}`,
+              },
+            },
+          ],
+        },
+  );
   return agentView(conversation);
 }
 
+/**
+ * The transcript, oldest first, a page at a time after the message `after`: `next` (pass it as
+ * `after`) is there while more remain. Gaps a crash left in the numbering are skipped.
+ */
 export async function transcript(deps: Deps, agent: Agent, conversationId: string, query: MessagesQuery) {
-  await visibleConversation(deps, agent, conversationId);
+  const conversation = await visibleConversation(deps, agent, conversationId);
   let afterSeq = 0;
   if (query.after) {
     const seq = seqOfMessageId(conversationId, query.after);
@@ -155,8 +259,20 @@ export async function transcript(deps: Deps, agent: Agent, conversationId: strin
     }
     afterSeq = seq;
   }
-  const entries = await listEntries(deps.db, conversationId, afterSeq);
-  return { messages: entries.map(entryView) };
+  const limit = query.limit ?? 100;
+  const read = await deps.store.transcript.range(
+    conversationId,
+    afterSeq + 1,
+    conversation.lastSeq,
+    limit + 1,
+  );
+  const page = read.slice(0, limit);
+  const visible = page.filter((entry): entry is TranscriptEntry => !isGap(entry)).map(entryView);
+  const messages = withinBytes(visible, limit);
+  let next: string | undefined;
+  if (messages.length < visible.length) next = messages.at(-1)?.id;
+  else if (read.length > limit) next = page.at(-1)?.id;
+  return { messages, ...(next && { next }) };
 }
 
 /** A FileMessage always has a name: the last part of the URL's path when the agent gave none. */
@@ -175,15 +291,14 @@ function fingerprintOf(agent: Agent, input: AgentMessageInput): string {
     .digest('hex');
 }
 
-async function writeAgentMessage(
+/** The entry and DialogStudio event of an agent's message: a TextMessage or a FileMessage. */
+function agentMessage(
   deps: Deps,
   agent: Agent,
-  conversation: Conversation,
   input: AgentMessageInput,
   idempotencyKey: string | undefined,
-) {
+): NewEntry {
   const employee = employeeOf(agent, deps.config);
-  const { userId } = conversation;
   const file = input.url && {
     url: input.url,
     name: input.name ?? fileNameOf(input.url),
@@ -193,24 +308,59 @@ async function writeAgentMessage(
   const content = file
     ? { from: 'agent' as const, type: 'file' as const, ...file }
     : { from: 'agent' as const, type: 'text' as const, text: input.text };
-  const entry = await appendToConversation(
-    deps,
-    conversation,
-    { ...content, employeeId: agent.employeeId, idempotencyKey },
-    ({ id }) => ({
+  return {
+    content: { ...content, employeeId: agent.employeeId, idempotencyKey },
+    event: {
       target: 'dialogstudio',
-      payload: file
-        ? fileMessageEvent(id, userId, employee, file)
-        : textMessageEvent(id, userId, employee, input.text ?? ''),
-    }),
-  );
-  return { id: entry.id };
+      payload: ({ id }, { userId }) =>
+        file
+          ? fileMessageEvent(id, userId, employee, file)
+          : textMessageEvent(id, userId, employee, input.text ?? ''),
+    },
+  };
 }
+
+/** Why a guarded message write was refused, told from the conversation as it is now. */
+async function refusal(deps: Deps, agent: Agent, current: Conversation | undefined): Promise<Error> {
+  if (!current || !queuesOf(agent).includes(current.destinationId)) return conversationNotFound();
+  if (current.status === 'closed')
+    return new ConflictError('conversation_closed', 'The conversation is closed');
+  if (current.assignee && current.assignee !== agent.employeeId && !(await assigneeLapsed(deps, current))) {
+    return assignedToOther();
+  }
+  return new ConflictError('not_accepted', 'Accept the conversation before sending to it');
+}
+
+/** One guarded write: visible, open and accepted by this agent, checked by the write that numbers the message. */
+async function writeAgentMessage(
+  deps: Deps,
+  agent: Agent,
+  conversationId: string,
+  input: AgentMessageInput,
+  idempotencyKey: string | undefined,
+): Promise<{ id: string }> {
+  try {
+    const outcome = await writeToConversation(
+      deps,
+      conversationId,
+      { guard: { destinationIn: queuesOf(agent), assigneeIs: agent.employeeId } },
+      [agentMessage(deps, agent, input, idempotencyKey)],
+    );
+    if (!outcome.ok) throw await refusal(deps, agent, outcome.current);
+    return { id: (outcome.entries[0] as TranscriptEntry).id };
+  } catch (error) {
+    if (error instanceof ConversationGoneError) throw await refusal(deps, agent, error.current);
+    throw error;
+  }
+}
+
+/** A claim older than this whose work never finished may be taken over by the same request. */
+const STALE_CLAIM_MS = 30_000;
 
 /**
  * Sends a TextMessage or FileMessage to the client; 202 with the event id, since delivery follows.
  * With an Idempotency-Key the first answer is kept: a repeat gets it back and writes nothing. The
- * entry carries the key too, so a repeat after a crash between the two writes still finds it.
+ * entry carries the key too, so a repeat after a crash between the writes still finds it.
  */
 export async function sendAgentMessage(
   deps: Deps,
@@ -219,20 +369,14 @@ export async function sendAgentMessage(
   input: AgentMessageInput,
   idempotencyKey: string | undefined,
 ): Promise<{ id: string }> {
-  const conversation = await visibleConversation(deps, agent, conversationId);
-  assertOpen(conversation);
-  if (conversation.assignee !== agent.employeeId) {
-    assertNotSomeoneElses(agent, conversation);
-    throw new ConflictError('not_accepted', 'Accept the conversation before sending to it');
-  }
-  if (!idempotencyKey) return writeAgentMessage(deps, agent, conversation, input, undefined);
+  if (!idempotencyKey) return writeAgentMessage(deps, agent, conversationId, input, undefined);
 
   const now = deps.now();
   const fingerprint = fingerprintOf(agent, input);
   const claim = await claimIdempotencyKey(deps.db, conversationId, idempotencyKey, {
     fingerprint,
     claimedAt: now.toISOString(),
-    staleBefore: new Date(now.getTime() - 30_000).toISOString(),
+    staleBefore: new Date(now.getTime() - STALE_CLAIM_MS).toISOString(),
   });
   if (!claim.claimed) {
     if (claim.record.fingerprint !== fingerprint) {
@@ -243,9 +387,8 @@ export async function sendAgentMessage(
       );
     }
     if (claim.record.response) return claim.record.response as { id: string };
-    const written = (await listEntries(deps.db, conversationId)).find(
-      (entry) => entry.idempotencyKey === idempotencyKey,
-    );
+    const since = new Date(Date.parse(claim.record.claimedAt) - STALE_CLAIM_MS).toISOString();
+    const written = await deps.store.transcript.findByIdempotencyKey(conversationId, idempotencyKey, since);
     if (!written) {
       throw new ConflictError(
         'idempotency_in_progress',
@@ -255,29 +398,32 @@ export async function sendAgentMessage(
     await completeIdempotencyKey(deps.db, conversationId, idempotencyKey, { id: written.id });
     return { id: written.id };
   }
-  const response = await writeAgentMessage(deps, agent, conversation, input, idempotencyKey);
+  const response = await writeAgentMessage(deps, agent, conversationId, input, idempotencyKey);
   await completeIdempotencyKey(deps.db, conversationId, idempotencyKey, response);
   return response;
 }
 
 export async function closeByAgent(deps: Deps, agent: Agent, conversationId: string) {
-  const closedAt = deps.now().toISOString();
-  const closed = await changeAsAgent(deps, agent, conversationId, () => ({ status: 'closed', closedAt }));
-  await releaseOpenPointer(deps.db, closed.channelId, closed.userId, conversationId);
   const employee = employeeOf(agent, deps.config);
-  const entry = await appendToConversation(
-    deps,
-    closed,
-    {
-      from: 'system',
-      type: 'note',
-      note: 'closed_by_agent',
-      employeeId: agent.employeeId,
-      text: 'Closed by agent',
-    },
-    ({ id }) => ({ target: 'dialogstudio', payload: closedEvent(id, closed.userId, employee) }),
-  );
-  return { ...agentView(closed), eventId: entry.id };
+  const closedAt = deps.now().toISOString();
+  const { conversation, entries } = await changeAsAgent(deps, agent, conversationId, (current) => ({
+    set: { status: 'closed', closedAt },
+    queue: { ...current, status: 'closed' },
+    entries: [
+      {
+        content: {
+          from: 'system',
+          type: 'note',
+          note: 'closed_by_agent',
+          employeeId: agent.employeeId,
+          text: 'Closed by agent',
+        },
+        event: { target: 'dialogstudio', payload: ({ id }, { userId }) => closedEvent(id, userId, employee) },
+      },
+    ],
+  }));
+  await deps.store.conversations.releasePointer(conversation.channelId, conversation.userId, conversationId);
+  return { ...agentView(conversation), eventId: entries[0]?.id };
 }
 
 export async function transfer(deps: Deps, agent: Agent, conversationId: string, input: TransferInput) {
@@ -288,11 +434,6 @@ export async function transfer(deps: Deps, agent: Agent, conversationId: string,
       { path: 'destinationId', message: 'no such destination or agent' },
     ]);
   }
-  const moved = await changeAsAgent(deps, agent, conversationId, () => ({
-    destinationId: target.destinationId,
-    status: 'waiting',
-    assignee: undefined,
-  }));
   const agents = await agentsStore.list(deps.db);
   const destination = {
     ...target,
@@ -304,20 +445,24 @@ export async function transfer(deps: Deps, agent: Agent, conversationId: string,
     ),
   };
   const employee = employeeOf(agent, deps.config);
-  const entry = await appendToConversation(
-    deps,
-    moved,
-    {
-      from: 'system',
-      type: 'note',
-      note: 'moved',
-      employeeId: agent.employeeId,
-      text: `Moved to ${target.name}`,
-    },
-    ({ id }) => ({
-      target: 'dialogstudio',
-      payload: selectDestinationEvent(id, moved.userId, employee, destination),
-    }),
-  );
-  return { ...agentView(moved), eventId: entry.id };
+  const { conversation, entries } = await changeAsAgent(deps, agent, conversationId, (current) => ({
+    set: { destinationId: target.destinationId, status: 'waiting', assignee: undefined },
+    queue: { ...current, destinationId: target.destinationId, status: 'waiting' },
+    entries: [
+      {
+        content: {
+          from: 'system',
+          type: 'note',
+          note: 'moved',
+          employeeId: agent.employeeId,
+          text: `Moved to ${target.name}`,
+        },
+        event: {
+          target: 'dialogstudio',
+          payload: ({ id }, { userId }) => selectDestinationEvent(id, userId, employee, destination),
+        },
+      },
+    ],
+  }));
+  return { ...agentView(conversation), eventId: entries[0]?.id };
 }

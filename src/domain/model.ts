@@ -61,8 +61,6 @@ export interface Delivery {
   createdAt: string;
   /** When the next attempt is due; the sweep finds it by this time. */
   nextAttemptAt?: string;
-  /** Set while the target has no URL (no `setWebhook` yet): the event waits and no attempt is spent. */
-  waitingForUrl?: boolean;
   /** The retry window (max age) counts from the first real attempt, not from a wait for the URL. */
   firstAttemptAt?: string;
   lastError?: string;

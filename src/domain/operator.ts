@@ -1,16 +1,17 @@
 import {
-  appendClientEntry,
-  appendToConversation,
-  findOpenConversation,
-  noteUnknownDestination,
+  appendForUser,
+  clientEntry,
+  healPointer,
+  type NewEntry,
   openConversation,
-  openOrExisting,
   resolveDestination,
+  unknownDestinationNote,
+  writeToConversation,
 } from '#domain/conversations.ts';
 import type { Deps } from '#domain/deps.ts';
 import { UnauthorizedError } from '#domain/errors.ts';
 import { parseCredential, secretMatches } from '#domain/ids.ts';
-import type { Channel } from '#domain/model.ts';
+import type { Channel, Conversation } from '#domain/model.ts';
 import type {
   CloseChatInput,
   SelectDestinationInput,
@@ -22,7 +23,6 @@ import { releaseWaitingEvents } from '#domain/outbox.ts';
 import { destinationHasOnline } from '#domain/presence.ts';
 import { assertWebhookAllowed } from '#domain/webhook-url.ts';
 import { agentsStore, channelsStore, destinationsStore } from '#store/config-records.ts';
-import { mutateConversation, releaseOpenPointer } from '#store/conversations.ts';
 
 /** The Operator API use cases: what DialogStudio asks of us, one function per endpoint. */
 
@@ -47,81 +47,151 @@ export async function setWebhook(deps: Deps, channel: Channel, input: SetWebhook
 }
 
 export async function sendText(deps: Deps, channel: Channel, input: SendTextInput) {
-  const conversation = await openOrExisting(deps, channel, input.userId);
-  const entry = await appendClientEntry(
+  const written = await appendForUser(
     deps,
     channel,
-    conversation,
-    { from: 'client', type: 'text', text: input.text },
-    'message.created',
+    input.userId,
+    clientEntry(channel, { from: 'client', type: 'text', text: input.text }, 'message.created'),
   );
-  return { conversationId: conversation.conversationId, messageId: entry.id };
+  return { conversationId: written.conversation.conversationId, messageId: written.entry.id };
 }
 
 export async function sendFile(deps: Deps, channel: Channel, input: SendFileInput) {
-  const conversation = await openOrExisting(deps, channel, input.userId);
-  const entry = await appendClientEntry(
+  const content = {
+    from: 'client' as const,
+    type: 'file' as const,
+    url: input.url,
+    name: input.fileName,
+    size: input.size,
+  };
+  const written = await appendForUser(
     deps,
     channel,
-    conversation,
-    { from: 'client', type: 'file', url: input.url, name: input.fileName, size: input.size },
-    'message.created',
+    input.userId,
+    clientEntry(channel, content, 'message.created'),
   );
-  return { conversationId: conversation.conversationId, messageId: entry.id };
+  return { conversationId: written.conversation.conversationId, messageId: written.entry.id };
 }
 
+/** How many times a use case re-reads and retries after a concurrent change refused its write. */
+const MAX_PASSES = 5;
+
+/** The user's open conversation behind its pointer, with stale pointers healed on the way; undefined for none. */
+async function openConversationOf(deps: Deps, channel: Channel, userId: string) {
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const pointer = await deps.store.conversations.pointer(channel.channelId, userId);
+    if (!pointer) return undefined;
+    const current = await deps.store.conversations.get(pointer.conversationId);
+    if (current && current.status !== 'closed') return current;
+    await healPointer(deps, pointer, current);
+  }
+  return undefined;
+}
+
+/** The client left: the close takes its number like every entry, so nothing can follow it. A close is never refused. */
 export async function closeChat(deps: Deps, channel: Channel, input: CloseChatInput) {
-  const conversation = await findOpenConversation(deps, channel, input.userId);
-  if (!conversation) return {};
-  const closedAt = deps.now().toISOString();
-  const closed = await mutateConversation(deps.db, conversation.conversationId, (current) =>
-    current.status === 'closed' ? {} : { status: 'closed', closedAt },
-  );
-  await releaseOpenPointer(deps.db, channel.channelId, input.userId, conversation.conversationId);
-  await appendClientEntry(
-    deps,
-    channel,
-    closed,
-    { from: 'system', type: 'note', note: 'closed_by_client', text: input.text },
-    'conversation.closed',
-  );
-  return { conversationId: conversation.conversationId };
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const current = await openConversationOf(deps, channel, input.userId);
+    if (!current) return {};
+    const closedAt = deps.now().toISOString();
+    const outcome = await writeToConversation(
+      deps,
+      current.conversationId,
+      { set: { status: 'closed', closedAt }, queue: { ...current, status: 'closed' } },
+      [
+        clientEntry(
+          channel,
+          { from: 'system', type: 'note', note: 'closed_by_client', text: input.text },
+          'conversation.closed',
+        ),
+      ],
+    );
+    if (!outcome.ok) continue;
+    await deps.store.conversations.releasePointer(channel.channelId, input.userId, current.conversationId);
+    return { conversationId: current.conversationId };
+  }
+  return {};
+}
+
+/**
+ * Pre-chat data combines by replacement: a selectDestination that carries any pre-chat field
+ * replaces all three with what it sent, one without keeps what is stored. So a conversation never
+ * holds more pre-chat data than one request may carry.
+ */
+function prechatOf(input: SelectDestinationInput) {
+  const { attributes, hiddenAttributes, customData } = input;
+  if (attributes === undefined && hiddenAttributes === undefined && customData === undefined) return {};
+  return {
+    attributes: attributes ?? {},
+    hiddenAttributes: hiddenAttributes ?? {},
+    customData: customData ?? {},
+  };
 }
 
 export async function selectDestination(deps: Deps, channel: Channel, input: SelectDestinationInput) {
   const destination = await resolveDestination(deps, channel, input.destinationId);
-  const details = {
-    userName: input.userName,
-    attributes: input.attributes,
-    hiddenAttributes: input.hiddenAttributes,
-    customData: input.customData,
-  };
-  const existing = await findOpenConversation(deps, channel, input.userId);
-  if (!existing) {
-    const opened = await openConversation(deps, channel, input.userId, destination, details);
-    return { conversationId: opened.conversationId, destinationId: opened.destinationId };
+  const prechat = prechatOf(input);
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const current = await openConversationOf(deps, channel, input.userId);
+    if (!current) {
+      const opened = await openConversation(
+        deps,
+        channel,
+        input.userId,
+        destination,
+        { userName: input.userName, ...prechat },
+        [],
+      );
+      if (opened)
+        return {
+          conversationId: opened.conversation.conversationId,
+          destinationId: destination.destinationId,
+        };
+      continue;
+    }
+    const moved = current.destinationId !== destination.destinationId;
+    const userName = input.userName?.trim();
+    const set: Partial<Conversation> = {
+      ...(userName && { userName }),
+      ...prechat,
+      ...(moved && {
+        destinationId: destination.destinationId,
+        status: 'waiting' as const,
+        assignee: undefined,
+      }),
+    };
+    const entries: NewEntry[] = [
+      ...(moved
+        ? [
+            {
+              content: {
+                from: 'system' as const,
+                type: 'note' as const,
+                note: 'moved' as const,
+                text: `Moved to ${destination.name}`,
+              },
+            },
+          ]
+        : []),
+      ...(destination.known ? [] : [unknownDestinationNote(destination)]),
+    ];
+    if (entries.length === 0 && Object.keys(set).length === 0) {
+      return { conversationId: current.conversationId, destinationId: current.destinationId };
+    }
+    const outcome = await writeToConversation(
+      deps,
+      current.conversationId,
+      {
+        set,
+        ...(moved && { queue: { ...current, destinationId: destination.destinationId, status: 'waiting' } }),
+      },
+      entries,
+    );
+    if (outcome.ok) {
+      return { conversationId: current.conversationId, destinationId: outcome.conversation.destinationId };
+    }
   }
-  const moved = await mutateConversation(deps.db, existing.conversationId, (current) => ({
-    ...(details.userName?.trim() && { userName: details.userName.trim() }),
-    ...(details.attributes && { attributes: details.attributes }),
-    ...(details.hiddenAttributes && { hiddenAttributes: details.hiddenAttributes }),
-    ...(details.customData && { customData: details.customData }),
-    ...(current.destinationId !== destination.destinationId && {
-      destinationId: destination.destinationId,
-      status: 'waiting' as const,
-      assignee: undefined,
-    }),
-  }));
-  if (existing.destinationId !== destination.destinationId) {
-    await appendToConversation(deps, moved, {
-      from: 'system',
-      type: 'note',
-      note: 'moved',
-      text: `Moved to ${destination.name}`,
-    });
-  }
-  if (!destination.known) await noteUnknownDestination(deps, moved, destination);
-  return { conversationId: moved.conversationId, destinationId: moved.destinationId };
+  throw new Error('selectDestination could not settle on the open conversation');
 }
 
 export async function getDestinations(deps: Deps) {

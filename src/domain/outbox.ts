@@ -2,8 +2,7 @@ import type { Config } from '#config';
 import type { Deps } from '#domain/deps.ts';
 import { NotFoundError } from '#domain/errors.ts';
 import type { Delivery, DeliveryTarget, TranscriptEntry } from '#domain/model.ts';
-import { seqOfMessageId } from '#store/keys.ts';
-import { getEntry, listByState, saveDelivery } from '#store/transcript.ts';
+import { conversationOfMessageId, seqOfMessageId } from '#store/keys.ts';
 
 /** How one delivery attempt ended, as the retry rules need to know it. */
 export type AttemptOutcome =
@@ -37,7 +36,6 @@ export function afterAttempt(
     attempts: delivery.attempts + 1,
     firstAttemptAt,
     lastStatus: outcome.status,
-    waitingForUrl: undefined,
   };
   if (outcome.kind === 'delivered') {
     return {
@@ -64,15 +62,6 @@ export function afterAttempt(
   return { ...attempted, nextAttemptAt: new Date(nextAttempt).toISOString(), lastError: outcome.error };
 }
 
-/** The target has no URL yet: the event waits, out of the sweep's way, and spends no attempt. */
-export function waitForUrl(delivery: Delivery): Delivery {
-  return { ...delivery, waitingForUrl: true, nextAttemptAt: undefined };
-}
-
-export function dueNow(delivery: Delivery, now: Date): Delivery {
-  return { ...delivery, waitingForUrl: undefined, nextAttemptAt: now.toISOString() };
-}
-
 /** A failed event back in line, with a fresh retry window. */
 export function redriven(delivery: Delivery, now: Date): Delivery {
   return {
@@ -86,22 +75,23 @@ export function redriven(delivery: Delivery, now: Date): Delivery {
 }
 
 /**
- * Events that waited for a URL go out now: `setWebhook` calls this for DialogStudio's target. Each
- * write wakes the deliverer (the stream in AWS, a signal locally).
+ * Events that waited for a URL go out now: `setWebhook` and `channel set-platform` call this after
+ * saving the URL. The index may not show a conversation parked a moment ago; the deliverer re-reads
+ * the channel after parking and the sweep re-checks parked conversations of channels that have a URL,
+ * so nothing waits past one sweep whatever the interleaving.
  */
-export async function releaseWaitingEvents(deps: Deps, channelId: string, target: DeliveryTarget) {
-  const waiting = await listByState(deps.db, `WAITING#${target}#${channelId}`);
-  const woken = new Set<string>();
-  for (const ref of waiting) {
-    const entry = await getEntry(deps.db, ref.conversationId, ref.seq);
-    const delivery = entry?.delivery;
-    if (!entry || delivery?.status !== 'pending' || !delivery.waitingForUrl) continue;
-    if (await saveDelivery(deps.db, entry, delivery, dueNow(delivery, deps.now()))) {
-      woken.add(entry.conversationId);
-    }
+export async function releaseWaitingEvents(
+  deps: Deps,
+  channelId: string,
+  target: DeliveryTarget,
+): Promise<number> {
+  const waiting = await deps.store.outbox.waiting(channelId, target);
+  const now = deps.now().toISOString();
+  for (const conversationId of waiting) {
+    await deps.store.outbox.wake(conversationId, now);
+    deps.outboxWritten(conversationId);
   }
-  for (const conversationId of woken) deps.outboxWritten(conversationId);
-  return woken.size;
+  return waiting.length;
 }
 
 export interface FailedEvent {
@@ -116,9 +106,14 @@ export interface FailedEvent {
 }
 
 async function failedEntries(deps: Deps): Promise<TranscriptEntry[]> {
-  const refs = await listByState(deps.db, 'FAILED');
-  const entries = await Promise.all(refs.map((ref) => getEntry(deps.db, ref.conversationId, ref.seq)));
-  return entries.filter((entry): entry is TranscriptEntry => entry?.delivery?.status === 'failed');
+  const refs = await deps.store.outbox.failed();
+  const entries = await Promise.all(
+    refs.map((ref) => deps.store.transcript.get(ref.conversationId, ref.seq)),
+  );
+  return entries.filter(
+    (entry): entry is TranscriptEntry =>
+      (entry as TranscriptEntry | undefined)?.delivery?.status === 'failed',
+  );
 }
 
 /** Every event that ran out of tries, oldest failure first. */
@@ -135,18 +130,39 @@ export async function listFailedEvents(deps: Deps): Promise<FailedEvent[]> {
   }));
 }
 
+/** The failed event with this id, or undefined. */
+export async function failedEvent(deps: Deps, id: string): Promise<TranscriptEntry | undefined> {
+  const conversationId = conversationOfMessageId(id);
+  const seq = seqOfMessageId(conversationId, id);
+  const entry = seq === undefined ? undefined : await deps.store.transcript.get(conversationId, seq);
+  return (entry as TranscriptEntry | undefined)?.delivery?.status === 'failed'
+    ? (entry as TranscriptEntry)
+    : undefined;
+}
+
+/**
+ * Puts one failed event back in line: pending again with a fresh retry window, in its conversation's
+ * redriven set (it sits behind the delivery cursor), and the conversation due now. Returns false when
+ * it was no longer failed.
+ */
+export async function requeueFailed(deps: Deps, entry: TranscriptEntry): Promise<boolean> {
+  const delivery = entry.delivery as Delivery;
+  const now = deps.now();
+  if (!(await deps.store.transcript.saveDelivery(entry, delivery, redriven(delivery, now)))) return false;
+  await deps.store.outbox.requeue(entry.conversationId, entry.seq, now.toISOString());
+  await deps.store.outbox.wake(entry.conversationId, now.toISOString());
+  deps.outboxWritten(entry.conversationId);
+  return true;
+}
+
 /** Puts failed events back in line: the given ids, or all of them. Returns the ids redriven. */
 export async function redriveFailedEvents(deps: Deps, ids?: string[]): Promise<string[]> {
   let entries: TranscriptEntry[];
   if (ids) {
     entries = await Promise.all(
       ids.map(async (id) => {
-        const conversationId = id.slice(0, id.lastIndexOf('-'));
-        const seq = seqOfMessageId(conversationId, id);
-        const entry = seq === undefined ? undefined : await getEntry(deps.db, conversationId, seq);
-        if (entry?.delivery?.status !== 'failed') {
-          throw new NotFoundError('failed_event_not_found', `No failed event ${id}`);
-        }
+        const entry = await failedEvent(deps, id);
+        if (!entry) throw new NotFoundError('failed_event_not_found', `No failed event ${id}`);
         return entry;
       }),
     );
@@ -155,11 +171,7 @@ export async function redriveFailedEvents(deps: Deps, ids?: string[]): Promise<s
   }
   const redrivenIds: string[] = [];
   for (const entry of entries) {
-    const delivery = entry.delivery as Delivery;
-    if (await saveDelivery(deps.db, entry, delivery, redriven(delivery, deps.now()))) {
-      redrivenIds.push(entry.id);
-      deps.outboxWritten(entry.conversationId);
-    }
+    if (await requeueFailed(deps, entry)) redrivenIds.push(entry.id);
   }
   return redrivenIds;
 }

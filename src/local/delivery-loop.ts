@@ -11,8 +11,25 @@ import { logger } from '#logger';
 export function startDeliveryLoop(deps: Deps) {
   const running = new Map<string, Promise<void>>();
   const again = new Set<string>();
+  const timers = new Set<NodeJS.Timeout>();
+  let stopped = false;
 
-  const deliver = (conversationId: string): Promise<void> => {
+  /** A retry due before the next sweep: a timer of this process stands in for AWS's delay queue. */
+  const schedule = (conversationId: string, atMs: number) => {
+    if (stopped) return;
+    const timer = setTimeout(
+      () => {
+        timers.delete(timer);
+        void deliver(conversationId);
+      },
+      Math.max(0, atMs - Date.now()),
+    );
+    timer.unref();
+    timers.add(timer);
+  };
+
+  function deliver(conversationId: string): Promise<void> {
+    if (stopped) return Promise.resolve();
     const current = running.get(conversationId);
     if (current) {
       again.add(conversationId);
@@ -22,7 +39,7 @@ export function startDeliveryLoop(deps: Deps) {
       do {
         again.delete(conversationId);
         try {
-          await deliverConversation(deps, conversationId);
+          await deliverConversation(deps, conversationId, { schedule });
         } catch (error) {
           logger.error('delivery failed', { conversationId, error: error as Error });
         }
@@ -31,7 +48,7 @@ export function startDeliveryLoop(deps: Deps) {
     })();
     running.set(conversationId, work);
     return work;
-  };
+  }
 
   const onWrite = (conversationId: string) => void deliver(conversationId);
   outboxSignals.on('conversation', onWrite);
@@ -50,7 +67,9 @@ export function startDeliveryLoop(deps: Deps) {
   return {
     /** Stops listening and waits for deliveries in flight, so the store can close under nobody. */
     stop: async () => {
+      stopped = true;
       clearInterval(timer);
+      for (const pending of timers) clearTimeout(pending);
       outboxSignals.off('conversation', onWrite);
       await sweeping;
       await Promise.all(running.values());

@@ -1,13 +1,51 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { NotFoundError } from '#domain/errors.ts';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '#domain/model.ts';
-import { expiry, fromItem, isConditionFailure, queryAll } from '#store/items.ts';
+import type {
+  ConversationsPort,
+  ConversationWrite,
+  DeliveryState,
+  Guard,
+  LeasePort,
+  OpenPointer,
+  StoredConversation,
+  WriteResult,
+} from '#domain/ports.ts';
+import { expiry, isConditionFailure } from '#store/items.ts';
 import { indexNames, keys } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
-type Stored = Conversation & { version: number };
+/**
+ * The conversation item (`CONV#{id}` / `META`) is the one point of serialisation of a conversation:
+ * every entry takes its number from its counter in a conditional update that refuses once the
+ * conversation is closed, so nothing is ever numbered after `Closed`. The same item carries the
+ * delivery lease and cursors, so the deliverer needs no item of its own.
+ */
 
-function queueKeys(conversation: Conversation) {
+/** Attributes of the item that are bookkeeping, not part of the conversation record. */
+const bookkeeping = new Set([
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'expiresAt',
+  'leaseOwner',
+  'leaseUntil',
+  'anotherPass',
+  'cursors',
+  'redriven',
+]);
+
+function toConversation(item: Record<string, unknown> | undefined): StoredConversation | undefined {
+  if (!item) return undefined;
+  const record = Object.fromEntries(Object.entries(item).filter(([name]) => !bookkeeping.has(name)));
+  return { lastSeq: 0, ...record } as StoredConversation;
+}
+
+function queueKeys(
+  conversation: Pick<Conversation, 'destinationId' | 'status' | 'createdAt' | 'conversationId'>,
+) {
   return keys.queue(
     conversation.destinationId,
     conversation.status,
@@ -16,159 +54,312 @@ function queueKeys(conversation: Conversation) {
   );
 }
 
-export async function getConversation(db: Db, conversationId: string): Promise<Stored | undefined> {
-  const { Item } = await db.doc.send(
-    new GetCommand({ TableName: db.tableName, Key: keys.conversation(conversationId), ConsistentRead: true }),
-  );
-  return fromItem<Stored>(Item);
+/** Builds an update expression with generated placeholders, so field names never clash with reserved words. */
+class Expression {
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, unknown> = {};
+  private count = 0;
+
+  name(attribute: string): string {
+    const placeholder = `#a${this.count++}`;
+    this.names[placeholder] = attribute;
+    return placeholder;
+  }
+
+  value(value: unknown): string {
+    const placeholder = `:v${this.count++}`;
+    this.values[placeholder] = value;
+    return placeholder;
+  }
 }
 
-export async function findOpenConversationId(db: Db, channelId: string, userId: string) {
-  const { Item } = await db.doc.send(
-    new GetCommand({
-      TableName: db.tableName,
-      Key: keys.openConversation(channelId, userId),
-      ConsistentRead: true,
-    }),
-  );
-  return Item?.conversationId as string | undefined;
-}
-
-/**
- * Claims the user's open-conversation pointer. Only one conversation per user and channel is open:
- * of two concurrent openers one wins, and the other gets the winner's id back.
- */
-export async function claimOpenPointer(
-  db: Db,
-  channelId: string,
-  userId: string,
-  conversationId: string,
-): Promise<{ claimed: boolean; conversationId: string }> {
-  try {
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.tableName,
-        Item: { ...keys.openConversation(channelId, userId), conversationId },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+function guardConditions(expression: Expression, guard: Guard | undefined): string[] {
+  if (!guard) return [];
+  const conditions: string[] = [];
+  const assignee = expression.name('assignee');
+  if (guard.destinationIn) {
+    const list = guard.destinationIn.map((id) => expression.value(id)).join(', ');
+    conditions.push(`${expression.name('destinationId')} IN (${list})`);
+  }
+  if (guard.assigneeFreeFor) {
+    conditions.push(
+      `(attribute_not_exists(${assignee}) OR ${assignee} = ${expression.value(guard.assigneeFreeFor)})`,
     );
-    return { claimed: true, conversationId };
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    const existing = await findOpenConversationId(db, channelId, userId);
-    return { claimed: false, conversationId: existing ?? conversationId };
   }
+  if (guard.assigneeIs) conditions.push(`${assignee} = ${expression.value(guard.assigneeIs)}`);
+  if (guard.takeoverFrom) conditions.push(`${assignee} = ${expression.value(guard.takeoverFrom)}`);
+  return conditions;
 }
 
-export async function releaseOpenPointer(db: Db, channelId: string, userId: string, conversationId: string) {
-  try {
-    await db.doc.send(
-      new DeleteCommand({
-        TableName: db.tableName,
-        Key: keys.openConversation(channelId, userId),
-        ConditionExpression: 'conversationId = :id',
-        ExpressionAttributeValues: { ':id': conversationId },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
-}
-
-export async function createConversation(db: Db, conversation: Conversation): Promise<void> {
-  await db.doc.send(
-    new PutCommand({
-      TableName: db.tableName,
-      Item: {
-        ...conversation,
-        version: 1,
-        ...keys.conversation(conversation.conversationId),
-        ...queueKeys(conversation),
-        ...expiry(db, conversation.createdAt),
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
-}
-
-/**
- * Read-modify-write with optimistic locking: `change` sees the current conversation and returns the
- * fields to set (or throws a domain error); a concurrent change makes it run again on fresh data.
- */
-export async function mutateConversation(
-  db: Db,
-  conversationId: string,
-  change: (current: Conversation) => Partial<Conversation>,
-): Promise<Conversation> {
-  for (;;) {
-    const current = await getConversation(db, conversationId);
-    if (!current) throw new NotFoundError('conversation_not_found', 'No such conversation');
-    const next: Conversation = { ...current, ...change(current) };
-    const fields = {
-      ...next,
-      ...queueKeys(next),
-      ...expiry(db, new Date().toISOString()),
-      version: current.version + 1,
-    } as Record<string, unknown>;
-    const names = Object.keys(fields).filter((name) => name !== 'conversationId');
-    const set = names.filter((name) => fields[name] !== undefined);
-    const remove = names.filter((name) => fields[name] === undefined && name in current);
-    try {
-      await db.doc.send(
-        new UpdateCommand({
-          TableName: db.tableName,
-          Key: keys.conversation(conversationId),
-          UpdateExpression: [
-            `SET ${set.map((name) => `#${name} = :${name}`).join(', ')}`,
-            remove.length ? `REMOVE ${remove.map((name) => `#${name}`).join(', ')}` : '',
-          ].join(' '),
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeNames: Object.fromEntries([...set, ...remove].map((name) => [`#${name}`, name])),
-          ExpressionAttributeValues: {
-            ...Object.fromEntries(set.map((name) => [`:${name}`, fields[name]])),
-            ':expected': current.version,
-          },
-        }),
-      );
-      return next;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-  }
-}
-
-/** Moves `lastMessageAt` forward without touching the version, so messages never conflict with accepts. */
-export async function touchConversation(db: Db, conversationId: string, at: string): Promise<void> {
-  try {
-    await db.doc.send(
-      new UpdateCommand({
+export function dynamoConversations(db: Db): ConversationsPort {
+  const get = async (conversationId: string) => {
+    const { Item } = await db.doc.send(
+      new GetCommand({
         TableName: db.tableName,
         Key: keys.conversation(conversationId),
-        UpdateExpression:
-          db.retentionDays > 0
-            ? 'SET lastMessageAt = :at, expiresAt = :expiresAt'
-            : 'SET lastMessageAt = :at',
-        ConditionExpression: 'attribute_exists(pk) AND lastMessageAt < :at',
-        ExpressionAttributeValues: {
-          ':at': at,
-          ...(db.retentionDays > 0 && { ':expiresAt': expiry(db, at).expiresAt }),
-        },
+        ConsistentRead: true,
       }),
     );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+    return toConversation(Item);
+  };
+
+  return {
+    get,
+
+    async create(conversation, lastSeq, outbox) {
+      try {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.tableName,
+            Item: {
+              ...conversation,
+              lastSeq,
+              ...keys.conversation(conversation.conversationId),
+              ...queueKeys(conversation),
+              ...(outbox && keys.dueState(conversation.conversationId, conversation.createdAt)),
+              ...expiry(db, conversation.createdAt),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async write(conversationId, write: ConversationWrite): Promise<WriteResult> {
+      const expression = new Expression();
+      const set: string[] = [];
+      const remove: string[] = [];
+      const add: string[] = [];
+      const conditions = [
+        'attribute_exists(pk)',
+        `${expression.name('status')} <> ${expression.value('closed')}`,
+      ];
+      if (write.entries > 0) {
+        add.push(`${expression.name('lastSeq')} ${expression.value(write.entries)}`);
+        set.push(`${expression.name('lastMessageAt')} = ${expression.value(write.at)}`);
+      }
+      const { expiresAt } = expiry(db, write.at);
+      if (expiresAt !== undefined)
+        set.push(`${expression.name('expiresAt')} = ${expression.value(expiresAt)}`);
+      for (const [field, value] of Object.entries(write.set ?? {})) {
+        if (value === undefined) remove.push(expression.name(field));
+        else set.push(`${expression.name(field)} = ${expression.value(value)}`);
+      }
+      const { status, destinationId } = write.set ?? {};
+      if (status !== undefined || destinationId !== undefined) {
+        // The queue key names status and destination; the write states both, checked against the item.
+        const queue = write.queue;
+        if (!queue) throw new Error('a status or destination change needs the queue it lands in');
+        const { gsi2pk, gsi2sk } = queueKeys({ ...queue, conversationId });
+        set.push(`gsi2pk = ${expression.value(gsi2pk)}`, `gsi2sk = ${expression.value(gsi2sk)}`);
+        if (destinationId === undefined) {
+          conditions.push(`${expression.name('destinationId')} = ${expression.value(queue.destinationId)}`);
+        }
+      }
+      if (write.outbox) {
+        const due = keys.dueState(conversationId, write.at);
+        set.push(
+          `gsi1pk = if_not_exists(gsi1pk, ${expression.value(due.gsi1pk)})`,
+          `gsi1sk = if_not_exists(gsi1sk, ${expression.value(due.gsi1sk)})`,
+        );
+      }
+      conditions.push(...guardConditions(expression, write.guard));
+      const clauses = [
+        set.length ? `SET ${set.join(', ')}` : '',
+        remove.length ? `REMOVE ${remove.join(', ')}` : '',
+        add.length ? `ADD ${add.join(', ')}` : '',
+      ].filter(Boolean);
+      try {
+        const { Attributes } = await db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.conversation(conversationId),
+            UpdateExpression: clauses.join(' '),
+            ConditionExpression: conditions.join(' AND '),
+            ExpressionAttributeNames: expression.names,
+            ExpressionAttributeValues: expression.values,
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        const conversation = toConversation(Attributes) as StoredConversation;
+        return { ok: true, conversation, firstSeq: conversation.lastSeq - write.entries + 1 };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        return { ok: false, current: await get(conversationId) };
+      }
+    },
+
+    async pointer(channelId, userId) {
+      const { Item } = await db.doc.send(
+        new GetCommand({
+          TableName: db.tableName,
+          Key: keys.openConversation(channelId, userId),
+          ConsistentRead: true,
+        }),
+      );
+      if (!Item) return undefined;
+      return {
+        conversationId: Item.conversationId,
+        createdAt: Item.createdAt,
+        opening: Item.opening,
+      } as OpenPointer;
+    },
+
+    async claimPointer(channelId, userId, pointer) {
+      try {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.tableName,
+            Item: { ...keys.openConversation(channelId, userId), ...pointer },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async releasePointer(channelId, userId, conversationId) {
+      try {
+        await db.doc.send(
+          new DeleteCommand({
+            TableName: db.tableName,
+            Key: keys.openConversation(channelId, userId),
+            ConditionExpression: 'conversationId = :id',
+            ExpressionAttributeValues: { ':id': conversationId },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+
+    async queue(destinationId, status, page) {
+      const { gsi2pk } = keys.queue(destinationId, status, '', '');
+      const { Items = [] } = await db.doc.send(
+        new QueryCommand({
+          TableName: db.tableName,
+          IndexName: indexNames.byQueue,
+          KeyConditionExpression: page.after
+            ? 'gsi2pk = :pk AND gsi2sk BETWEEN :from AND :to'
+            : 'gsi2pk = :pk AND begins_with(gsi2sk, :status)',
+          ExpressionAttributeValues: {
+            ':pk': gsi2pk,
+            ...(page.after
+              ? { ':from': `${status}#${page.after}#`, ':to': `${status}#~` }
+              : { ':status': `${status}#` }),
+          },
+          Limit: page.limit,
+        }),
+      );
+      return Items.map((item) => {
+        const { lastSeq: _seq, ...conversation } = toConversation(item) as StoredConversation;
+        return conversation;
+      });
+    },
+  };
 }
 
-/** Conversations queued for a destination, optionally of one status, oldest first. */
-export async function listQueue(db: Db, destinationId: string, status?: string): Promise<Conversation[]> {
-  const items = await queryAll(db, {
-    IndexName: indexNames.byQueue,
-    KeyConditionExpression: status ? 'gsi2pk = :pk AND begins_with(gsi2sk, :status)' : 'gsi2pk = :pk',
-    ExpressionAttributeValues: {
-      ':pk': `QUEUE#${destinationId}`,
-      ...(status && { ':status': `${status}#` }),
+function deliveryState(item: Record<string, unknown>): DeliveryState {
+  return {
+    channelId: item.channelId as string,
+    lastSeq: (item.lastSeq as number | undefined) ?? 0,
+    cursors: (item.cursors as DeliveryState['cursors'] | undefined) ?? {},
+    redriven: [...((item.redriven as Set<number> | undefined) ?? [])].sort((a, b) => a - b),
+    lastMessageAt: item.lastMessageAt as string,
+  };
+}
+
+export function dynamoLeases(db: Db): LeasePort {
+  return {
+    async acquire(conversationId, owner, now, until) {
+      try {
+        const { Attributes } = await db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.conversation(conversationId),
+            UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until REMOVE anotherPass',
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
+            ExpressionAttributeValues: {
+              ':owner': owner,
+              ':until': until.toISOString(),
+              ':now': now.toISOString(),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return deliveryState(Attributes ?? {});
+      } catch (error) {
+        if (isConditionFailure(error)) return 'held';
+        throw error;
+      }
     },
-  });
-  return items.map((item) => fromItem<Stored>(item) as Stored).map(({ version: _version, ...rest }) => rest);
+
+    async requestAnotherPass(conversationId, now) {
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.conversation(conversationId),
+            UpdateExpression: 'SET anotherPass = :yes',
+            ConditionExpression: 'attribute_exists(leaseOwner) AND leaseUntil >= :now',
+            ExpressionAttributeValues: { ':yes': true, ':now': now.toISOString() },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async release(conversationId, owner, progress, force) {
+      const expression = new Expression();
+      const set = [`cursors = ${expression.value(progress.cursors)}`];
+      const remove = ['leaseOwner', 'leaseUntil'];
+      const { head } = progress;
+      if (head) {
+        const state =
+          'due' in head
+            ? keys.dueState(conversationId, head.due)
+            : keys.waitingState(head.waitingFor.channelId, head.waitingFor.target, conversationId);
+        set.push(`gsi1pk = ${expression.value(state.gsi1pk)}`, `gsi1sk = ${expression.value(state.gsi1sk)}`);
+      } else {
+        remove.push('gsi1pk', 'gsi1sk');
+      }
+      const conditions = [`leaseOwner = ${expression.value(owner)}`];
+      if (!force) {
+        conditions.push(
+          `${expression.name('lastSeq')} = ${expression.value(progress.seenLastSeq)}`,
+          'attribute_not_exists(anotherPass)',
+        );
+      }
+      const done = progress.redrivenDone.length
+        ? ` DELETE redriven ${expression.value(new Set(progress.redrivenDone))}`
+        : '';
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.conversation(conversationId),
+            UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}${done}`,
+            ConditionExpression: conditions.join(' AND '),
+            ...(Object.keys(expression.names).length > 0 && { ExpressionAttributeNames: expression.names }),
+            ExpressionAttributeValues: expression.values,
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+  };
 }

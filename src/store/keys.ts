@@ -5,21 +5,39 @@
  *   CHANNELS / CHANNEL#{channelId}              channel: name, token hash, webhook, default destination
  *   DESTINATIONS / DEST#{destinationId}         agent group
  *   AGENTS / AGENT#{employeeId}                 agent profile, token hash, presence
- *   OPEN#{channelId}#{userId} / OPEN            pointer to the user's open conversation
- *   CONV#{conversationId} / META                conversation
+ *   OPEN#{channelId}#{userId} / OPEN            pointer to the user's open conversation, with the record it opened
+ *   CONV#{conversationId} / META                conversation, and the one point of serialisation of its writes:
+ *                                               the sequence counter (`lastSeq`), the delivery lease, the
+ *                                               per-target delivery cursors and the redriven set
  *   CONV#{conversationId} / MSG#{seq}           transcript entry; agent and client events carry delivery state (the outbox)
  *   CONV#{conversationId} / IDEMPOTENCY#{key}   first answer to an Idempotency-Key
- *   CONV#{conversationId} / LEASE               who delivers this conversation's events, until when
- * byState index (gsi1pk, gsi1sk), sparse: outbox entries that still need work
- *   OUTBOX#PENDING / {nextAttemptAt}#{conversationId}#{seq}
- *   OUTBOX#FAILED  / {failedAt}#{conversationId}#{seq}
- *   OUTBOX#WAITING#{target}#{channelId} / {createdAt}#{conversationId}#{seq}   pending, but the target has no URL yet
+ *   CONV#{conversationId} / WAKE#{id}           a nudge for the stream: redrive and setWebhook insert one
+ * byState index (gsi1pk, gsi1sk), sparse: where the sweep finds work
+ *   OUTBOX#DUE#{shard} / {dueAt}#{conversationId}       on META: the conversation has an event due at dueAt
+ *   OUTBOX#WAITING#{channelId}#{target} / {conversationId}   on META: its next event waits for that target's URL
+ *   OUTBOX#FAILED#{shard} / {failedAt}#{conversationId}#{seq}   on an entry that ran out of tries
  * byQueue index (gsi2pk, gsi2sk): conversations of a destination
  *   QUEUE#{destinationId} / {status}#{createdAt}#{conversationId}
  */
 export const indexNames = { byState: 'byState', byQueue: 'byQueue' } as const;
 
 const SEQ_WIDTH = 10;
+
+/**
+ * Pending work is spread over this many index partitions by conversation, so no single key takes
+ * every outbox write; the sweep queries each one.
+ */
+export const OUTBOX_SHARDS = 8;
+
+/** A stable shard for a conversation (FNV-1a over its id). */
+export function shardOf(conversationId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < conversationId.length; i++) {
+    hash ^= conversationId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % OUTBOX_SHARDS;
+}
 
 export const keys = {
   channel: (channelId: string) => ({ pk: 'CHANNELS', sk: `CHANNEL#${channelId}` }),
@@ -42,25 +60,22 @@ export const keys = {
     pk: `CONV#${conversationId}`,
     sk: `IDEMPOTENCY#${key}`,
   }),
-  pendingState: (nextAttemptAt: string, conversationId: string, seq: number) => ({
-    gsi1pk: 'OUTBOX#PENDING',
-    gsi1sk: `${nextAttemptAt}#${conversationId}#${seq}`,
+  wake: (conversationId: string, id: string) => ({ pk: `CONV#${conversationId}`, sk: `WAKE#${id}` }),
+  dueState: (conversationId: string, dueAt: string) => ({
+    gsi1pk: `OUTBOX#DUE#${shardOf(conversationId)}`,
+    gsi1sk: `${dueAt}#${conversationId}`,
   }),
+  duePartition: (shard: number) => `OUTBOX#DUE#${shard}`,
+  waitingState: (channelId: string, target: string, conversationId: string) => ({
+    gsi1pk: `OUTBOX#WAITING#${channelId}#${target}`,
+    gsi1sk: conversationId,
+  }),
+  waitingPartition: (channelId: string, target: string) => `OUTBOX#WAITING#${channelId}#${target}`,
   failedState: (failedAt: string, conversationId: string, seq: number) => ({
-    gsi1pk: 'OUTBOX#FAILED',
+    gsi1pk: `OUTBOX#FAILED#${shardOf(conversationId)}`,
     gsi1sk: `${failedAt}#${conversationId}#${seq}`,
   }),
-  waitingState: (
-    target: string,
-    channelId: string,
-    createdAt: string,
-    conversationId: string,
-    seq: number,
-  ) => ({
-    gsi1pk: `OUTBOX#WAITING#${target}#${channelId}`,
-    gsi1sk: `${createdAt}#${conversationId}#${seq}`,
-  }),
-  deliveryLease: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: 'LEASE' }),
+  failedPartition: (shard: number) => `OUTBOX#FAILED#${shard}`,
   queue: (destinationId: string, status: string, createdAt: string, conversationId: string) => ({
     gsi2pk: `QUEUE#${destinationId}`,
     gsi2sk: `${status}#${createdAt}#${conversationId}`,
@@ -76,6 +91,11 @@ export function seqOfMessageId(conversationId: string, id: string): number | und
   if (!id.startsWith(`${conversationId}-`)) return undefined;
   const seq = Number(id.slice(conversationId.length + 1));
   return Number.isSafeInteger(seq) && seq > 0 ? seq : undefined;
+}
+
+/** The conversation an event id belongs to (ids are `{conversationId}-{seq}`). */
+export function conversationOfMessageId(id: string): string {
+  return id.slice(0, id.lastIndexOf('-'));
 }
 
 export function seqOfSortKey(sk: string): number {

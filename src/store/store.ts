@@ -1,0 +1,15 @@
+import type { Store } from '#domain/ports.ts';
+import { dynamoConversations, dynamoLeases } from '#store/conversations.ts';
+import { dynamoOutboxIndex } from '#store/outbox-index.ts';
+import type { Db } from '#store/table.ts';
+import { dynamoTranscript } from '#store/transcript.ts';
+
+/** The domain's ports, implemented on the one DynamoDB table. */
+export function dynamoStore(db: Db): Store {
+  return {
+    conversations: dynamoConversations(db),
+    transcript: dynamoTranscript(db),
+    leases: dynamoLeases(db),
+    outbox: dynamoOutboxIndex(db),
+  };
+}
