@@ -161,6 +161,9 @@ async function renumber(
   entry: NewEntry,
   guard: ConversationWrite['guard'],
 ): Promise<TranscriptEntry> {
+  // A taken number means a gap was filled there, or the counter is behind its entries (data written
+  // before the counter existed): it is brought up to the last entry before the next number is taken.
+  await deps.store.conversations.catchUpCounter(conversationId);
   for (let attempt = 0; attempt < MAX_RENUMBER; attempt++) {
     const outcome = await writeToConversation(deps, conversationId, { guard }, [entry]);
     if (!outcome.ok) throw new ConversationGoneError(outcome.current);

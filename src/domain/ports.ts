@@ -57,6 +57,8 @@ export interface ConversationsPort {
   /** Creates the conversation with `lastSeq` numbers already taken; false when it exists already. */
   create(conversation: Conversation, lastSeq: number, outbox: boolean): Promise<boolean>;
   write(conversationId: string, write: ConversationWrite): Promise<WriteResult>;
+  /** Moves the counter up to the last entry written, if it is behind. */
+  catchUpCounter(conversationId: string): Promise<void>;
   pointer(channelId: string, userId: string): Promise<OpenPointer | undefined>;
   /** Claims the pointer; false when another one is there. */
   claimPointer(channelId: string, userId: string, pointer: OpenPointer): Promise<boolean>;

@@ -11,7 +11,7 @@ import type {
   WriteResult,
 } from '#domain/ports.ts';
 import { expiry, isConditionFailure } from '#store/items.ts';
-import { indexNames, keys } from '#store/keys.ts';
+import { indexNames, keys, seqOfSortKey } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
 /**
@@ -190,6 +190,36 @@ export function dynamoConversations(db: Db): ConversationsPort {
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
         return { ok: false, current: await get(conversationId) };
+      }
+    },
+
+    async catchUpCounter(conversationId) {
+      const { pk, skPrefix } = keys.messages(conversationId);
+      const { Items = [] } = await db.doc.send(
+        new QueryCommand({
+          TableName: db.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+          ProjectionExpression: 'sk',
+        }),
+      );
+      const last = Items[0] ? seqOfSortKey(Items[0].sk as string) : 0;
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.conversation(conversationId),
+            UpdateExpression: 'SET lastSeq = :last',
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(lastSeq) OR lastSeq < :last)',
+            ExpressionAttributeValues: { ':last': last },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
       }
     },
 
