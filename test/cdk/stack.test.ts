@@ -201,7 +201,7 @@ describe('HTTP API', () => {
     expect(format).not.toMatch(/\$context\.(path|resourcePath)|authorizer|identity/);
   });
 
-  it('sends no CORS headers unless a console origin is configured', () => {
+  it('sends no CORS headers unless agent app origins are configured', () => {
     const [api] = Object.values(resources('AWS::ApiGatewayV2::Api'));
     expect(api?.Properties.CorsConfiguration).toBeUndefined();
   });
