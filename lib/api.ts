@@ -18,8 +18,13 @@ import { BridgeFunction, grantTableAccess } from './bridge-function.ts';
 export interface BridgeApiProps {
   table: ITable;
   environment: Record<string, string>;
-  /** The agent console's origin; the only origin CORS allows, and no CORS at all without it. */
-  consoleOrigin?: string;
+  /**
+   * Origins of agent web apps served elsewhere that call the Agent API from a browser: the only origins
+   * CORS allows, and no CORS at all without them. The built-in console is served on the API's own
+   * origin and needs none.
+   */
+  agentAppOrigins?: readonly string[];
+  /** Each route's own limit: HTTP APIs have no limit across routes (only the account's regional quota). */
   throttle: { rateLimit: number; burstLimit: number };
 }
 
@@ -45,7 +50,7 @@ export class BridgeApi extends Construct {
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'Operator Bridge: the Operator API for DialogStudio and the Agent API',
       defaultIntegration: new HttpLambdaIntegration('NotFoundIntegration', notFound),
-      corsPreflight: props.consoleOrigin ? consolePreflight(props.consoleOrigin) : undefined,
+      corsPreflight: props.agentAppOrigins?.length ? agentAppPreflight(props.agentAppOrigins) : undefined,
       // Created below, with throttling and access logs.
       createDefaultStage: false,
     });
@@ -69,6 +74,7 @@ export class BridgeApi extends Construct {
       });
       this.functions.set(route.name, fn);
     }
+    if (props.agentAppOrigins?.length) this.addPreflightRoute(props.environment);
 
     const accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_MONTH,
@@ -97,15 +103,41 @@ export class BridgeApi extends Construct {
     });
   }
 
+  /**
+   * On an HTTP API the `$default` route also catches `OPTIONS`, so without a route of their own
+   * preflights would reach the fallback function (405) instead of API Gateway's CORS answer. Only the
+   * Agent API gets one: DialogStudio calls the Operator API from its servers, never from a browser.
+   */
+  private addPreflightRoute(environment: Record<string, string>): void {
+    const fn = new BridgeFunction(this, corsPreflightRoute.name, {
+      entry: corsPreflightRoute.entry,
+      description: `Answers CORS preflights: OPTIONS ${corsPreflightRoute.path}`,
+      environment,
+    });
+    this.httpApi.addRoutes({
+      path: corsPreflightRoute.path,
+      methods: [HttpMethod.OPTIONS],
+      integration: new HttpLambdaIntegration(`${corsPreflightRoute.name}Integration`, fn),
+    });
+    this.functions.set(corsPreflightRoute.name, fn);
+  }
+
   /** The API's base URL, without a trailing slash: the command-line tool appends `/operator/{token}`. */
   get url(): string {
     return this.httpApi.apiEndpoint;
   }
 }
 
-function consolePreflight(origin: string): CorsPreflightOptions {
+/** The route that lets browser preflights of the Agent API reach API Gateway's CORS answer. */
+export const corsPreflightRoute = {
+  name: 'CorsPreflight',
+  path: '/agent/{proxy+}',
+  entry: 'functions/cors-preflight.ts',
+} as const;
+
+function agentAppPreflight(origins: readonly string[]): CorsPreflightOptions {
   return {
-    allowOrigins: [origin],
+    allowOrigins: [...origins],
     allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT],
     allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
     maxAge: Duration.hours(1),

@@ -27,14 +27,16 @@ export class OperatorBridgeStack extends Stack {
     this.api = new BridgeApi(this, 'Api', {
       table,
       environment,
-      consoleOrigin: settings.consoleOrigin,
+      agentAppOrigins: settings.agentAppOrigins,
       throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
     });
     this.delivery = new Delivery(this, 'Delivery', { table, environment });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       httpApi: this.api.httpApi,
-      deadLetterQueue: this.delivery.deadLetterQueue,
+      functions: [...this.api.functions.values(), ...this.delivery.functions],
       sweep: this.delivery.sweep,
+      deadLetterQueue: this.delivery.deadLetterQueue,
+      retryDeadLetterQueue: this.delivery.retryDeadLetterQueue,
       alarmEmail: settings.alarmEmail,
     });
 

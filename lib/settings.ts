@@ -10,18 +10,22 @@ const list = z
 /** A flag given as a JSON boolean (cdk.json) or as a string (`-c key=false`). */
 const flag = z.union([z.boolean(), z.enum(['true', 'false'])]).transform((value) => String(value) === 'true');
 const positiveInteger = z.coerce.number().int().positive();
+/** A web origin (`https://app.example.com`), with nothing after the host and port. */
+const origin = z
+  .url()
+  .refine((value) => new URL(value).origin === value.replace(/\/$/, ''), 'must be an origin, with no path')
+  .transform((value) => new URL(value).origin);
 
 /**
  * What a user can tune per deployment, through CDK context (`cdk.json` or `-c key=value`) or stack
  * props. Unset values fall back to the defaults in `src/config.ts`, so they are not repeated here.
  */
 export const deploymentSettingsSchema = z.object({
-  /** The agent console's origin (`https://console.example.com`); without it the API sends no CORS headers. */
-  consoleOrigin: z
-    .url()
-    .refine((value) => new URL(value).origin === value.replace(/\/$/, ''), 'must be an origin, with no path')
-    .transform((value) => new URL(value).origin)
-    .optional(),
+  /**
+   * Origins of agent web apps, served elsewhere, that call the Agent API from a browser (CORS); none by
+   * default. The built-in console is served on the API's own origin and needs none.
+   */
+  agentAppOrigins: list.pipe(z.array(origin)).optional(),
   /** Hosts a channel's webhook may point to (`*.example.com` allowed); any public host when unset. */
   webhookAllowedHosts: list.optional(),
   /** Days after its last write that conversation data expires (the table's TTL); `0` or unset keeps it. */
@@ -41,7 +45,11 @@ export const deploymentSettingsSchema = z.object({
   retainData: flag.default(true),
   /** Where alarm notifications go; subscribe later to the `AlarmTopicArn` output when unset. */
   alarmEmail: z.email().optional(),
-  /** Steady-state requests per second across the whole API, and the burst above it. */
+  /**
+   * Steady-state requests per second, and the burst above it, that API Gateway allows on EACH route
+   * (the stage's default route throttling). HTTP APIs have no limit across routes and no usage plans:
+   * the whole API is bounded only by the account's regional API Gateway quota, shared by all its APIs.
+   */
   throttleRateLimit: positiveInteger.default(50),
   throttleBurstLimit: positiveInteger.default(100),
   /** `sam local` only: the embedded store the functions talk to instead of DynamoDB. */

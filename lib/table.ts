@@ -23,8 +23,9 @@ export class BridgeTable extends Construct {
       sortKey: stringKey(tableDefinition.sortKey),
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // The delivery function reads new outbox entries from the stream; the new image is all it needs.
-      stream: StreamViewType.NEW_IMAGE,
+      // New outbox entries come with their new image; a conversation that TTL removed comes with its old
+      // image, which the clean-up needs to keep one that still has an undelivered event.
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
       // Items carry `expiresAt` (epoch seconds) when the deployment sets a retention period.
       timeToLiveAttribute: tableDefinition.ttlAttribute,
       deletionProtection: props.retainData,

@@ -117,14 +117,16 @@ export const routes: readonly Route[] = [
   },
 ];
 
-/** Functions that no HTTP route calls: the two triggers of the delivery engine. */
+/** Functions that no HTTP route calls: the three triggers of the delivery engine. */
 export const deliveryFunctions = {
-  /** Invoked by the table's stream for each outbox entry that became pending. */
+  /** Invoked by the table's stream for new work: a new outbox entry, a wake-up, an expired conversation. */
   fromStream: {
     name: 'DeliverFromStream',
     entry: 'functions/delivery/deliver-from-stream.ts',
     table: 'write',
   },
+  /** Invoked by the retry queue when a retry is due sooner than the next sweep. */
+  timer: { name: 'DeliverOnTimer', entry: 'functions/delivery/deliver-on-timer.ts', table: 'write' },
   /** Invoked on a schedule: due retries, and anything the stream missed. */
   sweep: { name: 'SweepOutbox', entry: 'functions/delivery/sweep-outbox.ts', table: 'write' },
 } as const satisfies Record<string, { name: string; entry: string; table: TableAccess }>;

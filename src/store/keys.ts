@@ -39,6 +39,9 @@ export function shardOf(conversationId: string): number {
   return (hash >>> 0) % OUTBOX_SHARDS;
 }
 
+/** Sort keys that the stream filters of the CDK stack look for. */
+export const sortKeys = { conversation: 'META', wakeUpPrefix: 'WAKE#' } as const;
+
 export const keys = {
   channel: (channelId: string) => ({ pk: 'CHANNELS', sk: `CHANNEL#${channelId}` }),
   channels: () => ({ pk: 'CHANNELS', skPrefix: 'CHANNEL#' }),
@@ -50,7 +53,7 @@ export const keys = {
     pk: `OPEN#${channelId}#${userId}`,
     sk: 'OPEN',
   }),
-  conversation: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: 'META' }),
+  conversation: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: sortKeys.conversation }),
   message: (conversationId: string, seq: number) => ({
     pk: `CONV#${conversationId}`,
     sk: `MSG#${String(seq).padStart(SEQ_WIDTH, '0')}`,
@@ -60,7 +63,10 @@ export const keys = {
     pk: `CONV#${conversationId}`,
     sk: `IDEMPOTENCY#${key}`,
   }),
-  wake: (conversationId: string, id: string) => ({ pk: `CONV#${conversationId}`, sk: `WAKE#${id}` }),
+  wake: (conversationId: string, id: string) => ({
+    pk: `CONV#${conversationId}`,
+    sk: `${sortKeys.wakeUpPrefix}${id}`,
+  }),
   dueState: (conversationId: string, dueAt: string) => ({
     gsi1pk: `OUTBOX#DUE#${shardOf(conversationId)}`,
     gsi1sk: `${dueAt}#${conversationId}`,

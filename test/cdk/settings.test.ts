@@ -2,6 +2,8 @@ import { App } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { handler as corsPreflight } from '../../functions/cors-preflight.ts';
+import { corsPreflightRoute } from '../../lib/api.ts';
 import { buildOperatorBridge } from '../../lib/app.ts';
 import { parseDeploymentSettings } from '../../lib/settings.ts';
 import { type Synthesized, synthesize } from './synthesize.ts';
@@ -12,7 +14,7 @@ describe('a deployment configured through CDK context', () => {
   beforeAll(() => {
     // As `-c key=value` passes them: every value a string.
     synthesized = synthesize({
-      consoleOrigin: 'https://console.example.com',
+      agentAppOrigins: 'https://agents.example.com, https://crm.example.com/',
       webhookAllowedHosts: 'bot.example.com, *.dialogstudio.example',
       retentionDays: '90',
       deliveryScheduleSeconds: '0,10,60',
@@ -39,13 +41,28 @@ describe('a deployment configured through CDK context', () => {
     }
   });
 
-  it("allows CORS for the console's origin only", () => {
+  it("allows CORS for the agent apps' origins only", () => {
     synthesized.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({
-        AllowOrigins: ['https://console.example.com'],
+        AllowOrigins: ['https://agents.example.com', 'https://crm.example.com'],
         AllowHeaders: ['authorization', 'content-type', 'idempotency-key'],
       }),
     });
+  });
+
+  it("routes the Agent API's preflights away from $default (which would answer 405), to an empty 204", async () => {
+    const preflight = synthesized.stack.api.functions.get(corsPreflightRoute.name);
+    if (!preflight) throw new Error('No preflight function');
+    const routes = Object.values(synthesized.template.findResources('AWS::ApiGatewayV2::Route'));
+    const route = routes.find((it) => it.Properties.RouteKey === 'OPTIONS /agent/{proxy+}');
+    const integrationId = route?.Properties.Target['Fn::Join'][1][1].Ref;
+    const integration = synthesized.template.findResources('AWS::ApiGatewayV2::Integration')[integrationId];
+    expect(integration?.Properties.IntegrationUri).toEqual({
+      'Fn::GetAtt': [synthesized.logicalId(preflight), 'Arn'],
+    });
+    // Only the Agent API: DialogStudio never calls the Operator API from a browser.
+    expect(routes.filter((it) => String(it.Properties.RouteKey).startsWith('OPTIONS'))).toHaveLength(1);
+    expect(await corsPreflight()).toEqual({ statusCode: 204 });
   });
 
   it('lets a throwaway stack delete its table', () => {
@@ -55,7 +72,7 @@ describe('a deployment configured through CDK context', () => {
     });
   });
 
-  it('mails alarms and applies the throttling limits', () => {
+  it('mails alarms and applies the throttling limits to each route', () => {
     synthesized.template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
@@ -83,11 +100,11 @@ describe('deployment settings', () => {
   it('refuses bad values before anything is synthesized, naming each one', () => {
     expect(() =>
       parseDeploymentSettings({
-        consoleOrigin: 'https://console.example.com/app',
+        agentAppOrigins: 'https://agents.example.com/app',
         retentionDays: 'forever',
         logLevel: 'LOUD' as 'INFO',
       }),
-    ).toThrow(/consoleOrigin: .*retentionDays: .*logLevel: /);
+    ).toThrow(/agentAppOrigins\.0: .*retentionDays: .*logLevel: /);
   });
 });
 

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { deliveryFunctions, fallbackRoute, routes } from '#routes';
 import { tableDefinition } from '#store/table.ts';
 import type { BridgeFunction } from '../../lib/bridge-function.ts';
+import { matches, type Pattern } from './event-pattern.ts';
 import { type Synthesized, synthesize } from './synthesize.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; [key: string]: unknown };
@@ -27,8 +28,7 @@ function statementsOfRole(roleId: string): Statement[] {
 
 function functionNamed(name: string): BridgeFunction {
   const { api, delivery } = synthesized.stack;
-  const fn =
-    api.functions.get(name) ?? [delivery.fromStream, delivery.sweep].find((it) => it.node.id === name);
+  const fn = api.functions.get(name) ?? delivery.functions.find((it) => it.node.id === name);
   if (!fn) throw new Error(`No function ${name}`);
   return fn;
 }
@@ -43,9 +43,9 @@ function tableActionsOf(functionName: string): string[] {
 }
 
 describe('functions', () => {
-  it('makes one function per route of the route table, plus the fallback and the two delivery functions', () => {
+  it('makes one function per route of the route table, plus the fallback and the three delivery functions', () => {
     const functions = resources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(routes.length + 3);
+    expect(Object.keys(functions)).toHaveLength(routes.length + 1 + Object.keys(deliveryFunctions).length);
     const names = [...synthesized.stack.api.functions.keys()];
     expect(names.sort()).toEqual([...routes.map((route) => route.name), fallbackRoute.name].sort());
   });
@@ -81,15 +81,20 @@ describe('functions', () => {
 
   it('passes the generated table name and refuses private webhooks, and sets nothing the user did not configure', () => {
     const tableId = synthesized.logicalId(synthesized.stack.table.table);
-    for (const fn of Object.values(resources('AWS::Lambda::Function'))) {
+    const retryQueueId = synthesized.logicalId(synthesized.stack.delivery.retryQueue);
+    const deliveryIds = synthesized.stack.delivery.functions.map((fn) => synthesized.logicalId(fn));
+    for (const [id, fn] of Object.entries(resources('AWS::Lambda::Function'))) {
       expect((fn.Properties.Environment as { Variables: unknown }).Variables).toEqual({
         TABLE_NAME: { Ref: tableId },
         ALLOW_PRIVATE_WEBHOOKS: 'false',
         POWERTOOLS_SERVICE_NAME: 'operator-bridge',
         POWERTOOLS_METRICS_NAMESPACE: 'OperatorBridge',
         NODE_OPTIONS: '--enable-source-maps',
+        // Only the delivery functions schedule retries.
+        ...(deliveryIds.includes(id) && { RETRY_QUEUE_URL: { Ref: retryQueueId } }),
       });
     }
+    expect(deliveryIds).toHaveLength(3);
   });
 });
 
@@ -97,8 +102,7 @@ describe('least privilege', () => {
   it('grants read-only table access to functions that only read, and read/write to those that write', () => {
     const functionsByAccess = [
       ...routes.map((route) => [route.name, route.table] as const),
-      [deliveryFunctions.fromStream.name, deliveryFunctions.fromStream.table] as const,
-      [deliveryFunctions.sweep.name, deliveryFunctions.sweep.table] as const,
+      ...Object.values(deliveryFunctions).map((fn) => [fn.name, fn.table] as const),
     ];
     for (const [name, access] of functionsByAccess) {
       const actions = tableActionsOf(name);
@@ -114,6 +118,25 @@ describe('least privilege', () => {
 
   it('gives the fallback function no access to the table', () => {
     expect(tableActionsOf(fallbackRoute.name)).toEqual([]);
+  });
+
+  it('lets the delivery functions, and only them, send to the retry queue, and only DeliverOnTimer read it', () => {
+    const { retryQueue, functions, onTimer } = synthesized.stack.delivery;
+    const retryQueueArn = JSON.stringify({ 'Fn::GetAtt': [synthesized.logicalId(retryQueue), 'Arn'] });
+    const roleOf = (fn: BridgeFunction) => JSON.stringify([{ Ref: synthesized.logicalId(fn.role as never) }]);
+    const onRetryQueue = Object.values(resources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.filter(
+        (statement) => JSON.stringify(statement.Resource) === retryQueueArn,
+      ).map((statement) => ({
+        role: JSON.stringify(policy.Properties.Roles),
+        actions: [statement.Action].flat(),
+      })),
+    );
+    const senders = onRetryQueue.filter((grant) => grant.actions.includes('sqs:SendMessage'));
+    expect(senders.map((grant) => grant.role).sort()).toEqual(functions.map(roleOf).sort());
+    for (const grant of senders) expect(grant.actions).toEqual(['sqs:SendMessage']);
+    const readers = onRetryQueue.filter((grant) => grant.actions.includes('sqs:ReceiveMessage'));
+    expect(readers.map((grant) => grant.role)).toEqual([roleOf(onTimer)]);
   });
 
   it('uses no wildcard action anywhere, and names each index instead of index/*', () => {
@@ -178,7 +201,7 @@ describe('HTTP API', () => {
     expect(format).not.toMatch(/\$context\.(path|resourcePath)|authorizer|identity/);
   });
 
-  it('sends no CORS headers unless a console origin is configured', () => {
+  it('sends no CORS headers unless agent app origins are configured', () => {
     const [api] = Object.values(resources('AWS::ApiGatewayV2::Api'));
     expect(api?.Properties.CorsConfiguration).toBeUndefined();
   });
@@ -213,7 +236,7 @@ describe('table', () => {
     synthesized.template.hasResourceProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
       TimeToLiveSpecification: { AttributeName: tableDefinition.ttlAttribute, Enabled: true },
     });
   });
@@ -227,25 +250,54 @@ describe('table', () => {
   });
 });
 
+/** A stream record as Lambda's filter sees it (the table's stream carries new images and keys). */
+function streamRecord(
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE',
+  keys: { pk: string; sk: string },
+  newImage?: Record<string, unknown>,
+  byTtl = false,
+) {
+  const Keys = { pk: { S: keys.pk }, sk: { S: keys.sk } };
+  return {
+    eventName,
+    eventSource: 'aws:dynamodb',
+    ...(byTtl && { userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' } }),
+    dynamodb: { Keys, ...(newImage && { NewImage: { ...Keys, ...newImage } }) },
+  };
+}
+
+const outboxEntry = (status: string, attempts: number) => ({
+  conversationId: { S: 'c1' },
+  type: { S: 'TextMessage' },
+  delivery: {
+    M: { status: { S: status }, attempts: { N: String(attempts) }, target: { S: 'dialogstudio' } },
+  },
+});
+const entryKeys = { pk: 'CONV#c1', sk: 'ENTRY#0000000007' };
+const conversationKeys = { pk: 'CONV#c1', sk: 'META' };
+const wakeUpKeys = { pk: 'CONV#c1', sk: 'WAKE#dialogstudio' };
+
 describe('delivery', () => {
-  it('feeds the stream to the delivery function: new pending outbox entries only, with batch item failures', () => {
-    const fromStreamId = synthesized.logicalId(synthesized.stack.delivery.fromStream);
+  const fromStreamId = () => synthesized.logicalId(synthesized.stack.delivery.fromStream);
+  const streamFilters = (): Pattern[] => {
+    const mappings = Object.values(resources('AWS::Lambda::EventSourceMapping')).filter(
+      (mapping) =>
+        JSON.stringify(mapping.Properties.FunctionName) === JSON.stringify({ Ref: fromStreamId() }),
+    );
+    const [mapping, ...others] = mappings;
+    if (!mapping || others.length > 0) throw new Error('Expected one stream mapping');
+    const { Filters } = mapping.Properties.FilterCriteria as { Filters: { Pattern: string }[] };
+    return Filters.map((filter) => JSON.parse(filter.Pattern));
+  };
+  const wakes = (record: unknown) => streamFilters().some((pattern) => matches(pattern, record));
+
+  it('feeds the stream to DeliverFromStream with batch item failures, bisection, bounded retries and a dead-letter queue', () => {
     const dlqId = synthesized.logicalId(synthesized.stack.delivery.deadLetterQueue);
-    synthesized.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     synthesized.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: fromStreamId },
+      FunctionName: { Ref: fromStreamId() },
       EventSourceArn: { 'Fn::GetAtt': [synthesized.logicalId(synthesized.stack.table.table), 'StreamArn'] },
       StartingPosition: 'TRIM_HORIZON',
-      FilterCriteria: {
-        Filters: [
-          {
-            Pattern: JSON.stringify({
-              eventName: ['INSERT', 'MODIFY'],
-              dynamodb: { NewImage: { gsi1pk: { S: ['OUTBOX#PENDING'] } } },
-            }),
-          },
-        ],
-      },
+      BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 3,
@@ -254,72 +306,150 @@ describe('delivery', () => {
     });
   });
 
-  it('keeps failed stream records in an encrypted dead-letter queue that refuses plain HTTP', () => {
-    synthesized.template.hasResourceProperties('AWS::SQS::Queue', {
+  it('wakes DeliverFromStream for new work only: a new outbox entry, a wake-up item, a conversation TTL expired', () => {
+    expect(wakes(streamRecord('INSERT', entryKeys, outboxEntry('pending', 0)))).toBe(true);
+    expect(wakes(streamRecord('INSERT', wakeUpKeys, { conversationId: { S: 'c1' } }))).toBe(true);
+    expect(wakes(streamRecord('MODIFY', wakeUpKeys, { conversationId: { S: 'c1' } }))).toBe(true);
+    expect(wakes(streamRecord('REMOVE', conversationKeys, undefined, true))).toBe(true);
+  });
+
+  it("never wakes it for the engine's own writes or for anything else", () => {
+    // A retry scheduled, a delivery recorded, a failure recorded: each a MODIFY of the outbox entry.
+    expect(wakes(streamRecord('MODIFY', entryKeys, outboxEntry('pending', 1)))).toBe(false);
+    expect(wakes(streamRecord('MODIFY', entryKeys, outboxEntry('delivered', 1)))).toBe(false);
+    expect(wakes(streamRecord('MODIFY', entryKeys, outboxEntry('failed', 9)))).toBe(false);
+    // A transcript entry with nothing to deliver, a conversation written or updated.
+    expect(
+      wakes(streamRecord('INSERT', entryKeys, { conversationId: { S: 'c1' }, type: { S: 'TextMessage' } })),
+    ).toBe(false);
+    expect(wakes(streamRecord('INSERT', conversationKeys, { status: { S: 'waiting' } }))).toBe(false);
+    expect(wakes(streamRecord('MODIFY', conversationKeys, { status: { S: 'closed' } }))).toBe(false);
+    // The engine deleting a wake-up item or a conversation's items, and TTL expiring anything but a conversation.
+    expect(wakes(streamRecord('REMOVE', wakeUpKeys))).toBe(false);
+    expect(wakes(streamRecord('REMOVE', conversationKeys))).toBe(false);
+    expect(wakes(streamRecord('REMOVE', entryKeys, undefined, true))).toBe(false);
+  });
+
+  it('keeps failed stream records and timer messages in encrypted dead-letter queues that refuse plain HTTP', () => {
+    const { deadLetterQueue, retryDeadLetterQueue, retryQueue } = synthesized.stack.delivery;
+    for (const queue of [deadLetterQueue, retryDeadLetterQueue]) {
+      expect(resources('AWS::SQS::Queue')[synthesized.logicalId(queue)]?.Properties).toEqual({
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 24 * 3600,
+      });
+    }
+    for (const queue of [deadLetterQueue, retryDeadLetterQueue, retryQueue]) {
+      synthesized.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: synthesized.logicalId(queue) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('has a retry queue for retries due before the next sweep, read by DeliverOnTimer', () => {
+    const { retryQueue, retryDeadLetterQueue, onTimer } = synthesized.stack.delivery;
+    const functions = resources('AWS::Lambda::Function');
+    const timerTimeout = functions[synthesized.logicalId(onTimer)]?.Properties.Timeout as number;
+    const queue = resources('AWS::SQS::Queue')[synthesized.logicalId(retryQueue)]?.Properties;
+    expect(queue).toMatchObject({
       SqsManagedSseEnabled: true,
-      MessageRetentionPeriod: 14 * 24 * 3600,
-    });
-    synthesized.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [synthesized.logicalId(retryDeadLetterQueue), 'Arn'] },
+        maxReceiveCount: 3,
       },
+    });
+    // AWS's guidance for a queue that triggers a function.
+    expect(queue?.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timerTimeout);
+    synthesized.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: synthesized.logicalId(onTimer) },
+      EventSourceArn: { 'Fn::GetAtt': [synthesized.logicalId(retryQueue), 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: Match.anyValue() },
     });
   });
 
-  it('runs the sweep every minute', () => {
+  it('gives each delivery function room for several conversations, and the sweep less than its period', () => {
+    const timeoutOf = (fn: BridgeFunction) =>
+      resources('AWS::Lambda::Function')[synthesized.logicalId(fn)]?.Properties.Timeout;
+    const { fromStream, onTimer, sweep } = synthesized.stack.delivery;
+    expect([timeoutOf(fromStream), timeoutOf(onTimer), timeoutOf(sweep)]).toEqual([60, 60, 55]);
+  });
+
+  it('runs the sweep every minute, and never retries a failed one (EventBridge or Lambda)', () => {
+    const sweepId = synthesized.logicalId(synthesized.stack.delivery.sweep);
     synthesized.template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
       Targets: [
         Match.objectLike({
-          Arn: { 'Fn::GetAtt': [synthesized.logicalId(synthesized.stack.delivery.sweep), 'Arn'] },
+          Arn: { 'Fn::GetAtt': [sweepId, 'Arn'] },
           RetryPolicy: { MaximumRetryAttempts: 0 },
         }),
       ],
+    });
+    // Lambda's own asynchronous retries (two by default) would run a failed sweep beside the next one.
+    synthesized.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: sweepId },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
     });
   });
 });
 
 describe('alarms', () => {
-  const alarmOn = (metric: Record<string, unknown>) =>
+  const alarmOn = (metric: Record<string, unknown>, treatMissingData = 'notBreaching') =>
     synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       ...metric,
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
+      TreatMissingData: treatMissingData,
       AlarmActions: [{ Ref: synthesized.logicalId(synthesized.stack.monitoring.alarmTopic) }],
     });
-
-  it('alarms on events in failed, from the metric the sweep publishes', () => {
-    alarmOn({
-      Namespace: 'OperatorBridge',
-      MetricName: 'OutboxFailed',
-      Dimensions: [{ Name: 'service', Value: 'operator-bridge' }],
-    });
+  const queueDepth = (queue: BridgeFunction | object) => ({
+    Namespace: 'AWS/SQS',
+    MetricName: 'ApproximateNumberOfMessagesVisible',
+    Dimensions: [
+      { Name: 'QueueName', Value: { 'Fn::GetAtt': [synthesized.logicalId(queue as never), 'QueueName'] } },
+    ],
   });
 
-  it('alarms on the dead-letter queue depth', () => {
-    alarmOn({
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [
-        {
-          Name: 'QueueName',
-          Value: {
-            'Fn::GetAtt': [synthesized.logicalId(synthesized.stack.delivery.deadLetterQueue), 'QueueName'],
-          },
-        },
-      ],
-    });
+  it('alarms on events in failed, and on a sweep that stopped publishing (missing data breaches)', () => {
+    alarmOn(
+      {
+        Namespace: 'OperatorBridge',
+        MetricName: 'OutboxFailed',
+        Dimensions: [{ Name: 'service', Value: 'operator-bridge' }],
+      },
+      'breaching',
+    );
+  });
+
+  it('alarms on the depth of both dead-letter queues', () => {
+    alarmOn(queueDepth(synthesized.stack.delivery.deadLetterQueue));
+    alarmOn(queueDepth(synthesized.stack.delivery.retryDeadLetterQueue));
   });
 
   it('alarms on 5xx answers of the API', () => {
     alarmOn({ Namespace: 'AWS/ApiGateway', MetricName: '5xx' });
   });
 
-  it('alarms on throttled invocations', () => {
-    alarmOn({ Namespace: 'AWS/Lambda', MetricName: 'Throttles' });
+  it("alarms on throttled invocations of each of this stack's functions, not of the whole account", () => {
+    const throttleAlarms = Object.values(resources('AWS::CloudWatch::Alarm')).filter(
+      (alarm) => alarm.Properties.MetricName === 'Throttles',
+    );
+    const watched = throttleAlarms.map((alarm) => {
+      expect(alarm.Properties).toMatchObject({ Namespace: 'AWS/Lambda', TreatMissingData: 'notBreaching' });
+      return JSON.stringify(alarm.Properties.Dimensions);
+    });
+    const functionIds = Object.keys(resources('AWS::Lambda::Function'));
+    expect(watched.sort()).toEqual(
+      functionIds.map((id) => JSON.stringify([{ Name: 'FunctionName', Value: { Ref: id } }])).sort(),
+    );
   });
 
   it('alarms on a failing sweep', () => {
@@ -332,13 +462,33 @@ describe('alarms', () => {
     });
   });
 
-  it('sends alarms only over TLS', () => {
-    synthesized.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
+  it("lets CloudWatch publish this stack's alarms to the topic, and only over TLS", () => {
+    const alarmArns = Object.keys(resources('AWS::CloudWatch::Alarm')).map((id) => ({
+      'Fn::GetAtt': [id, 'Arn'],
+    }));
+    const topicId = synthesized.logicalId(synthesized.stack.monitoring.alarmTopic);
+    const [policy, ...others] = Object.values(resources('AWS::SNS::TopicPolicy'));
+    if (!policy || others.length > 0) throw new Error('Expected one topic policy');
+    expect(policy.Properties.Topics).toEqual([{ Ref: topicId }]);
+    const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
+      .Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    const allow = statements.find((statement) => statement.Effect === 'Allow');
+    expect(allow).toMatchObject({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: { Ref: topicId },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnLike: { 'aws:SourceArn': expect.any(Array) },
       },
     });
+    const condition = allow?.Condition as { ArnLike: { 'aws:SourceArn': unknown[] } } | undefined;
+    const sourceArns = condition?.ArnLike['aws:SourceArn'] ?? [];
+    expect(sourceArns.map((arn) => JSON.stringify(arn)).sort()).toEqual(
+      alarmArns.map((arn) => JSON.stringify(arn)).sort(),
+    );
   });
 });
