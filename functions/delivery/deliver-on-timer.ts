@@ -12,10 +12,10 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
   await Promise.all(
     event.Records.map(async (record) => {
-      const { conversationId } = JSON.parse(record.body) as { conversationId?: string };
-      if (!conversationId) return;
+      let conversationId: string | undefined;
       try {
-        await deliverConversation(deps, conversationId, { schedule });
+        ({ conversationId } = JSON.parse(record.body) as { conversationId?: string });
+        if (conversationId) await deliverConversation(deps, conversationId, { schedule });
       } catch (error) {
         logger.error('delivery failed', { conversationId, error: error as Error });
         batchItemFailures.push({ itemIdentifier: record.messageId });
