@@ -1,7 +1,7 @@
-import type { z } from 'zod';
 import { authenticateAgent } from '#domain/agent.ts';
 import type { Deps } from '#domain/deps.ts';
 import type { Agent } from '#domain/model.ts';
+import type * as z from '#domain/zod.ts';
 import { type ActionResult, type HttpEvent, jsonEndpoint } from '#http/endpoint.ts';
 
 interface AgentRequest<Input> {
@@ -15,7 +15,7 @@ interface AgentRequest<Input> {
 
 /** An Agent API endpoint: `Authorization: Bearer {agentToken}` is the credential. */
 export function agentEndpoint<Input = undefined>(
-  input: z.ZodType<Input> | undefined,
+  input: z.ZodMiniType<Input> | undefined,
   action: (request: AgentRequest<Input>) => Promise<ActionResult>,
 ) {
   return jsonEndpoint<Agent, Input>(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLenientJson } from '#http/lenient-json.ts';
+import { parseLenientJson } from '#domain/json.ts';
 
 describe('lenient JSON', () => {
   it('accepts the trailing comma of the seed page example', () => {
