@@ -1,7 +1,8 @@
 import { authenticateAgent } from '#domain/agent.ts';
 import type { Deps } from '#domain/deps.ts';
+import { NotFoundError } from '#domain/errors.ts';
 import type { Agent } from '#domain/model.ts';
-import type * as z from '#domain/zod.ts';
+import * as z from '#domain/zod.ts';
 import { type ActionResult, type HttpEvent, jsonEndpoint } from '#http/endpoint.ts';
 
 interface AgentRequest<Input> {
@@ -13,6 +14,25 @@ interface AgentRequest<Input> {
   conversationId: string;
 }
 
+/**
+ * Ids in Agent API paths are at most 256 characters (768 UTF-8 bytes), so no key built from one can pass
+ * DynamoDB's limits; a longer one names nothing, and answers as a missing one does.
+ */
+const pathId = z.string().check(z.minLength(1), z.maxLength(256));
+/** Each path id answers as the use case answers for one that does not exist. */
+const missing: Record<string, [code: string, message: string]> = {
+  conversationId: ['conversation_not_found', 'No such conversation among your destinations'],
+  messageId: ['message_not_found', 'No such message'],
+};
+
+function checkPathIds(event: HttpEvent) {
+  for (const [name, value] of Object.entries(event.pathParameters ?? {})) {
+    if (pathId.safeParse(value).success) continue;
+    const [code, message] = missing[name] ?? ['not_found', `No such ${name}`];
+    throw new NotFoundError(code, message);
+  }
+}
+
 /** An Agent API endpoint: `Authorization: Bearer {agentToken}` is the credential. */
 export function agentEndpoint<Input = undefined>(
   input: z.ZodMiniType<Input> | undefined,
@@ -20,13 +40,15 @@ export function agentEndpoint<Input = undefined>(
 ) {
   return jsonEndpoint<Agent, Input>(
     { authenticate: (deps, event) => authenticateAgent(deps, event.headers.authorization), input },
-    ({ deps, principal, input, event }) =>
-      action({
+    ({ deps, principal, input, event }) => {
+      checkPathIds(event);
+      return action({
         deps,
         agent: principal,
         input,
         event,
         conversationId: event.pathParameters?.conversationId ?? '',
-      }),
+      });
+    },
   );
 }

@@ -70,6 +70,16 @@ export function readQuery<Query>(schema: z.ZodMiniType<Query>, event: HttpEvent)
   return parsed.data;
 }
 
+/**
+ * What the log may say about an unexpected error: its name and where it was thrown. Never its
+ * message, which may quote request values (DynamoDB's validation messages do).
+ */
+function failureForLog(error: unknown) {
+  if (!(error instanceof Error)) return { errorName: typeof error };
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  return { errorName: error.name, stack: frames.join('\n') };
+}
+
 function isStatusResult(result: ActionResult): result is { status: number; body: object } {
   return 'status' in result && 'body' in result && typeof result.status === 'number';
 }
@@ -110,7 +120,7 @@ export function jsonEndpoint<Principal, Input = undefined>(
             code: error.code,
           });
         } else {
-          logger.error('request failed', { routeKey: request.event.routeKey, error: error as Error });
+          logger.error('request failed', { routeKey: request.event.routeKey, ...failureForLog(error) });
         }
       },
     })
