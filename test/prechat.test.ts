@@ -85,7 +85,10 @@ function expectedOf(node: Tree, level: number): unknown {
   if (Array.isArray(node)) return node.map((item) => expectedOf(item, level + 1));
   if (node !== null && typeof node === 'object') {
     return Object.fromEntries(
-      node.entries.map(([name, value]) => [specialKeys[name] ?? name, expectedOf(value, level + 1)]),
+      node.entries.map(([name, value]) => [
+        Object.hasOwn(specialKeys, name) ? specialKeys[name] : name,
+        expectedOf(value, level + 1),
+      ]),
     );
   }
   return node;
@@ -156,6 +159,7 @@ describe('pre-chat data in a form DynamoDB stores', () => {
   it('keeps an object with a key too long for DynamoDB as its JSON text', () => {
     const longKey = 'k'.repeat(300);
     expect(safePrechatField({ outer: { [longKey]: 1 } })).toEqual({ outer: `{"${longKey}":1}` });
+    expect(safePrechatField({ [longKey]: 1 })).toEqual({ value: `{"${longKey}":1}` });
   });
 
   it('reads a field sent as a JSON string, keeps any other shape under "value", and drops null', () => {

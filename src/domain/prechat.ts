@@ -45,13 +45,11 @@ export type PrechatFields = Partial<Record<(typeof prechatFields)[number], Recor
 /** One pre-chat field as the use case gets it; `undefined` for a missing or null field. */
 export function safePrechatField(value: unknown): PrechatData | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') {
-    if (value.trim() === '') return {};
-    const parsed = parseJsonObject(value);
-    return parsed ? safeObject(parsed, 1) : { value: safeValue(value, 2) };
-  }
-  if (isObject(value)) return safeObject(value, 1);
-  return { value: safeValue(value, 2) };
+  if (typeof value === 'string' && value.trim() === '') return {};
+  const object = typeof value === 'string' ? parseJsonObject(value) : isObject(value) ? value : undefined;
+  const safe = object && safeValue(object, 1);
+  if (isObject(safe)) return safe as PrechatData;
+  return { value: safe ?? safeValue(value, 2) };
 }
 
 /**
