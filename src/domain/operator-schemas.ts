@@ -1,4 +1,4 @@
-import { prechatLimits, prechatSize, safePrechatField } from '#domain/prechat.ts';
+import { prechatFields, prechatLimits, prechatSize, safePrechatField } from '#domain/prechat.ts';
 import * as z from '#domain/zod.ts';
 
 /**
@@ -53,10 +53,11 @@ export const closeChatInput = z.object({
 export const selectDestinationInput = z
   .object({
     userId,
-    destinationId: z.pipe(
-      z.union([z.string(), z.number()]),
-      z.pipe(z.transform(String), z.string().check(z.trim(), z.minLength(1), z.maxLength(256))),
-    ),
+    // A number may come as one (the page's example is "54321"); one too large for JavaScript arrives as its text.
+    destinationId: z.union([
+      z.string().check(z.trim(), z.minLength(1), z.maxLength(256)),
+      z.pipe(z.number(), z.transform(String)),
+    ]),
     userName: z.optional(z.string().check(z.maxLength(512))),
     attributes: z.optional(prechatField),
     hiddenAttributes: z.optional(prechatField),
@@ -66,19 +67,12 @@ export const selectDestinationInput = z
     z.superRefine((input, context) => {
       const size = prechatSize(input);
       if (size <= prechatLimits.maxBytes) return;
-      const fields = (['attributes', 'hiddenAttributes', 'customData'] as const).filter(
-        (field) => input[field] !== undefined,
-      );
-      const largest = fields.reduce((a, b) =>
-        prechatSize({ [a]: input[a] }) >= prechatSize({ [b]: input[b] }) ? a : b,
-      );
+      const sizes = prechatFields.map((field) => [field, prechatSize({ [field]: input[field] })] as const);
+      const [largest] = sizes.reduce((a, b) => (b[1] > a[1] ? b : a));
       context.addIssue({
-        code: 'too_big',
-        origin: 'object',
-        maximum: prechatLimits.maxBytes,
+        code: 'custom',
         path: [largest],
-        message: `pre-chat data is ${size} bytes together; at most ${prechatLimits.maxBytes}`,
-        input: input[largest],
+        message: `pre-chat fields take ${size} bytes together; the limit is ${prechatLimits.maxBytes}`,
       });
     }),
   );
