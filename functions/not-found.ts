@@ -10,9 +10,7 @@ export const handler = middy<APIGatewayProxyEventV2>().handler(async (event) => 
   const error =
     match.kind === 'wrong-method'
       ? new MethodNotAllowedError(match.allow)
-      : new NotFoundError(
-          'route_not_found',
-          `No route for ${event.requestContext.http.method} ${event.rawPath}`,
-        );
+      : // Never the path: an Operator API path holds the channel token.
+        new NotFoundError('route_not_found', 'No route matches this method and path');
   return errorResponse(error);
 });

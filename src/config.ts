@@ -1,45 +1,48 @@
-import { z } from 'zod';
+import * as z from '#domain/zod.ts';
 
-const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
-const list = z.string().transform((value) =>
-  value
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean),
+const flag = z.pipe(
+  z.enum(['true', 'false', '1', '0']),
+  z.transform((value) => value === 'true' || value === '1'),
 );
-const seconds = z.coerce.number().nonnegative();
+const list = z.pipe(
+  z.string(),
+  z.transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  ),
+);
+const seconds = z.coerce.number().check(z.nonnegative());
 
 /** Everything a deployment can tune, read from the environment (Lambda env vars or the local runtime). */
 const configSchema = z.object({
-  TABLE_NAME: z.string().min(1).default('operator-bridge'),
-  DYNAMODB_ENDPOINT: z.string().url().optional(),
-  AWS_REGION: z.string().default('us-east-1'),
-  ALLOW_PRIVATE_WEBHOOKS: flag.default(false),
-  WEBHOOK_ALLOWED_HOSTS: list.default([]),
-  DEFAULT_AVATAR_URL: z.string().url().default('https://www.gravatar.com/avatar/?d=mp'),
-  PRESENCE_TIMEOUT_SECONDS: seconds.default(120),
-  MAX_BODY_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(256 * 1024),
-  DELIVERY_SCHEDULE_SECONDS: list
-    .pipe(z.array(z.string().transform(Number).pipe(z.number().nonnegative())))
-    .default([0, 5, 30, 120, 600, 1800, 3600, 7200]),
-  DELIVERY_MAX_AGE_SECONDS: seconds.default(24 * 3600),
-  DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  TABLE_NAME: z._default(z.string().check(z.minLength(1)), 'operator-bridge'),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  AWS_REGION: z._default(z.string(), 'us-east-1'),
+  ALLOW_PRIVATE_WEBHOOKS: z._default(flag, false),
+  WEBHOOK_ALLOWED_HOSTS: z._default(list, []),
+  DEFAULT_AVATAR_URL: z._default(z.url(), 'https://www.gravatar.com/avatar/?d=mp'),
+  PRESENCE_TIMEOUT_SECONDS: z._default(seconds, 120),
+  MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.positive()), 256 * 1024),
+  DELIVERY_SCHEDULE_SECONDS: z._default(
+    z.pipe(list, z.array(z.pipe(z.pipe(z.string(), z.transform(Number)), z.number().check(z.nonnegative())))),
+    [0, 5, 30, 120, 600, 1800, 3600, 7200],
+  ),
+  DELIVERY_MAX_AGE_SECONDS: z._default(seconds, 24 * 3600),
+  DELIVERY_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.positive()), 10_000),
   /** How long past its time budget a deliverer's lease lasts; a crashed deliverer's lease runs out by itself. */
-  DELIVERY_LEASE_SECONDS: seconds.default(10),
+  DELIVERY_LEASE_SECONDS: z._default(seconds, 10),
   /** How often the local runtime sweeps for due retries; in AWS a schedule runs the sweep. */
-  DELIVERY_SWEEP_SECONDS: seconds.default(1),
+  DELIVERY_SWEEP_SECONDS: z._default(seconds, 1),
   /**
    * Conversation data expires this many days after its last write (DynamoDB TTL); 0 keeps it. At
    * least 2 days, so that an event can never expire inside its 24-hour retry window.
    */
-  RETENTION_DAYS: z.coerce
-    .number()
-    .refine((days) => days === 0 || days >= 2, 'must be 0 (keep) or at least 2')
-    .default(0),
+  RETENTION_DAYS: z._default(
+    z.coerce.number().check(z.refine((days) => days === 0 || days >= 2, 'must be 0 (keep) or at least 2')),
+    0,
+  ),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -8,3 +8,13 @@ export const logger = new Logger({
   serviceName: 'operator-bridge',
   logLevel: (process.env.LOG_LEVEL ?? 'INFO').toUpperCase() as 'INFO',
 });
+
+/**
+ * What the log may say about an unexpected error: its name and where it was thrown. Never its
+ * message, which may quote request values (DynamoDB's validation messages do).
+ */
+export function failureForLog(error: unknown) {
+  if (!(error instanceof Error)) return { errorName: typeof error };
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  return { errorName: error.name, stack: frames.join('\n') };
+}

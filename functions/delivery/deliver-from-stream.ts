@@ -4,7 +4,7 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { deliverConversation } from '#delivery/engine.ts';
 import { sqsRetryTimer } from '#delivery/retry-timer.ts';
 import { defaultDeps } from '#deps';
-import { logger } from '#logger';
+import { failureForLog, logger } from '#logger';
 import { expireConversation } from '#store/retention.ts';
 
 const schedule = sqsRetryTimer(process.env.RETRY_QUEUE_URL);
@@ -42,7 +42,7 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     try {
       await work();
     } catch (error) {
-      logger.error('stream record failed', { conversationId, error: error as Error });
+      logger.error('stream record failed', { conversationId, ...failureForLog(error) });
       batchItemFailures.push({ itemIdentifier: sequenceNumber });
     }
   };

@@ -2,7 +2,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deliverConversation } from '#delivery/engine.ts';
 import { sqsRetryTimer } from '#delivery/retry-timer.ts';
 import { defaultDeps } from '#deps';
-import { logger } from '#logger';
+import { failureForLog, logger } from '#logger';
 
 const schedule = sqsRetryTimer(process.env.RETRY_QUEUE_URL);
 
@@ -17,7 +17,7 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
         ({ conversationId } = JSON.parse(record.body) as { conversationId?: string });
         if (conversationId) await deliverConversation(deps, conversationId, { schedule });
       } catch (error) {
-        logger.error('delivery failed', { conversationId, error: error as Error });
+        logger.error('delivery failed', { conversationId, ...failureForLog(error) });
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }),

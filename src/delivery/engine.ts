@@ -7,7 +7,7 @@ import type { Deps } from '#domain/deps.ts';
 import type { Channel, Delivery, DeliveryTarget, TranscriptEntry } from '#domain/model.ts';
 import { type AttemptOutcome, afterAttempt } from '#domain/outbox.ts';
 import type { DeliveryState, Gap, Head } from '#domain/ports.ts';
-import { logger } from '#logger';
+import { failureForLog, logger } from '#logger';
 import { channelsStore } from '#store/config-records.ts';
 import { OUTBOX_SHARDS } from '#store/keys.ts';
 
@@ -335,7 +335,7 @@ export async function sweepOutbox(
     try {
       await deliver(conversationId);
     } catch (error) {
-      logger.error('delivery failed', { conversationId, error: error as Error });
+      logger.error('delivery failed', { conversationId, ...failureForLog(error) });
     }
   });
   return { conversations: started };

@@ -1,5 +1,5 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { logger } from '#logger';
+import { failureForLog, logger } from '#logger';
 
 /** SQS holds a message back at most this long; later retries are left to the sweep. */
 const MAX_DELAY_SECONDS = 900;
@@ -25,7 +25,7 @@ export function sqsRetryTimer(queueUrl: string | undefined) {
       );
     } catch (error) {
       // The conversation's head is in the index: the sweep delivers it, only later.
-      logger.warn('retry timer not set', { conversationId, error: error as Error });
+      logger.warn('retry timer not set', { conversationId, ...failureForLog(error) });
     }
   };
 }

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Deps } from '#domain/deps.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import { newCredential, newId, newSigningSecret } from '#domain/ids.ts';
@@ -6,15 +5,18 @@ import type { Agent, Channel, Destination } from '#domain/model.ts';
 import { releaseWaitingEvents } from '#domain/outbox.ts';
 import { isOnline } from '#domain/presence.ts';
 import { assertWebhookAllowed } from '#domain/webhook-url.ts';
+import * as z from '#domain/zod.ts';
 import { agentsStore, channelsStore, destinationsStore } from '#store/config-records.ts';
 import { isConditionFailure } from '#store/items.ts';
 
 /** Managing channels, destinations and agents: the command-line tool and the local runtime's first start. */
 
-const destinationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1-64 letters, digits, - or _');
-const nameSchema = z.string().trim().min(1, 'must not be empty').max(200);
+const destinationIdSchema = z
+  .string()
+  .check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1-64 letters, digits, - or _'));
+const nameSchema = z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200));
 
-function check<T>(schema: z.ZodType<T>, value: unknown, path: string): T {
+function check<T>(schema: z.ZodMiniType<T>, value: unknown, path: string): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const message = parsed.error.issues[0]?.message ?? 'invalid';
@@ -135,10 +137,10 @@ export async function setAgentPlatform(deps: Deps, channelId: string, url: strin
   return { channelId, agentPlatformUrl: checked.href, signingSecret: secret };
 }
 
-const avatarSchema = z
-  .string()
-  .max(2048)
-  .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an http(s) URL');
+const avatarSchema = z.string().check(
+  z.maxLength(2048),
+  z.refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an http(s) URL'),
+);
 
 async function assertDestinationsExist(deps: Deps, destinations: string[]) {
   for (const destinationId of destinations) {

@@ -1,54 +1,56 @@
-import { z } from 'zod';
+import * as z from '#domain/zod.ts';
 
-/** Requests of the Agent API (PRODUCT.md section 3). */
+/** Requests of the Agent API (PRODUCT.md section 3). Ids are at most 256 characters, like every key part. */
 
 export const presenceInput = z.object({ online: z.boolean() });
 export type PresenceInput = z.infer<typeof presenceInput>;
 
 /** A page size given in the query string: a whole number from 1 to `max`. */
-const pageLimit = (max: number) => z.coerce.number().int().min(1).max(max).optional();
+const pageLimit = (max: number) => z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(max)));
 
 export const conversationsQuery = z.object({
-  status: z.enum(['waiting', 'active', 'closed']).optional(),
-  destinationId: z.string().min(1).max(128).optional(),
+  status: z.optional(z.enum(['waiting', 'active', 'closed'])),
+  destinationId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   limit: pageLimit(200),
-  cursor: z.string().min(1).max(512).optional(),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
 });
 export type ConversationsQuery = z.infer<typeof conversationsQuery>;
 
 export const messagesQuery = z.object({
-  after: z.string().min(1).max(256).optional(),
+  after: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
   limit: pageLimit(500),
 });
 export type MessagesQuery = z.infer<typeof messagesQuery>;
 
-const httpUrl = z
-  .string()
-  .max(4096)
-  .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an http(s) URL');
+const httpUrl = z.string().check(
+  z.maxLength(4096),
+  z.refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an http(s) URL'),
+);
 
 /** `{text}` for a TextMessage, or `{url, name?, size?, comment?}` for a FileMessage. */
 export const agentMessageInput = z
   .object({
-    text: z.string().trim().min(1, 'must not be empty').max(20_000).optional(),
-    url: httpUrl.optional(),
-    name: z.string().trim().min(1).max(1024).optional(),
-    size: z.number().int().nonnegative().optional(),
-    comment: z.string().max(4096).optional(),
+    text: z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(20_000))),
+    url: z.optional(httpUrl),
+    name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1024))),
+    size: z.optional(z.number().check(z.int(), z.nonnegative())),
+    comment: z.optional(z.string().check(z.maxLength(4096))),
   })
-  .superRefine((value, context) => {
-    if ((value.text === undefined) === (value.url === undefined)) {
-      context.addIssue({ code: 'custom', path: ['text'], message: 'give either text or url' });
-    }
-  });
+  .check(
+    z.superRefine((value, context) => {
+      if ((value.text === undefined) === (value.url === undefined)) {
+        context.addIssue({ code: 'custom', path: ['text'], message: 'give either text or url' });
+      }
+    }),
+  );
 export type AgentMessageInput = z.infer<typeof agentMessageInput>;
 
-export const transferInput = z.object({ destinationId: z.string().trim().min(1).max(128) });
+export const transferInput = z.object({
+  destinationId: z.string().check(z.trim(), z.minLength(1), z.maxLength(128)),
+});
 export type TransferInput = z.infer<typeof transferInput>;
 
 /** Idempotency-Key: an opaque client-chosen string, as in the IETF draft. */
 export const idempotencyKey = z
   .string()
-  .min(1)
-  .max(255)
-  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+  .check(z.minLength(1), z.maxLength(255), z.regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces'));

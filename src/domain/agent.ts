@@ -57,7 +57,7 @@ function queuesOf(agent: Agent): string[] {
   return [...agent.destinations, agent.employeeId];
 }
 
-function conversationNotFound(): NotFoundError {
+export function conversationNotFound(): NotFoundError {
   return new NotFoundError('conversation_not_found', 'No such conversation among your destinations');
 }
 

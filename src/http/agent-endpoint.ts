@@ -1,7 +1,8 @@
-import type { z } from 'zod';
-import { authenticateAgent } from '#domain/agent.ts';
+import { authenticateAgent, conversationNotFound } from '#domain/agent.ts';
 import type { Deps } from '#domain/deps.ts';
+import { NotFoundError } from '#domain/errors.ts';
 import type { Agent } from '#domain/model.ts';
+import * as z from '#domain/zod.ts';
 import { type ActionResult, type HttpEvent, jsonEndpoint } from '#http/endpoint.ts';
 
 interface AgentRequest<Input> {
@@ -13,20 +14,40 @@ interface AgentRequest<Input> {
   conversationId: string;
 }
 
+/**
+ * Ids in Agent API paths are at most 256 characters (768 UTF-8 bytes), so no key built from one can pass
+ * DynamoDB's limits; a longer one names nothing, and answers as a missing one does.
+ */
+const pathId = z.string().check(z.minLength(1), z.maxLength(256));
+/** Each path id answers as the use case answers for one that does not exist. */
+const missing: Record<string, () => NotFoundError> = {
+  conversationId: conversationNotFound,
+  messageId: () => new NotFoundError('message_not_found', 'No such message'),
+};
+
+function checkPathIds(event: HttpEvent) {
+  for (const [name, value] of Object.entries(event.pathParameters ?? {})) {
+    if (pathId.safeParse(value).success) continue;
+    throw missing[name]?.() ?? new NotFoundError('not_found', `No such ${name}`);
+  }
+}
+
 /** An Agent API endpoint: `Authorization: Bearer {agentToken}` is the credential. */
 export function agentEndpoint<Input = undefined>(
-  input: z.ZodType<Input> | undefined,
+  input: z.ZodMiniType<Input> | undefined,
   action: (request: AgentRequest<Input>) => Promise<ActionResult>,
 ) {
   return jsonEndpoint<Agent, Input>(
     { authenticate: (deps, event) => authenticateAgent(deps, event.headers.authorization), input },
-    ({ deps, principal, input, event }) =>
-      action({
+    ({ deps, principal, input, event }) => {
+      checkPathIds(event);
+      return action({
         deps,
         agent: principal,
         input,
         event,
         conversationId: event.pathParameters?.conversationId ?? '',
-      }),
+      });
+    },
   );
 }

@@ -1,13 +1,13 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
 import { defaultDeps } from '#deps';
 import type { Deps } from '#domain/deps.ts';
 import { AppError, PayloadTooLargeError, ValidationError } from '#domain/errors.ts';
-import { parseLenientJson } from '#http/lenient-json.ts';
+import { parseLenientJson } from '#domain/json.ts';
+import type * as z from '#domain/zod.ts';
 import { errorResponse, type HttpResult, json } from '#http/responses.ts';
-import { logger } from '#logger';
+import { failureForLog, logger } from '#logger';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 
@@ -22,7 +22,7 @@ interface EndpointOptions<Principal, Input> {
   /** Runs first: resolves the caller or throws UnauthorizedError, before the body is even read. */
   authenticate: (deps: Deps, event: HttpEvent) => Promise<Principal>;
   /** The zod schema of the JSON body; without one the body is not read. */
-  input?: z.ZodType<Input>;
+  input?: z.ZodMiniType<Input>;
 }
 
 type EndpointContext<Principal> = Context & { principal?: Principal };
@@ -38,7 +38,7 @@ function parseBody(event: HttpEvent): unknown {
   }
 }
 
-function toValidationError(error: z.ZodError, where: 'body' | 'query' = 'body'): ValidationError {
+function toValidationError(error: z.core.$ZodError, where: 'body' | 'query' = 'body'): ValidationError {
   const issues = error.issues.map((issue) => ({
     path: issue.path.join('.') || `(${where})`,
     message: issue.message,
@@ -51,7 +51,7 @@ function toValidationError(error: z.ZodError, where: 'body' | 'query' = 'body'):
 
 /** An optional request header, validated: 400 `invalid_header` naming it. */
 export function readHeader<Value>(
-  schema: z.ZodType<Value>,
+  schema: z.ZodMiniType<Value>,
   event: HttpEvent,
   name: string,
 ): Value | undefined {
@@ -64,7 +64,7 @@ export function readHeader<Value>(
 }
 
 /** The query string, validated like a body: 400 `invalid_query` naming the parameter. */
-export function readQuery<Query>(schema: z.ZodType<Query>, event: HttpEvent): Query {
+export function readQuery<Query>(schema: z.ZodMiniType<Query>, event: HttpEvent): Query {
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) throw toValidationError(parsed.error, 'query');
   return parsed.data;
@@ -110,7 +110,7 @@ export function jsonEndpoint<Principal, Input = undefined>(
             code: error.code,
           });
         } else {
-          logger.error('request failed', { routeKey: request.event.routeKey, error: error as Error });
+          logger.error('request failed', { routeKey: request.event.routeKey, ...failureForLog(error) });
         }
       },
     })

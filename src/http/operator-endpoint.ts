@@ -1,12 +1,12 @@
-import type { z } from 'zod';
 import type { Deps } from '#domain/deps.ts';
 import type { Channel } from '#domain/model.ts';
 import { authenticateChannel } from '#domain/operator.ts';
+import type * as z from '#domain/zod.ts';
 import { jsonEndpoint } from '#http/endpoint.ts';
 
 /** An Operator API endpoint: the channel token in the path is the credential. */
 export function operatorEndpoint<Input = undefined>(
-  input: z.ZodType<Input> | undefined,
+  input: z.ZodMiniType<Input> | undefined,
   action: (deps: Deps, channel: Channel, input: Input) => Promise<object>,
 ) {
   return jsonEndpoint<Channel, Input>(

@@ -1,7 +1,7 @@
 import { deliverConversation, sweepOutbox } from '#delivery/engine.ts';
 import { outboxSignals } from '#delivery/signals.ts';
 import type { Deps } from '#domain/deps.ts';
-import { logger } from '#logger';
+import { failureForLog, logger } from '#logger';
 
 /**
  * The local runtime's stand-in for the stream and the schedule: delivers a conversation right
@@ -41,7 +41,7 @@ export function startDeliveryLoop(deps: Deps) {
         try {
           await deliverConversation(deps, conversationId, { schedule });
         } catch (error) {
-          logger.error('delivery failed', { conversationId, error: error as Error });
+          logger.error('delivery failed', { conversationId, ...failureForLog(error) });
         }
       } while (again.has(conversationId));
       running.delete(conversationId);
@@ -56,7 +56,7 @@ export function startDeliveryLoop(deps: Deps) {
   let sweeping: Promise<unknown> | undefined;
   const sweep = () => {
     sweeping ??= sweepOutbox(deps, { deliver })
-      .catch((error) => logger.error('sweep failed', { error: error as Error }))
+      .catch((error) => logger.error('sweep failed', { ...failureForLog(error) }))
       .finally(() => {
         sweeping = undefined;
       });
