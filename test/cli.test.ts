@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedDynamoDb } from '#local/embedded-dynamodb.ts';
 import { createDb, ensureTable } from '#store/table.ts';
 import { appendEntry } from '#store/transcript.ts';
 
-const root = '/work/main';
+/** The checkout under test: its own CLI, never another copy's. */
+const root = resolve(import.meta.dirname, '..');
 let dataDir: string;
 
 interface Result {

@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -70,6 +71,12 @@ export function readQuery<Query>(schema: z.ZodType<Query>, event: HttpEvent): Qu
   return parsed.data;
 }
 
+/** A conversation id worth a log key: one of ours, never whatever a caller put in the path. */
+function logConversationId(id: unknown): void {
+  if (typeof id === 'string' && /^cv_[A-Za-z0-9_-]{1,64}$/.test(id))
+    logger.appendKeys({ conversationId: id });
+}
+
 function isStatusResult(result: ActionResult): result is { status: number; body: object } {
   return 'status' in result && 'body' in result && typeof result.status === 'number';
 }
@@ -88,49 +95,50 @@ export function jsonEndpoint<Principal, Input = undefined>(
     event: HttpEvent;
   }) => Promise<ActionResult>,
 ) {
-  return middy<HttpEvent, HttpResult, Error, EndpointContext<Principal>>()
-    .use(httpHeaderNormalizer())
-    .use({
-      before: async (request) => {
+  return (
+    middy<HttpEvent, HttpResult, Error, EndpointContext<Principal>>()
+      // Every log line of the request carries its Lambda request id; keys appended below end with it.
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(httpHeaderNormalizer())
+      .use({
+        before: async (request) => {
+          const deps = defaultDeps();
+          request.context.principal = await options.authenticate(deps, request.event);
+          logConversationId(request.event.pathParameters?.conversationId);
+          const { body, isBase64Encoded } = request.event;
+          const size = body ? Buffer.byteLength(body, isBase64Encoded ? 'base64' : 'utf8') : 0;
+          if (size > deps.config.MAX_BODY_BYTES) throw new PayloadTooLargeError(deps.config.MAX_BODY_BYTES);
+        },
+      })
+      .use({
+        onError: async (request) => {
+          const { error } = request;
+          request.response = errorResponse(error);
+          if (error instanceof AppError) {
+            logger.info('request refused', {
+              routeKey: request.event.routeKey,
+              statusCode: error.statusCode,
+              code: error.code,
+            });
+          } else {
+            logger.error('request failed', { routeKey: request.event.routeKey, error: error as Error });
+          }
+        },
+      })
+      .handler(async (event, context) => {
         const deps = defaultDeps();
-        request.context.principal = await options.authenticate(deps, request.event);
-        const { body, isBase64Encoded } = request.event;
-        const size = body ? Buffer.byteLength(body, isBase64Encoded ? 'base64' : 'utf8') : 0;
-        if (size > deps.config.MAX_BODY_BYTES) throw new PayloadTooLargeError(deps.config.MAX_BODY_BYTES);
-      },
-    })
-    .use({
-      onError: async (request) => {
-        const { error } = request;
-        request.response = errorResponse(error);
-        if (error instanceof AppError) {
-          logger.info('request refused', {
-            routeKey: request.event.routeKey,
-            statusCode: error.statusCode,
-            code: error.code,
-          });
-        } else {
-          logger.error('request failed', { routeKey: request.event.routeKey, error: error as Error });
+        let input = undefined as Input;
+        if (options.input) {
+          // Whatever the content type, the body is read as JSON: DialogStudio and curl users differ there.
+          const parsed = options.input.safeParse(parseBody(event));
+          if (!parsed.success) throw toValidationError(parsed.error);
+          input = parsed.data;
         }
-      },
-    })
-    .handler(async (event, context) => {
-      const deps = defaultDeps();
-      let input = undefined as Input;
-      if (options.input) {
-        // Whatever the content type, the body is read as JSON: DialogStudio and curl users differ there.
-        const parsed = options.input.safeParse(parseBody(event));
-        if (!parsed.success) throw toValidationError(parsed.error);
-        input = parsed.data;
-      }
-      const result = await action({ deps, principal: context.principal as Principal, input, event });
-      const response = isStatusResult(result) ? json(result.status, result.body) : json(200, result);
-      logger.info('request', {
-        routeKey: event.routeKey,
-        statusCode: response.statusCode,
-        conversationId:
-          event.pathParameters?.conversationId ?? (result as { conversationId?: string }).conversationId,
-      });
-      return response;
-    });
+        const result = await action({ deps, principal: context.principal as Principal, input, event });
+        const response = isStatusResult(result) ? json(result.status, result.body) : json(200, result);
+        logConversationId((result as { conversationId?: unknown }).conversationId);
+        logger.info('request', { routeKey: event.routeKey, statusCode: response.statusCode });
+        return response;
+      })
+  );
 }
