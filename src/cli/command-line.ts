@@ -104,7 +104,8 @@ function unknownCommand(commands: Command[], group: string, name: string | undef
     return new UsageError(`missing command after ${group}: one of ${names.join(', ')}`, undefined, true);
   }
   const [nearest] = commands
-    .map((c) => ({ c, d: distance(typed, `${c.group} ${c.name}`) }))
+    .map((c) => `${c.group} ${c.name}`)
+    .map((full, i) => ({ c: commands[i] as Command, d: full.startsWith(typed) ? 0 : distance(typed, full) }))
     .sort((x, y) => x.d - y.d);
   const close = nearest && nearest.d <= Math.max(2, Math.floor(typed.length / 3));
   return new UsageError(

@@ -1,13 +1,8 @@
 import { AppError } from '#domain/errors.ts';
-import { type Command, CommandFailure, type Output, UsageError } from './command.ts';
+import { CommandFailure, type Output, UsageError } from './command.ts';
 import { commandUsage, readCommandLine, usageText } from './command-line.ts';
-import { agentCommands } from './commands/agent.ts';
-import { channelCommands } from './commands/channel.ts';
-import { destinationCommands } from './commands/destination.ts';
-import { eventCommands } from './commands/events.ts';
+import { commands } from './commands/index.ts';
 import { openStore, type StoreFlags, storeProblem } from './store.ts';
-
-const commands: Command[] = [...channelCommands, ...destinationCommands, ...agentCommands, ...eventCommands];
 
 /** The store of the command being run, for explaining a failure to reach it. */
 let storeFlags: StoreFlags | undefined;
