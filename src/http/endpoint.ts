@@ -95,50 +95,48 @@ export function jsonEndpoint<Principal, Input = undefined>(
     event: HttpEvent;
   }) => Promise<ActionResult>,
 ) {
-  return (
-    middy<HttpEvent, HttpResult, Error, EndpointContext<Principal>>()
-      // Every log line of the request carries its Lambda request id; keys appended below end with it.
-      .use(injectLambdaContext(logger, { resetKeys: true }))
-      .use(httpHeaderNormalizer())
-      .use({
-        before: async (request) => {
-          const deps = defaultDeps();
-          request.context.principal = await options.authenticate(deps, request.event);
-          logConversationId(request.event.pathParameters?.conversationId);
-          const { body, isBase64Encoded } = request.event;
-          const size = body ? Buffer.byteLength(body, isBase64Encoded ? 'base64' : 'utf8') : 0;
-          if (size > deps.config.MAX_BODY_BYTES) throw new PayloadTooLargeError(deps.config.MAX_BODY_BYTES);
-        },
-      })
-      .use({
-        onError: async (request) => {
-          const { error } = request;
-          request.response = errorResponse(error);
-          if (error instanceof AppError) {
-            logger.info('request refused', {
-              routeKey: request.event.routeKey,
-              statusCode: error.statusCode,
-              code: error.code,
-            });
-          } else {
-            logger.error('request failed', { routeKey: request.event.routeKey, error: error as Error });
-          }
-        },
-      })
-      .handler(async (event, context) => {
+  // Every log line of a request carries its Lambda request id; the keys appended below end with it.
+  return middy<HttpEvent, HttpResult, Error, EndpointContext<Principal>>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpHeaderNormalizer())
+    .use({
+      before: async (request) => {
         const deps = defaultDeps();
-        let input = undefined as Input;
-        if (options.input) {
-          // Whatever the content type, the body is read as JSON: DialogStudio and curl users differ there.
-          const parsed = options.input.safeParse(parseBody(event));
-          if (!parsed.success) throw toValidationError(parsed.error);
-          input = parsed.data;
+        request.context.principal = await options.authenticate(deps, request.event);
+        logConversationId(request.event.pathParameters?.conversationId);
+        const { body, isBase64Encoded } = request.event;
+        const size = body ? Buffer.byteLength(body, isBase64Encoded ? 'base64' : 'utf8') : 0;
+        if (size > deps.config.MAX_BODY_BYTES) throw new PayloadTooLargeError(deps.config.MAX_BODY_BYTES);
+      },
+    })
+    .use({
+      onError: async (request) => {
+        const { error } = request;
+        request.response = errorResponse(error);
+        if (error instanceof AppError) {
+          logger.info('request refused', {
+            routeKey: request.event.routeKey,
+            statusCode: error.statusCode,
+            code: error.code,
+          });
+        } else {
+          logger.error('request failed', { routeKey: request.event.routeKey, error: error as Error });
         }
-        const result = await action({ deps, principal: context.principal as Principal, input, event });
-        const response = isStatusResult(result) ? json(result.status, result.body) : json(200, result);
-        logConversationId((result as { conversationId?: unknown }).conversationId);
-        logger.info('request', { routeKey: event.routeKey, statusCode: response.statusCode });
-        return response;
-      })
-  );
+      },
+    })
+    .handler(async (event, context) => {
+      const deps = defaultDeps();
+      let input = undefined as Input;
+      if (options.input) {
+        // Whatever the content type, the body is read as JSON: DialogStudio and curl users differ there.
+        const parsed = options.input.safeParse(parseBody(event));
+        if (!parsed.success) throw toValidationError(parsed.error);
+        input = parsed.data;
+      }
+      const result = await action({ deps, principal: context.principal as Principal, input, event });
+      const response = isStatusResult(result) ? json(result.status, result.body) : json(200, result);
+      logConversationId((result as { conversationId?: unknown }).conversationId);
+      logger.info('request', { routeKey: event.routeKey, statusCode: response.statusCode });
+      return response;
+    });
 }
