@@ -73,10 +73,11 @@ const readActions = ['dynamodb:GetItem', 'dynamodb:Query'];
 const writeActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 /**
- * Grants exactly what the route table says: reads only, or reads and writes, on the table and on each
- * of its indexes by name (CDK's own grants use `index/*`).
+ * Grants exactly what the route table says: nothing, reads only, or reads and writes, on the table and
+ * on each of its indexes by name (CDK's own grants use `index/*`).
  */
 export function grantTableAccess(table: ITable, fn: BridgeFunction, access: TableAccess): void {
+  if (access === 'none') return;
   fn.addToRolePolicy(
     new PolicyStatement({
       actions: access === 'read' ? readActions : [...readActions, ...writeActions],

@@ -13,6 +13,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { observability } from '#observability';
 import type { BridgeFunction } from './bridge-function.ts';
 
 export interface MonitoringProps {
@@ -29,7 +30,10 @@ export interface MonitoringProps {
 }
 
 /** What the sweep publishes (Powertools metrics, EMF): the default `service` dimension included. */
-export const outboxMetrics = { namespace: 'OperatorBridge', service: 'operator-bridge' } as const;
+export const outboxMetrics = {
+  namespace: observability.metricsNamespace,
+  service: observability.serviceName,
+} as const;
 
 /**
  * Alarms on what needs a human: events that exhausted their retries, stream records and timer messages

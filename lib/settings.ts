@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { observability } from '#observability';
 
 /** A list given as a JSON array (cdk.json) or as a comma-separated string (`-c key=a,b`). */
 const list = z
@@ -82,8 +83,8 @@ export function functionEnvironment(settings: DeploymentSettings): Record<string
   const configured: Record<string, string | undefined> = {
     // The local runtime allows private webhooks so that tests can use 127.0.0.1; AWS never does.
     ALLOW_PRIVATE_WEBHOOKS: 'false',
-    POWERTOOLS_SERVICE_NAME: 'operator-bridge',
-    POWERTOOLS_METRICS_NAMESPACE: 'OperatorBridge',
+    POWERTOOLS_SERVICE_NAME: observability.serviceName,
+    POWERTOOLS_METRICS_NAMESPACE: observability.metricsNamespace,
     WEBHOOK_ALLOWED_HOSTS: settings.webhookAllowedHosts?.join(','),
     RETENTION_DAYS: settings.retentionDays?.toString(),
     DELIVERY_SCHEDULE_SECONDS: settings.deliveryScheduleSeconds?.join(','),

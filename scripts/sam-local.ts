@@ -16,13 +16,53 @@ const port = process.env.SAM_PORT ?? '3001';
 const dockerHost = process.env.SAM_DOCKER_HOST ?? 'host.docker.internal';
 const outputDir = join(projectRoot, '.sam-local');
 
-let local: LocalStackInfo;
-try {
-  local = JSON.parse(readFileSync(join(dataDir, 'local-stack.json'), 'utf8')) as LocalStackInfo;
-} catch {
-  console.error(`No ${join(dataDir, 'local-stack.json')}: start the local stack first (npm start).`);
+/** Whether a program runs and exits 0; a missing one (ENOENT) does not. */
+function runs(program: string, args: string[]): boolean {
+  try {
+    execFileSync(program, args, { stdio: 'ignore', timeout: 15_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(2000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function readLocalStack(): LocalStackInfo | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dataDir, 'local-stack.json'), 'utf8')) as LocalStackInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+// Everything it needs, checked before the 20 seconds of synthesis, each missing one with how to get it.
+const found = readLocalStack();
+const problems = [
+  ...(runs('sam', ['--version'])
+    ? []
+    : [
+        'The AWS SAM CLI (sam) is not installed: https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/install-sam-cli.html',
+      ]),
+  ...(runs('docker', ['info'])
+    ? []
+    : ['Docker is not running (docker info fails): start Docker Desktop, or the Docker Engine service']),
+  ...(found && (await answers(found.dynamodbEndpoint))
+    ? []
+    : [`No local stack is running on ${dataDir}: start it first with npm start (in another terminal)`]),
+];
+if (problems.length > 0 || !found) {
+  for (const problem of problems) console.error(problem);
   process.exit(1);
 }
+const local = found;
 const endpoint = new URL(local.dynamodbEndpoint);
 endpoint.hostname = dockerHost;
 

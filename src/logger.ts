@@ -1,11 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { observability } from '#observability';
 
 /**
  * One structured JSON logger per process. What goes in: ids, routes, status codes, timings.
  * What never goes in: message text, tokens, URLs with tokens, hidden attributes.
+ *
+ * The level is read from `LOG_LEVEL` when this module is first imported: a runtime that wants
+ * another default (the local one uses WARN) sets it before importing anything that logs.
  */
 export const logger = new Logger({
-  serviceName: 'operator-bridge',
+  serviceName: observability.serviceName,
   logLevel: (process.env.LOG_LEVEL ?? 'INFO').toUpperCase() as 'INFO',
 });
 

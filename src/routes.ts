@@ -14,7 +14,8 @@ export interface Route {
   table: TableAccess;
 }
 
-export type TableAccess = 'read' | 'write';
+/** `none`: the function never touches the table, and gets no grant on it. */
+export type TableAccess = 'none' | 'read' | 'write';
 
 export const routes: readonly Route[] = [
   {
@@ -114,6 +115,13 @@ export const routes: readonly Route[] = [
     path: '/agent/conversations/{conversationId}/transfer',
     entry: 'functions/agent/transfer-conversation.ts',
     table: 'write',
+  },
+  {
+    name: 'OpenApi',
+    method: 'GET',
+    path: '/openapi.json',
+    entry: 'functions/openapi.ts',
+    table: 'none',
   },
 ];
 

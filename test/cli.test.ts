@@ -1,15 +1,22 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedDynamoDb } from '#local/embedded-dynamodb.ts';
+import { startLocalStack } from '#local/stack.ts';
 import { messageId } from '#store/keys.ts';
 import { dynamoStore } from '#store/store.ts';
 import { createDb, ensureTable } from '#store/table.ts';
 
-const root = '/work/main';
-let dataDir: string;
+/** The checkout under test: its own CLI, never another copy's. */
+const root = resolve(import.meta.dirname, '..');
+/**
+ * Each test works in its own data directory (an embedded store belongs to one process at a time), so no
+ * test depends on another's leftovers. They run one after another: each call spawns Node.js and tsx,
+ * which is CPU-bound, so running them side by side on a small machine only makes each slower.
+ */
+let scratch: string;
 
 interface Result {
   code: number;
@@ -17,28 +24,43 @@ interface Result {
   stderr: string;
 }
 
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'SILENT' };
-  for (const name of ['DYNAMODB_ENDPOINT', 'TABLE_NAME', 'OPERATOR_BRIDGE_URL']) delete env[name];
+/** The environment of a person's shell: no test settings, so that the CLI's own defaults (quiet logs, no SDK notice) show. */
+function childEnv(dir: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, ...extra };
+  for (const name of [
+    'DYNAMODB_ENDPOINT',
+    'TABLE_NAME',
+    'OPERATOR_BRIDGE_URL',
+    'PUBLIC_URL',
+    'LOG_LEVEL',
+    'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
+  ]) {
+    if (!(name in extra)) delete env[name];
+  }
   return env;
 }
 
-function cli(...args: string[]): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(
-      'node',
-      ['bin/operator-bridge.js', ...args],
-      {
-        cwd: root,
-        env: childEnv(),
-        timeout: 30_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+/** Runs the CLI of this checkout in the given data directory. */
+function cliIn(dir: string, extra: NodeJS.ProcessEnv = {}) {
+  return (...args: string[]): Promise<Result> =>
+    new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        [join(root, 'bin/operator-bridge.js'), ...args],
+        { cwd: dir, env: childEnv(dir, extra), timeout: 30_000 },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
+    });
+}
+
+/** A new, existing data directory. */
+async function freshDir(name: string): Promise<string> {
+  const dir = join(scratch, name);
+  await mkdir(dir, { recursive: true });
+  return dir;
 }
 
 const urlPattern = /\/operator\/ch_[^.]+\.[A-Za-z0-9_-]+$/;
@@ -52,8 +74,8 @@ function json(result: Result) {
  * Writes an event that ran out of tries into the CLI's own store, as the deliverer leaves one. The
  * store is the embedded one under DATA_DIR, opened here between two CLI runs.
  */
-async function seedFailedEvent(conversationId: string): Promise<string> {
-  const dynamo = await startEmbeddedDynamoDb(join(dataDir, 'dynamodb'));
+async function seedFailedEvent(dir: string, conversationId: string, attempts: number): Promise<string> {
+  const dynamo = await startEmbeddedDynamoDb(join(dir, 'dynamodb'));
   const db = createDb({
     TABLE_NAME: 'operator-bridge',
     DYNAMODB_ENDPOINT: dynamo.endpoint,
@@ -97,7 +119,7 @@ async function seedFailedEvent(conversationId: string): Promise<string> {
         target: 'dialogstudio' as const,
         status: 'failed' as const,
         payload: { id, type: 'TextMessage', userId: 'u1', text: 'Hello' },
-        attempts: 9,
+        attempts,
         createdAt: at,
         firstAttemptAt: at,
         lastError: 'HTTP 503',
@@ -113,18 +135,26 @@ async function seedFailedEvent(conversationId: string): Promise<string> {
   }
 }
 
-describe('operator-bridge CLI', () => {
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'operator-bridge-cli-'));
-  });
-  afterAll(async () => {
-    await rm(dataDir, { recursive: true, force: true });
-  });
+/** Lines a person reads: an error is one of them, without a stack trace. */
+function lines(text: string): string[] {
+  return text.split('\n').filter(Boolean);
+}
 
-  it('manages destinations and channels on the embedded store', { timeout: 60_000 }, async () => {
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'operator-bridge-cli-'));
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe('operator-bridge CLI', () => {
+  it('manages destinations and channels on the embedded store, quietly', { timeout: 120_000 }, async () => {
+    const cli = cliIn(await freshDir('channels'));
     const created = await cli('destination', 'create', '--name', 'Support', '--id', 'support', '--json');
     expect(created.code, created.stderr).toBe(0);
     expect(JSON.parse(created.stdout)).toMatchObject({ destinationId: 'support', name: 'Support' });
+    // No log lines, no AWS SDK notice about Node.js versions: the terminal stays clean.
+    expect(created.stderr).toBe('');
 
     const listed = await cli('destination', 'list', '--json');
     expect(listed.code, listed.stderr).toBe(0);
@@ -136,15 +166,8 @@ describe('operator-bridge CLI', () => {
     expect(relisted[0].name).toBe('Help desk');
 
     const channel = await cli(
-      'channel',
-      'create',
-      '--name',
-      'Bot',
-      '--default-destination',
-      'support',
-      '--base-url',
-      'https://bridge.example.com',
-      '--json',
+      ...['channel', 'create', '--name', 'Bot', '--default-destination', 'support'],
+      ...['--base-url', 'https://bridge.example.com', '--json'],
     );
     expect(channel.code, channel.stderr).toBe(0);
     const { channelId, operatorApiUrl } = JSON.parse(channel.stdout);
@@ -155,25 +178,22 @@ describe('operator-bridge CLI', () => {
     expect(channels).toEqual([expect.objectContaining({ channelId, defaultDestinationId: 'support' })]);
     expect(channels[0]).not.toHaveProperty('secretHash');
 
+    // Without --base-url, the new URL keeps the base the channel was created with.
     const rotated = await cli('channel', 'rotate-token', channelId, '--json');
     expect(rotated.code, rotated.stderr).toBe(0);
     const rotatedUrl = JSON.parse(rotated.stdout).operatorApiUrl;
     expect(rotatedUrl).toMatch(urlPattern);
+    expect(rotatedUrl.startsWith('https://bridge.example.com/operator/')).toBe(true);
     expect(rotatedUrl.split('/operator/')[1]).not.toBe(operatorApiUrl.split('/operator/')[1]);
 
     const removed = await cli('destination', 'remove', 'support');
     expect(removed.code).toBe(1);
-    expect(removed.stderr).toContain('(destination_in_use)');
+    expect(lines(removed.stderr)).toEqual([expect.stringContaining('(destination_in_use)')]);
   });
 
-  it('exits 2 with usage on an unknown command', { timeout: 60_000 }, async () => {
-    const result = await cli('frobnicate');
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain('Usage: operator-bridge');
-  });
-
-  it('creates an agent, rotates its token, updates and revokes it', { timeout: 60_000 }, async () => {
+  it('creates an agent, rotates its token, updates and revokes it', { timeout: 120_000 }, async () => {
     // Prepare
+    const cli = cliIn(await freshDir('agents'));
     json(await cli('destination', 'create', '--name', 'Sales', '--id', 'sales', '--json'));
 
     // Act
@@ -183,7 +203,9 @@ describe('operator-bridge CLI', () => {
         ...['--id', 'anna', '--base-url', 'https://bridge.example.com', '--json'],
       ),
     );
-    const rotated = json(await cli('agent', 'rotate-token', 'anna', '--json'));
+    const rotated = json(
+      await cli('agent', 'rotate-token', 'anna', '--base-url', 'https://bridge.example.com', '--json'),
+    );
     const updated = await cli('agent', 'update', 'anna', '--last-name', 'Jones');
     const revoked = await cli('agent', 'revoke', 'anna');
     const listed = await cli('agent', 'list', '--json');
@@ -197,6 +219,7 @@ describe('operator-bridge CLI', () => {
     });
     expect(rotated.agentToken).toMatch(/^anna\.[A-Za-z0-9_-]{32}$/);
     expect(rotated.agentToken).not.toBe(created.agentToken);
+    expect(rotated.consoleUrl).toBe(`https://bridge.example.com/console/#token=${rotated.agentToken}`);
     expect(updated.code, updated.stderr).toBe(0);
     expect(revoked.code, revoked.stderr).toBe(0);
     expect(json(listed)).toEqual([
@@ -215,23 +238,141 @@ describe('operator-bridge CLI', () => {
     expect(listed.stdout).not.toContain('secretHash');
   });
 
-  it('refuses an agent for an unknown destination', { timeout: 60_000 }, async () => {
+  it('prints URLs only from a base it knows: none guessed, PUBLIC_URL, or the running stack', {
+    timeout: 120_000,
+  }, async () => {
+    // Prepare
+    const dir = await freshDir('bases');
+    const cli = cliIn(dir);
+    json(await cli('destination', 'create', '--name', 'Web', '--id', 'web', '--json'));
+
     // Act
-    const result = await cli(
+    const unknownBase = await cli(
+      ...[
+        'agent',
+        'create',
+        '--first-name',
+        'No',
+        '--last-name',
+        'Base',
+        '--destinations',
+        'web',
+        '--id',
+        'nobase',
+      ],
+    );
+    const fromSetting = json(
+      await cliIn(dir, { PUBLIC_URL: 'https://tunnel.example.com' })(
+        'agent',
+        'rotate-token',
+        'nobase',
+        '--json',
+      ),
+    );
+    const stack = await startLocalStack({ dataDir: dir, port: 0, host: '127.0.0.1', root });
+    let fromStack: { consoleUrl: string };
+    let channelFromStack: { operatorApiUrl: string };
+    try {
+      fromStack = json(await cli('agent', 'rotate-token', 'nobase', '--json'));
+      channelFromStack = json(
+        await cli('channel', 'create', '--name', 'Bot', '--default-destination', 'web', '--json'),
+      );
+    } finally {
+      await stack.close();
+    }
+
+    // Assess
+    expect(unknownBase.code, unknownBase.stderr).toBe(0);
+    expect(unknownBase.stdout).not.toContain('http');
+    expect(unknownBase.stdout).toContain('no API base known: give --base-url');
+    expect(fromSetting.consoleUrl).toBe(
+      `https://tunnel.example.com/console/#token=${fromSetting.agentToken}`,
+    );
+    expect(fromStack.consoleUrl.startsWith(`${stack.baseUrl}/console/#token=nobase.`)).toBe(true);
+    expect(channelFromStack.operatorApiUrl.startsWith(`${stack.baseUrl}/operator/ch_`)).toBe(true);
+  });
+
+  it('refuses an agent for an unknown destination', { timeout: 120_000 }, async () => {
+    // Act
+    const result = await cliIn(await freshDir('unknown-destination'))(
       ...['agent', 'create', '--first-name', 'Bob', '--last-name', 'Lee'],
       ...['--destinations', 'sales,no-such-group'],
     );
 
     // Assess
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('(destination_not_found)');
+    expect(lines(result.stderr)).toEqual(['error: No destination sales (destination_not_found)']);
     expect(result.stdout).toBe('');
   });
 
-  it('sets a channel agent platform with a signing secret shown once, and clears it', {
-    timeout: 60_000,
+  it('says a missing thing is missing in the same words for every kind', { timeout: 120_000 }, async () => {
+    // Prepare
+    const cli = cliIn(await freshDir('not-found'));
+
+    // Act
+    const results = [
+      await cli('destination', 'rename', 'nope', '--name', 'X'),
+      await cli('agent', 'rotate-token', 'nobody'),
+      await cli('channel', 'url', 'ch_nope'),
+      await cli('destination', 'create', '--name', 'B', '--id', 'b', '--add-agent', 'ghost'),
+    ];
+
+    // Assess
+    expect(results.map((r) => [r.code, r.stderr])).toEqual([
+      [1, 'error: No destination nope (destination_not_found)\n'],
+      [1, 'error: No agent nobody (agent_not_found)\n'],
+      [1, 'error: No channel ch_nope (channel_not_found)\n'],
+      [1, 'error: No agent ghost (agent_not_found)\n'],
+    ]);
+  });
+
+  it('puts an existing agent in a new destination with --add-agent, and says when none is in it', {
+    timeout: 120_000,
   }, async () => {
     // Prepare
+    const cli = cliIn(await freshDir('add-agent'));
+    json(await cli('destination', 'create', '--name', 'Support', '--id', 'support', '--json'));
+    json(
+      await cli(
+        'agent',
+        'create',
+        '--first-name',
+        'A',
+        '--last-name',
+        'B',
+        '--destinations',
+        'support',
+        '--id',
+        'ann',
+        '--json',
+      ),
+    );
+
+    // Act
+    const alone = await cli('destination', 'create', '--name', 'Billing', '--id', 'billing');
+    const joined = await cli(
+      'destination',
+      'create',
+      '--name',
+      'Sales',
+      '--id',
+      'sales',
+      '--add-agent',
+      'ann',
+    );
+    const agents = json(await cli('agent', 'list', '--json'));
+
+    // Assess
+    expect(alone.stdout).toContain('No agent is in it yet');
+    expect(joined.stdout).toContain('Agents in it: ann');
+    expect(agents[0].destinations).toEqual(['support', 'sales']);
+  });
+
+  it('sets a channel agent platform with a signing secret shown once, and clears it', {
+    timeout: 120_000,
+  }, async () => {
+    // Prepare
+    const cli = cliIn(await freshDir('platform'));
     json(await cli('destination', 'create', '--name', 'Platform', '--id', 'platform', '--json'));
     const { channelId } = json(
       await cli('channel', 'create', '--name', 'Web', '--default-destination', 'platform', '--json'),
@@ -257,8 +398,9 @@ describe('operator-bridge CLI', () => {
     expect(withoutPlatform).not.toHaveProperty('agentPlatformUrl');
   });
 
-  it('reports no failed events on a store without any', { timeout: 60_000 }, async () => {
+  it('reports no failed events on a store without any', { timeout: 120_000 }, async () => {
     // Act
+    const cli = cliIn(await freshDir('no-failed'));
     const text = await cli('events', 'failed');
     const data = await cli('events', 'failed', '--json');
     const redrive = await cli('events', 'redrive', '--id', 'nope');
@@ -268,62 +410,126 @@ describe('operator-bridge CLI', () => {
     expect(text.stdout.trim()).toBe('No failed events');
     expect(json(data)).toEqual([]);
     expect(redrive.code).toBe(1);
-    expect(redrive.stderr).toContain('(failed_event_not_found)');
+    expect(lines(redrive.stderr)).toEqual(['error: No failed event nope (failed_event_not_found)']);
   });
 
-  it('lists a failed event and redrives it by id', { timeout: 60_000 }, async () => {
+  it('lists failed events in readable lines and redrives one by id', { timeout: 120_000 }, async () => {
     // Prepare
-    const id = await seedFailedEvent('cv_cli_failed');
+    const dir = await freshDir('failed');
+    const cli = cliIn(dir);
+    const once = await seedFailedEvent(dir, 'cv_cli_once', 1);
+    const id = await seedFailedEvent(dir, 'cv_cli_failed', 9);
 
     // Act
     const failed = json(await cli('events', 'failed', '--json'));
+    const text = await cli('events', 'failed');
     const redrive = await cli('events', 'redrive', '--id', id);
     const after = await cli('events', 'failed');
 
     // Assess
-    expect(failed).toEqual([
-      expect.objectContaining({
-        id,
-        conversationId: 'cv_cli_failed',
-        target: 'dialogstudio',
-        type: 'TextMessage',
-        attempts: 9,
-        lastStatus: 503,
-        lastError: 'HTTP 503',
-      }),
-    ]);
+    expect(failed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          id,
+          conversationId: 'cv_cli_failed',
+          target: 'dialogstudio',
+          type: 'TextMessage',
+          attempts: 9,
+          lastStatus: 503,
+          lastError: 'HTTP 503',
+        }),
+      ]),
+    );
+    const [onceLine, nineLine] = [once, id].map((eventId) =>
+      lines(text.stdout).find((l) => l.startsWith(eventId)),
+    );
+    expect(onceLine).toContain('\t1 attempt\t');
+    expect(nineLine).toContain('\t9 attempts\t');
+    expect(nineLine?.match(/503/g)).toHaveLength(1);
     expect(redrive.code, redrive.stderr).toBe(0);
     expect(redrive.stdout).toContain(`Put 1 failed event back in line: ${id}`);
     expect(redrive.stdout).toContain('running deliverer');
-    expect(after.stdout.trim()).toBe('No failed events');
+    expect(after.stdout).not.toContain(id);
   });
 
-  // These stop before any store is opened, so they can run side by side.
-  it.concurrent.for([
-    {
-      args: ['agent', 'create', '--last-name', 'Lee', '--destinations', 'sales'],
-      error: 'missing --first-name',
-    },
-    { args: ['agent', 'update', 'anna'], error: 'nothing to update' },
-    { args: ['agent', 'revoke'], error: 'missing <employeeId>' },
-    { args: ['events', 'redrive'], error: 'missing --id (or --all)' },
-    { args: ['events', 'redrive', '--all', '--id', 'x'], error: 'give --all or --id, not both' },
-    {
-      args: ['channel', 'set-platform', 'ch_x', '--url', 'https://x', '--clear'],
-      error: 'give --url or --clear, not both',
-    },
-    { args: ['destination', 'list', '--name', 'x'], error: 'destination list does not take --name' },
-    {
-      args: ['destination', 'create', '--name', 'A', '--id', 'a', '--id', 'b'],
-      error: '--id given more than once',
-    },
-  ])('exits 2 with the command usage: $error', { timeout: 60_000 }, async ({ args, error }, { expect }) => {
+  it('refuses a data directory that does not exist, unless the command creates things', {
+    timeout: 120_000,
+  }, async () => {
+    // Prepare
+    const cli = cliIn(scratch);
+
     // Act
-    const result = await cli(...args);
+    const listed = await cli('destination', 'list', '--data-dir', join(scratch, 'typo'));
+    const created = await cli(
+      'destination',
+      'create',
+      '--name',
+      'A',
+      '--data-dir',
+      join(scratch, 'new-store'),
+    );
+
+    // Assess
+    expect(listed.code).toBe(1);
+    expect(lines(listed.stderr)).toEqual([
+      expect.stringContaining(`no data directory ${join(scratch, 'typo')}`),
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+  });
+
+  it('explains missing AWS credentials for --table in one line', { timeout: 120_000 }, async () => {
+    // Prepare: a shell with no credentials anywhere (no keys, no profile files, no instance metadata).
+    const home = await freshDir('no-aws-home');
+    const cli = cliIn(home, {
+      HOME: home,
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_SESSION_TOKEN: undefined,
+      AWS_PROFILE: undefined,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: join(home, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+    });
+
+    // Act
+    const result = await cli('destination', 'list', '--table', 'operator-bridge', '--region', 'eu-west-1');
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(lines(result.stderr)).toEqual([
+      expect.stringMatching(
+        /^error: no AWS credentials to reach operator-bridge: .*aws sso login.*AWS_PROFILE/,
+      ),
+    ]);
+  });
+
+  it('answers an unknown command in one line, with the nearest command', { timeout: 120_000 }, async () => {
+    // Act
+    const typo = await cliIn(scratch)('destination', 'lst');
+
+    // Assess
+    expect(typo.code).toBe(2);
+    expect(lines(typo.stderr)).toEqual([
+      'error: unknown command: destination lst (did you mean: operator-bridge destination list?)',
+    ]);
+  });
+
+  it('shows one command’s usage for its --help', { timeout: 120_000 }, async () => {
+    const result = await cliIn(scratch)('agent', 'create', '--help');
+    expect(result.code).toBe(0);
+    expect(lines(result.stdout)[0]).toMatch(/^Usage: operator-bridge agent create --first-name F/);
+    expect(result.stdout).not.toContain('destination list');
+  });
+
+  it('exits 2 with the command usage for a mistake in its options', { timeout: 120_000 }, async () => {
+    // Act
+    const result = await cliIn(scratch)('agent', 'create', '--first-name');
 
     // Assess
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`error: ${error}`);
-    expect(result.stderr).toContain(`Usage: operator-bridge ${args[0]} ${args[1]}`);
+    expect(lines(result.stderr).slice(0, 2)).toEqual([
+      'error: missing value for --first-name',
+      expect.stringMatching(/^Usage: operator-bridge agent create --first-name F/),
+    ]);
   });
 });

@@ -4,8 +4,12 @@ import { deliverConversation, outboxDepth, sweepOutbox } from '#delivery/engine.
 import { sqsRetryTimer } from '#delivery/retry-timer.ts';
 import { defaultDeps } from '#deps';
 import { logger } from '#logger';
+import { observability } from '#observability';
 
-const metrics = new Metrics({ namespace: 'OperatorBridge', serviceName: 'operator-bridge' });
+const metrics = new Metrics({
+  namespace: observability.metricsNamespace,
+  serviceName: observability.serviceName,
+});
 const schedule = sqsRetryTimer(process.env.RETRY_QUEUE_URL);
 
 /**

@@ -1,4 +1,5 @@
 import type { Deps } from '#domain/deps.ts';
+import type { BaseUrlSources } from './base-url.ts';
 
 /** What a command prints: `data` with `--json`, `text` for people. */
 export interface Output {
@@ -6,11 +7,15 @@ export interface Output {
   text: string;
 }
 
-/** A mistake in the command line: exit 2 with the usage of the command, when it is known, or of them all. */
+/**
+ * A mistake in the command line: exit 2, with the usage of the command when it is known, of them all
+ * otherwise, or `alone` when the message says all there is to say (an unknown command and its nearest).
+ */
 export class UsageError extends Error {
   constructor(
     message: string,
     readonly command?: Command,
+    readonly alone = false,
   ) {
     super(message);
   }
@@ -30,6 +35,7 @@ export const flagKinds = {
   'avatar-url': 'string',
   destinations: 'string',
   url: 'string',
+  'add-agent': 'string',
   clear: 'boolean',
   all: 'boolean',
 } as const;
@@ -55,7 +61,8 @@ export interface Args<F extends FlagUses = FlagUses> {
   /** The positional target (`<channelId>`, ...); empty when the command takes none. */
   target: string;
   flags: Flags<F>;
-  baseUrl: string;
+  /** Where printed URLs may come from; `chooseBaseUrl` picks one, in its order. */
+  bases: BaseUrlSources;
   dataDir: string;
 }
 
@@ -67,16 +74,13 @@ interface Declaration<F extends FlagUses> {
   flags: F;
   /** What follows the command and its target in the usage text. */
   usage: string;
+  /** Makes things, so it may start a new local store where none is yet; others refuse a missing data directory. */
+  creates?: boolean;
   /** Rules between flags, checked before any store is opened; throws UsageError. */
   check?: (args: Args<F>) => void;
 }
 
-export type Command = Declaration<FlagUses> &
-  (
-    | { store: true; run: (deps: Deps, args: Args) => Promise<Output> }
-    /** Reads local files only, so it runs without opening a store. */
-    | { store: false; run: (args: Args) => Promise<Output> }
-  );
+export type Command = Declaration<FlagUses> & { run: (deps: Deps, args: Args) => Promise<Output> };
 
 /**
  * A command run against the store that `openStore` chooses. Its `run` imports the domain itself:
@@ -85,13 +89,7 @@ export type Command = Declaration<FlagUses> &
 export function storeCommand<const F extends FlagUses>(
   declaration: Declaration<F> & { run: (deps: Deps, args: Args<F>) => Promise<Output> },
 ): Command {
-  return { ...declaration, store: true } as Command;
-}
-
-export function localCommand<const F extends FlagUses>(
-  declaration: Declaration<F> & { run: (args: Args<F>) => Promise<Output> },
-): Command {
-  return { ...declaration, store: false } as Command;
+  return declaration as Command;
 }
 
 export function usageLine(command: Command): string {

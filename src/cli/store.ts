@@ -1,13 +1,16 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Deps } from '#domain/deps.ts';
+import { CommandFailure } from './command.ts';
 
 /** What `npm start` writes to `$DATA_DIR/local-stack.json`, as far as the command-line tool reads it. */
 interface LocalStackFile {
+  baseUrl?: string;
   dynamodbEndpoint?: string;
   tableName?: string;
   channelId?: string;
   operatorApiUrl?: string;
+  agentApiUrl?: string;
 }
 
 export async function readLocalStack(dataDir: string): Promise<LocalStackFile | undefined> {
@@ -16,6 +19,11 @@ export async function readLocalStack(dataDir: string): Promise<LocalStackFile | 
   } catch {
     return undefined;
   }
+}
+
+/** The base the running stack prints its URLs with (files written before `baseUrl` existed: from `agentApiUrl`). */
+function baseOf(local: LocalStackFile): string | undefined {
+  return local.baseUrl ?? local.agentApiUrl?.replace(/\/agent$/, '');
 }
 
 async function answers(endpoint: string): Promise<boolean> {
@@ -27,8 +35,14 @@ async function answers(endpoint: string): Promise<boolean> {
   }
 }
 
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+}
+
 export interface Store {
   deps: Deps;
+  /** The running local stack's base URL, when the command works on its store. */
+  runningStackUrl?: string;
   close: () => Promise<void>;
 }
 
@@ -37,6 +51,8 @@ export interface StoreFlags {
   region?: string;
   endpoint?: string;
   dataDir: string;
+  /** The command makes things, so a data directory that does not exist yet may be created. */
+  creates: boolean;
 }
 
 /** Chooses the store: an explicit endpoint, real DynamoDB, the running `npm start`, or our own embedded one. */
@@ -45,11 +61,18 @@ export async function openStore(flags: StoreFlags): Promise<Store> {
   let table = flags.table || process.env.TABLE_NAME || undefined;
   const region = flags.region || process.env.AWS_REGION || undefined;
   let embedded: { close: () => Promise<void> } | undefined;
+  let runningStackUrl: string | undefined;
   if (!endpoint && !table) {
+    if (!flags.creates && !(await isDirectory(flags.dataDir))) {
+      throw new CommandFailure(
+        `error: no data directory ${flags.dataDir}: run npm start once to create it, or give --data-dir (DATA_DIR) of an existing one, or --table for a deployment`,
+      );
+    }
     const local = await readLocalStack(flags.dataDir);
     if (local?.dynamodbEndpoint && (await answers(local.dynamodbEndpoint))) {
       endpoint = local.dynamodbEndpoint;
       table = local.tableName;
+      runningStackUrl = baseOf(local);
     } else {
       const { startEmbeddedDynamoDb } = await import('#local/embedded-dynamodb.ts');
       const dir = join(flags.dataDir, 'dynamodb');
@@ -76,9 +99,38 @@ export async function openStore(flags: StoreFlags): Promise<Store> {
   }
   return {
     deps,
+    ...(runningStackUrl && { runningStackUrl }),
     close: async () => {
       deps.db.client.destroy();
       await embedded?.close();
     },
   };
+}
+
+/**
+ * What the AWS SDK or the network says when a store cannot be used, as one line a person can act on;
+ * undefined for anything else.
+ */
+export function storeProblem(error: unknown, flags: StoreFlags | undefined): string | undefined {
+  const { name = '', message = '', code = '' } = error as { name?: string; message?: string; code?: string };
+  const table = flags?.table || process.env.TABLE_NAME || 'the table';
+  const region =
+    flags?.region || process.env.AWS_REGION || 'us-east-1 (the default; set --region or AWS_REGION)';
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
+    return `error: no AWS credentials to reach ${table}: sign in with aws sso login or aws configure, or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`;
+  }
+  if (['UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredTokenException'].includes(name)) {
+    return `error: AWS refused the credentials (${name}): sign in again (aws sso login) or check AWS_PROFILE`;
+  }
+  if (name === 'AccessDeniedException') {
+    return `error: these AWS credentials may not use ${table} (AccessDeniedException)`;
+  }
+  if (name === 'ResourceNotFoundException') {
+    return `error: no table ${table} in ${region}: check --table (the TableName output of cdk deploy) and --region`;
+  }
+  const cause = (error as { cause?: { code?: string } }).cause?.code ?? code;
+  if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT'].includes(cause)) {
+    return `error: cannot reach DynamoDB (${cause}): check --endpoint, --region and the network`;
+  }
+  return undefined;
 }

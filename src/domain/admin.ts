@@ -79,7 +79,10 @@ export async function removeDestination(deps: Deps, destinationId: string) {
   await destinationsStore.remove(deps.db, destinationId);
 }
 
-export async function createChannel(deps: Deps, input: { name: string; defaultDestinationId: string }) {
+export async function createChannel(
+  deps: Deps,
+  input: { name: string; defaultDestinationId: string; baseUrl?: string },
+) {
   if (!(await destinationsStore.get(deps.db, input.defaultDestinationId))) {
     throw new NotFoundError('destination_not_found', `No destination ${input.defaultDestinationId}`);
   }
@@ -90,6 +93,7 @@ export async function createChannel(deps: Deps, input: { name: string; defaultDe
     name: check(nameSchema, input.name, 'name'),
     secretHash,
     defaultDestinationId: input.defaultDestinationId,
+    ...(input.baseUrl && { baseUrl: input.baseUrl }),
     createdAt: deps.now().toISOString(),
   };
   await channelsStore.create(deps.db, channel);

@@ -5,6 +5,8 @@ export interface Channel {
   name: string;
   secretHash: string;
   defaultDestinationId: string;
+  /** The API base its URL was first printed with (`--base-url`, `PUBLIC_URL`): a new token is printed with it too. */
+  baseUrl?: string;
   webhookUrl?: string;
   agentPlatformUrl?: string;
   /** Signing secret for agent-platform notifications; must be readable to sign, so it is not hashed. */

@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -70,6 +71,12 @@ export function readQuery<Query>(schema: z.ZodMiniType<Query>, event: HttpEvent)
   return parsed.data;
 }
 
+/** A conversation id worth a log key: one of ours, never whatever a caller put in the path. */
+function logConversationId(id: unknown): void {
+  if (typeof id === 'string' && /^cv_[A-Za-z0-9_-]{1,64}$/.test(id))
+    logger.appendKeys({ conversationId: id });
+}
+
 function isStatusResult(result: ActionResult): result is { status: number; body: object } {
   return 'status' in result && 'body' in result && typeof result.status === 'number';
 }
@@ -88,12 +95,15 @@ export function jsonEndpoint<Principal, Input = undefined>(
     event: HttpEvent;
   }) => Promise<ActionResult>,
 ) {
+  // Every log line of a request carries its Lambda request id; the keys appended below end with it.
   return middy<HttpEvent, HttpResult, Error, EndpointContext<Principal>>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
     .use({
       before: async (request) => {
         const deps = defaultDeps();
         request.context.principal = await options.authenticate(deps, request.event);
+        logConversationId(request.event.pathParameters?.conversationId);
         const { body, isBase64Encoded } = request.event;
         const size = body ? Buffer.byteLength(body, isBase64Encoded ? 'base64' : 'utf8') : 0;
         if (size > deps.config.MAX_BODY_BYTES) throw new PayloadTooLargeError(deps.config.MAX_BODY_BYTES);
@@ -125,12 +135,8 @@ export function jsonEndpoint<Principal, Input = undefined>(
       }
       const result = await action({ deps, principal: context.principal as Principal, input, event });
       const response = isStatusResult(result) ? json(result.status, result.body) : json(200, result);
-      logger.info('request', {
-        routeKey: event.routeKey,
-        statusCode: response.statusCode,
-        conversationId:
-          event.pathParameters?.conversationId ?? (result as { conversationId?: string }).conversationId,
-      });
+      logConversationId((result as { conversationId?: unknown }).conversationId);
+      logger.info('request', { routeKey: event.routeKey, statusCode: response.statusCode });
       return response;
     });
 }

@@ -26,10 +26,14 @@ export interface LocalStackOptions {
   host: string;
   /** The project root, where the handler modules of the route table are. */
   root: string;
+  /** The address DialogStudio and agents reach (a tunnel, a reverse proxy); the listening address otherwise. */
+  publicUrl?: string;
 }
 
 /** What `npm start` prints and writes to `$DATA_DIR/local-stack.json`. */
 export interface LocalStackInfo {
+  /** The base of every URL here: `PUBLIC_URL`, or the address the runtime listens on. */
+  baseUrl: string;
   operatorApiUrl: string;
   agentApiUrl: string;
   consoleUrl: string;
@@ -150,10 +154,12 @@ export async function startLocalStack(options: LocalStackOptions) {
 
   const infoFile = options.dataDir && join(options.dataDir, 'local-stack.json');
   const seeded = await seed(deps, await readSeed(infoFile));
+  const publicBase = options.publicUrl?.replace(/\/+$/, '') ?? baseUrl;
   const info: LocalStackInfo = {
-    operatorApiUrl: operatorApiUrl(baseUrl, seeded.channelToken),
-    agentApiUrl: agentApiUrl(baseUrl),
-    consoleUrl: consoleUrl(baseUrl, seeded.agentToken),
+    baseUrl: publicBase,
+    operatorApiUrl: operatorApiUrl(publicBase, seeded.channelToken),
+    agentApiUrl: agentApiUrl(publicBase),
+    consoleUrl: consoleUrl(publicBase, seeded.agentToken),
     agentToken: seeded.agentToken,
     employeeId: seeded.employeeId,
     channelId: seeded.channelId,

@@ -24,12 +24,12 @@ async function createRecord(db: Db, key: { pk: string; sk: string }, record: obj
   );
 }
 
-/** Sets some fields of an existing record; NotFoundError when it is gone. */
+/** Sets some fields of an existing record; NotFoundError (`No {what} {id}`) when it is gone. */
 async function updateRecord(
   db: Db,
   key: { pk: string; sk: string },
   changes: Record<string, unknown>,
-  what: string,
+  what: { kind: string; id: string },
 ): Promise<void> {
   const entries = Object.entries(changes);
   const set = entries.filter(([, value]) => value !== undefined);
@@ -52,7 +52,9 @@ async function updateRecord(
       }),
     );
   } catch (error) {
-    if (isConditionFailure(error)) throw new NotFoundError(`${what}_not_found`, `No such ${what}`);
+    if (isConditionFailure(error)) {
+      throw new NotFoundError(`${what.kind}_not_found`, `No ${what.kind} ${what.id}`);
+    }
     throw error;
   }
 }
@@ -62,7 +64,7 @@ export const channelsStore = {
   list: (db: Db) => queryPrefix<Channel>(db, keys.channels()),
   create: (db: Db, channel: Channel) => createRecord(db, keys.channel(channel.channelId), channel),
   update: (db: Db, channelId: string, changes: Partial<Omit<Channel, 'channelId'>>) =>
-    updateRecord(db, keys.channel(channelId), changes, 'channel'),
+    updateRecord(db, keys.channel(channelId), changes, { kind: 'channel', id: channelId }),
 };
 
 export const destinationsStore = {
@@ -71,7 +73,7 @@ export const destinationsStore = {
   create: (db: Db, destination: Destination) =>
     createRecord(db, keys.destination(destination.destinationId), destination),
   update: (db: Db, destinationId: string, changes: Partial<Omit<Destination, 'destinationId'>>) =>
-    updateRecord(db, keys.destination(destinationId), changes, 'destination'),
+    updateRecord(db, keys.destination(destinationId), changes, { kind: 'destination', id: destinationId }),
   remove: (db: Db, destinationId: string) =>
     db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: keys.destination(destinationId) })),
 };
@@ -81,5 +83,5 @@ export const agentsStore = {
   list: (db: Db) => queryPrefix<Agent>(db, keys.agents()),
   create: (db: Db, agent: Agent) => createRecord(db, keys.agent(agent.employeeId), agent),
   update: (db: Db, employeeId: string, changes: Partial<Omit<Agent, 'employeeId'>>) =>
-    updateRecord(db, keys.agent(employeeId), changes, 'agent'),
+    updateRecord(db, keys.agent(employeeId), changes, { kind: 'agent', id: employeeId }),
 };

@@ -1,13 +1,23 @@
+import type { Deps } from '#domain/deps.ts';
+import { type BaseUrlSources, chooseBaseUrl, noBaseHint } from '../base-url.ts';
 import { listFlag, storeCommand, UsageError } from '../command.ts';
 
+/** The base every channel of the store was created with, when they agree on one: an agent's links go there too. */
+async function sharedChannelBase(deps: Deps): Promise<string | undefined> {
+  const { listChannels } = await import('#domain/admin.ts');
+  const bases = new Set((await listChannels(deps)).map((channel) => channel.baseUrl));
+  const [only] = bases;
+  return bases.size === 1 ? only : undefined;
+}
+
 /** What an agent application and the console need: shown when a token is made, never again. */
-async function agentAccess(baseUrl: string, employeeId: string, token: string) {
+async function agentAccess(deps: Deps, bases: BaseUrlSources, employeeId: string, token: string) {
   const { agentApiUrl, consoleUrl } = await import('#domain/admin.ts');
+  const base = chooseBaseUrl({ ...bases, stored: await sharedChannelBase(deps) });
+  const links = base && { agentApiUrl: agentApiUrl(base), consoleUrl: consoleUrl(base, token) };
   return {
-    employeeId,
-    agentToken: token,
-    agentApiUrl: agentApiUrl(baseUrl),
-    consoleUrl: consoleUrl(baseUrl, token),
+    data: { employeeId, agentToken: token, ...links },
+    text: links ? `Agent API: ${links.agentApiUrl}\nConsole: ${links.consoleUrl}` : `(${noBaseHint})`,
   };
 }
 
@@ -15,6 +25,7 @@ export const agentCommands = [
   storeCommand({
     group: 'agent',
     name: 'create',
+    creates: true,
     flags: {
       'first-name': 'required',
       'last-name': 'required',
@@ -25,7 +36,7 @@ export const agentCommands = [
     },
     usage:
       '--first-name F --last-name L [--avatar-url U] --destinations D1,D2 [--id EMPLOYEE_ID] [--base-url U]',
-    async run(deps, { flags, baseUrl }) {
+    async run(deps, { flags, bases }) {
       const { createAgent } = await import('#domain/admin.ts');
       const { agent, token } = await createAgent(deps, {
         firstName: flags['first-name'],
@@ -34,12 +45,11 @@ export const agentCommands = [
         destinations: listFlag(flags.destinations),
         ...(flags.id !== undefined && { employeeId: flags.id }),
       });
-      const access = await agentAccess(baseUrl, agent.employeeId, token);
+      const access = await agentAccess(deps, bases, agent.employeeId, token);
       return {
-        data: access,
+        data: access.data,
         text:
-          `Agent: ${access.employeeId}\nAgent token: ${access.agentToken}\n` +
-          `Agent API: ${access.agentApiUrl}\nConsole: ${access.consoleUrl}\n` +
+          `Agent: ${agent.employeeId}\nAgent token: ${token}\n${access.text}\n` +
           '(shown only now: the token is stored hashed; use rotate-token to get a new one)',
       };
     },
@@ -100,14 +110,14 @@ export const agentCommands = [
     target: '<employeeId>',
     flags: { 'base-url': 'optional' },
     usage: '[--base-url U]',
-    async run(deps, { target: employeeId, baseUrl }) {
+    async run(deps, { target: employeeId, bases }) {
       const { rotateAgentToken } = await import('#domain/admin.ts');
       const { token } = await rotateAgentToken(deps, employeeId);
-      const access = await agentAccess(baseUrl, employeeId, token);
+      const access = await agentAccess(deps, bases, employeeId, token);
       return {
-        data: access,
+        data: access.data,
         text:
-          `New agent token: ${access.agentToken}\nConsole: ${access.consoleUrl}\n` +
+          `New agent token: ${token}\n${access.text}\n` +
           '(the old token no longer works; a revoked agent has its access back)',
       };
     },

@@ -1,23 +1,38 @@
-import { CommandFailure, localCommand, storeCommand, UsageError } from '../command.ts';
+import { chooseBaseUrl, noBaseHint } from '../base-url.ts';
+import { CommandFailure, storeCommand, UsageError } from '../command.ts';
 import { readLocalStack } from '../store.ts';
+
+/** The channel's API URL when a base is known; the path alone, with what to do, when none is. */
+async function operatorApi(base: string | undefined, token: string) {
+  const { operatorApiUrl } = await import('#domain/admin.ts');
+  const path = `/operator/${token}`;
+  return base
+    ? { data: { operatorApiUrl: operatorApiUrl(base, token) }, text: operatorApiUrl(base, token) }
+    : { data: { operatorApiPath: path }, text: `{API base}${path}\n(${noBaseHint})` };
+}
 
 export const channelCommands = [
   storeCommand({
     group: 'channel',
     name: 'create',
+    creates: true,
     flags: { name: 'required', 'default-destination': 'required', 'base-url': 'optional' },
     usage: '--name N --default-destination D [--base-url U]',
-    async run(deps, { flags, baseUrl }) {
-      const { createChannel, operatorApiUrl } = await import('#domain/admin.ts');
+    async run(deps, { flags, bases }) {
+      const { createChannel } = await import('#domain/admin.ts');
+      const base = chooseBaseUrl(bases);
+      // Kept with the channel only when it is an address of the deployment, not a local stack's port.
+      const lasting = bases.flag || bases.publicUrl;
       const { channel, token } = await createChannel(deps, {
         name: flags.name,
         defaultDestinationId: flags['default-destination'],
+        ...(lasting && { baseUrl: lasting.replace(/\/+$/, '') }),
       });
-      const url = operatorApiUrl(baseUrl, token);
+      const api = await operatorApi(base, token);
       return {
-        data: { channelId: channel.channelId, operatorApiUrl: url },
+        data: { channelId: channel.channelId, ...api.data },
         text:
-          `Channel: ${channel.channelId}\nOperator API URL: ${url}\n` +
+          `Channel: ${channel.channelId}\nOperator API URL: ${api.text}\n` +
           '(shown only now: the token is stored hashed; use rotate-token to get a new one)',
       };
     },
@@ -42,30 +57,36 @@ export const channelCommands = [
     target: '<channelId>',
     flags: { 'base-url': 'optional' },
     usage: '[--base-url U]',
-    async run(deps, { target: channelId, baseUrl }) {
-      const { operatorApiUrl, rotateChannelToken } = await import('#domain/admin.ts');
+    async run(deps, { target: channelId, bases }) {
+      const { rotateChannelToken } = await import('#domain/admin.ts');
+      const { channelsStore } = await import('#store/config-records.ts');
+      const stored = (await channelsStore.get(deps.db, channelId))?.baseUrl;
       const { token } = await rotateChannelToken(deps, channelId);
-      const url = operatorApiUrl(baseUrl, token);
+      const api = await operatorApi(chooseBaseUrl({ ...bases, stored }), token);
       return {
-        data: { channelId, operatorApiUrl: url },
-        text: `New Operator API URL: ${url}\n(the old URL no longer works)`,
+        data: { channelId, ...api.data },
+        text: `New Operator API URL: ${api.text}\n(the old URL no longer works)`,
       };
     },
   }),
-  localCommand({
+  storeCommand({
     group: 'channel',
     name: 'url',
     target: '<channelId>',
     flags: {},
     usage: '',
-    async run({ target: channelId, dataDir }) {
+    async run(deps, { target: channelId, dataDir }) {
+      const { NotFoundError } = await import('#domain/errors.ts');
+      const { channelsStore } = await import('#store/config-records.ts');
+      if (!(await channelsStore.get(deps.db, channelId))) {
+        throw new NotFoundError('channel_not_found', `No channel ${channelId}`);
+      }
       const local = await readLocalStack(dataDir);
       if (local?.channelId === channelId && local.operatorApiUrl) {
         return { data: { channelId, operatorApiUrl: local.operatorApiUrl }, text: local.operatorApiUrl };
       }
       throw new CommandFailure(
-        `The token of channel ${channelId} is stored hashed, so its Operator API URL cannot be recovered.\n` +
-          `Issue a new one with: operator-bridge channel rotate-token ${channelId}`,
+        `error: the token of channel ${channelId} is stored hashed, so its URL cannot be shown again: issue a new one with operator-bridge channel rotate-token ${channelId}`,
       );
     },
   }),

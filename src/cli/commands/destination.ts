@@ -4,15 +4,37 @@ export const destinationCommands = [
   storeCommand({
     group: 'destination',
     name: 'create',
-    flags: { name: 'required', id: 'optional' },
-    usage: '--name N [--id ID]',
+    creates: true,
+    flags: { name: 'required', id: 'optional', 'add-agent': 'repeatable' },
+    usage: '--name N [--id ID] [--add-agent EMPLOYEE_ID ...]',
     async run(deps, { flags }) {
-      const { createDestination } = await import('#domain/admin.ts');
+      const { createDestination, listAgents, updateAgent } = await import('#domain/admin.ts');
+      const wanted = [...new Set(flags['add-agent'])];
+      // Checked first, so that a mistyped agent leaves no half-made destination behind.
+      const agents = await listAgents(deps);
+      const missing = wanted.find((id) => !agents.some((agent) => agent.employeeId === id));
+      if (missing) {
+        const { NotFoundError } = await import('#domain/errors.ts');
+        throw new NotFoundError('agent_not_found', `No agent ${missing}`);
+      }
       const destination = await createDestination(deps, {
         name: flags.name,
         ...(flags.id !== undefined && { destinationId: flags.id }),
       });
-      return { data: destination, text: `Destination: ${destination.destinationId}\t${destination.name}` };
+      for (const agent of agents.filter((a) => wanted.includes(a.employeeId))) {
+        await updateAgent(deps, agent.employeeId, {
+          destinations: [...agent.destinations, destination.destinationId],
+        });
+      }
+      const members =
+        wanted.length > 0
+          ? `Agents in it: ${wanted.join(', ')}`
+          : 'No agent is in it yet (the local agent-1 included): add one with --add-agent, or with ' +
+            `operator-bridge agent update <employeeId> --destinations <its destinations>,${destination.destinationId}`;
+      return {
+        data: { ...destination, agents: wanted },
+        text: `Destination: ${destination.destinationId}\t${destination.name}\n${members}`,
+      };
     },
   }),
   storeCommand({

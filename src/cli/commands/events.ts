@@ -2,13 +2,18 @@ import type { FailedEvent } from '#domain/outbox.ts';
 import { storeCommand, UsageError } from '../command.ts';
 
 function failedEventLine(event: FailedEvent): string {
-  const status = event.lastStatus === undefined ? '' : `HTTP ${event.lastStatus} `;
+  const error = event.lastError ?? '';
+  // `lastError` often names the status already ("HTTP 503"): say it once.
+  const status =
+    event.lastStatus === undefined || error.includes(String(event.lastStatus))
+      ? ''
+      : `HTTP ${event.lastStatus}: `;
   return [
     event.id,
     `conversation ${event.conversationId}`,
     `${event.target} ${event.type}`,
-    `${event.attempts} attempts`,
-    `failed ${event.failedAt ?? '?'}: ${status}${event.lastError ?? ''}`.trimEnd(),
+    `${event.attempts} ${event.attempts === 1 ? 'attempt' : 'attempts'}`,
+    `failed ${event.failedAt ?? 'at an unknown time'}${status || error ? `: ${status}${error}` : ''}`,
   ].join('\t');
 }
 
