@@ -43,7 +43,8 @@ export class OperatorBridgeStack extends Stack {
       value: this.api.url,
     });
     new CfnOutput(this, 'ConsoleUrl', {
-      description: 'The agent console; an agent signs in with the link `agent create` prints, {ConsoleUrl}#token=...',
+      description:
+        'The agent console; an agent signs in with the link `agent create` prints, {ConsoleUrl}#token=...',
       value: this.api.consoleUrl,
     });
     new CfnOutput(this, 'TableName', {

@@ -80,7 +80,10 @@ export interface AgentApi {
   /** Every page: the API answers `next` while more remain. */
   conversations(status?: Status): Promise<Conversation[]>;
   /** One page only, for the closed ones, which only grow; `more` tells whether others remain. */
-  recentConversations(status: Status, limit: number): Promise<{ conversations: Conversation[]; more: boolean }>;
+  recentConversations(
+    status: Status,
+    limit: number,
+  ): Promise<{ conversations: Conversation[]; more: boolean }>;
   messages(conversationId: string): Promise<Message[]>;
   accept(conversationId: string): Promise<Conversation>;
   send(conversationId: string, content: { text: string } | FileLink, idempotencyKey: string): Promise<void>;
@@ -174,7 +177,9 @@ export function agentApi(base: string, token: string, onUnauthorized: () => void
     transfer: (id, destinationId) => call('POST', `/conversations/${path(id)}/transfer`, { destinationId }),
     retry: (id, messageId) => call('POST', `/conversations/${path(id)}/messages/${path(messageId)}/retry`),
     destinations: () =>
-      optional(call<{ destinations: Destination[] }>('GET', '/destinations')).then((answer) => answer?.destinations),
+      optional(call<{ destinations: Destination[] }>('GET', '/destinations')).then(
+        (answer) => answer?.destinations,
+      ),
     liveTicket: () => optional(call<LiveTicket>('POST', '/live/ticket')),
     leaveOnUnload() {
       void fetch(`${base}/agent/me/presence`, {

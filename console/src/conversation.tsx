@@ -32,7 +32,12 @@ function statusText(conversation: Conversation, state: DeskState): string {
   return conversation.assignee === state.me?.employeeId ? 'With you' : `With ${conversation.assignee}`;
 }
 
-function ConversationHeader(props: { desk: Desk; state: DeskState; conversation: Conversation; mine: boolean }) {
+function ConversationHeader(props: {
+  desk: Desk;
+  state: DeskState;
+  conversation: Conversation;
+  mine: boolean;
+}) {
   const { desk, state, conversation, mine } = props;
   const [confirmClose, setConfirmClose] = useState(false);
   const [transferring, setTransferring] = useState(false);
@@ -45,7 +50,12 @@ function ConversationHeader(props: { desk: Desk; state: DeskState; conversation:
   }, [id]);
   return (
     <header class="conversation-header">
-      <button type="button" class="back quiet" onClick={() => desk.select(undefined)} aria-label="Back to the queue">
+      <button
+        type="button"
+        class="back quiet"
+        onClick={() => desk.select(undefined)}
+        aria-label="Back to the queue"
+      >
         ←
       </button>
       <div class="title">
@@ -54,7 +64,8 @@ function ConversationHeader(props: { desk: Desk; state: DeskState; conversation:
           <span class={`status status-${conversation.status}`} data-status={conversation.status}>
             {statusText(conversation, state)}
           </span>{' '}
-          in {destinationName(state, conversation.destinationId)} · started {clockTime(conversation.createdAt)}
+          in {destinationName(state, conversation.destinationId)} · started{' '}
+          {clockTime(conversation.createdAt)}
         </p>
       </div>
       <div class="actions">
@@ -64,11 +75,7 @@ function ConversationHeader(props: { desk: Desk; state: DeskState; conversation:
           </button>
         )}
         {open && free && (
-          <button
-            type="button"
-            aria-expanded={transferring}
-            onClick={() => setTransferring(!transferring)}
-          >
+          <button type="button" aria-expanded={transferring} onClick={() => setTransferring(!transferring)}>
             Transfer
           </button>
         )}
@@ -108,7 +115,12 @@ function ConversationHeader(props: { desk: Desk; state: DeskState; conversation:
 }
 
 /** Groups (with whether someone is online) and single agents (online or not); free entry if the API lists none. */
-function TransferForm(props: { desk: Desk; state: DeskState; conversation: Conversation; onDone: () => void }) {
+function TransferForm(props: {
+  desk: Desk;
+  state: DeskState;
+  conversation: Conversation;
+  onDone: () => void;
+}) {
   const { desk, state, conversation } = props;
   const [target, setTarget] = useState('');
   const listed = state.destinations;
@@ -116,13 +128,16 @@ function TransferForm(props: { desk: Desk; state: DeskState; conversation: Conve
   for (const group of listed ?? []) {
     for (const agent of group.agents ?? []) {
       if (agent.employeeId !== state.me?.employeeId) {
-        agents.set(agent.employeeId, { name: `${agent.firstName} ${agent.lastName}`.trim(), online: agent.online });
+        agents.set(agent.employeeId, {
+          name: `${agent.firstName} ${agent.lastName}`.trim(),
+          online: agent.online,
+        });
       }
     }
   }
-  const groups = (listed ?? (state.me?.destinations ?? []).map((id) => ({ destinationId: id, name: id }))).filter(
-    (group) => group.destinationId !== conversation.destinationId,
-  );
+  const groups = (
+    listed ?? (state.me?.destinations ?? []).map((id) => ({ destinationId: id, name: id }))
+  ).filter((group) => group.destinationId !== conversation.destinationId);
   return (
     <form
       class="transfer"
@@ -183,7 +198,6 @@ function Transcript(props: { desk: Desk; state: DeskState; conversation: Convers
   const loaded = state.messagesFor === conversation.conversationId;
   const outgoing = state.outgoing.filter((item) => item.conversationId === conversation.conversationId);
   const count = state.messages.length + outgoing.length;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: scrolls when the number of messages changes
   useEffect(() => {
     end.current?.scrollIntoView({ block: 'end' });
   }, [count, conversation.conversationId]);
@@ -218,7 +232,11 @@ function Transcript(props: { desk: Desk; state: DeskState; conversation: Convers
   );
 }
 
-function Content({ message }: { message: Pick<Message, 'type' | 'text' | 'url' | 'name' | 'size' | 'comment'> }) {
+function Content({
+  message,
+}: {
+  message: Pick<Message, 'type' | 'text' | 'url' | 'name' | 'size' | 'comment'>;
+}) {
   if (message.type !== 'file') return <p class="text">{message.text}</p>;
   const href = safeHref(message.url);
   const label = message.name || message.url || 'file';
@@ -294,7 +312,10 @@ function MessageItem({ message, onRetry }: { message: Message; onRetry: () => vo
 }
 
 function OutgoingItem({ item, desk }: { item: Outgoing; desk: Desk }) {
-  const content = 'text' in item.content ? { type: 'text' as const, ...item.content } : { type: 'file' as const, ...item.content };
+  const content =
+    'text' in item.content
+      ? { type: 'text' as const, ...item.content }
+      : { type: 'file' as const, ...item.content };
   return (
     <li class="message agent outgoing">
       <div class="bubble">
@@ -304,7 +325,11 @@ function OutgoingItem({ item, desk }: { item: Outgoing; desk: Desk }) {
         {item.error ? (
           <span class="delivery failed">
             Not sent: {item.error}
-            <button type="button" class="link" onClick={() => void desk.send(item.conversationId, item.content, item)}>
+            <button
+              type="button"
+              class="link"
+              onClick={() => void desk.send(item.conversationId, item.content, item)}
+            >
               Try again
             </button>
             <button type="button" class="link" onClick={() => desk.discard(item.key)}>
@@ -343,7 +368,10 @@ function Details({ conversation, state }: { conversation: Conversation; state: D
             <p class="muted">None</p>
           ) : (
             <dl>
-              {Object.entries(values).map(([key, value]) => [<dt key={`k-${key}`}>{key}</dt>, <dd key={`v-${key}`}>{plainValue(value)}</dd>])}
+              {Object.entries(values).map(([key, value]) => [
+                <dt key={`k-${key}`}>{key}</dt>,
+                <dd key={`v-${key}`}>{plainValue(value)}</dd>,
+              ])}
             </dl>
           )}
         </section>
@@ -365,7 +393,9 @@ function Composer({ desk, conversation, mine }: { desk: Desk; conversation: Conv
   if (!mine) {
     return (
       <p class="composer-note">
-        {conversation.status === 'waiting' ? 'Accept the conversation to reply.' : 'Another agent is handling this conversation.'}
+        {conversation.status === 'waiting'
+          ? 'Accept the conversation to reply.'
+          : 'Another agent is handling this conversation.'}
       </p>
     );
   }
@@ -404,7 +434,10 @@ function Composer({ desk, conversation, mine }: { desk: Desk; conversation: Conv
         </label>
         <label>
           Name
-          <input value={file.name} onInput={(event) => setFile({ ...file, name: event.currentTarget.value })} />
+          <input
+            value={file.name}
+            onInput={(event) => setFile({ ...file, name: event.currentTarget.value })}
+          />
         </label>
         <label>
           Size in bytes
@@ -418,7 +451,10 @@ function Composer({ desk, conversation, mine }: { desk: Desk; conversation: Conv
         </label>
         <label>
           Comment
-          <input value={file.comment} onInput={(event) => setFile({ ...file, comment: event.currentTarget.value })} />
+          <input
+            value={file.comment}
+            onInput={(event) => setFile({ ...file, comment: event.currentTarget.value })}
+          />
         </label>
         <div class="composer-actions">
           <button type="button" class="quiet" onClick={() => setFileMode(false)}>

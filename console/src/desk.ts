@@ -193,7 +193,9 @@ export class Desk {
   }
 
   private changed(conversationId: string | undefined) {
-    void this.refresh({ transcript: conversationId === undefined || conversationId === this.state.selectedId });
+    void this.refresh({
+      transcript: conversationId === undefined || conversationId === this.state.selectedId,
+    });
   }
 
   /** Refetches the queue (and the open transcript); calls that come in meanwhile are folded into one more pass. */
@@ -356,7 +358,10 @@ export class Desk {
   async send(conversationId: string, content: { text: string } | FileLink, again?: Outgoing) {
     const item: Outgoing = again ?? { key: crypto.randomUUID(), conversationId, content };
     this.set({
-      outgoing: [...this.state.outgoing.filter((other) => other.key !== item.key), { ...item, error: undefined }],
+      outgoing: [
+        ...this.state.outgoing.filter((other) => other.key !== item.key),
+        { ...item, error: undefined },
+      ],
     });
     try {
       await this.api.send(conversationId, content, item.key);

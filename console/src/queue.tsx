@@ -95,7 +95,12 @@ function emptyText(view: View): string {
   return 'No closed conversations yet.';
 }
 
-function QueueItem(props: { conversation: Conversation; state: DeskState; now: number; onSelect: () => void }) {
+function QueueItem(props: {
+  conversation: Conversation;
+  state: DeskState;
+  now: number;
+  onSelect: () => void;
+}) {
   const { conversation, state, now } = props;
   const preview = state.previews[conversation.conversationId]?.text;
   const selected = state.selectedId === conversation.conversationId;

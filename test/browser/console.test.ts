@@ -110,7 +110,8 @@ describe('the agent console, in a browser', () => {
     const { page } = first;
     const heartbeats: number[] = [];
     page.on('request', (request) => {
-      if (request.method() === 'PUT' && request.url().endsWith('/agent/me/presence')) heartbeats.push(Date.now());
+      if (request.method() === 'PUT' && request.url().endsWith('/agent/me/presence'))
+        heartbeats.push(Date.now());
     });
     await page.getByRole('switch', { name: 'Away' }).click();
     await page.getByRole('switch', { name: 'Online' }).waitFor();
@@ -122,7 +123,11 @@ describe('the agent console, in a browser', () => {
     expect(destinations.body.destinations).toEqual(
       expect.arrayContaining([expect.objectContaining({ destinationId: 'support', hasOnline: true })]),
     );
-    await page.locator('.groups', { hasText: 'support' }).getByText('online for DialogStudio').first().waitFor();
+    await page
+      .locator('.groups', { hasText: 'support' })
+      .getByText('online for DialogStudio')
+      .first()
+      .waitFor();
   });
 
   it('shows a conversation that DialogStudio opened, with a notification and a title badge', async () => {
@@ -136,7 +141,10 @@ describe('the agent console, in a browser', () => {
       customData: { orderId: 'A-1001' },
     });
     conversationId = opened.body.conversationId;
-    await dialogStudio('POST', `${operatorPath}/sendText`, { userId: 'client-ann', text: 'Hello, I need help' });
+    await dialogStudio('POST', `${operatorPath}/sendText`, {
+      userId: 'client-ann',
+      text: 'Hello, I need help',
+    });
 
     await queueItem(page, 'Ann Client').getByText('Hello, I need help').waitFor({ timeout: 15_000 });
     expect(await page.locator('.tab', { hasText: 'Waiting' }).textContent()).toContain('1');
@@ -151,6 +159,7 @@ describe('the agent console, in a browser', () => {
   it('accepts it, and shows the attributes and customData but never the hidden attributes', async () => {
     const { page } = first;
     await queueItem(page, 'Ann Client').click();
+    expect(await queueItem(page, 'Ann Client').getAttribute('data-conversation-id')).toBe(conversationId);
     await page.getByRole('button', { name: 'Accept' }).click();
     await page.locator('.conversation-header [data-status="active"]').waitFor();
     await page.getByText('With you').waitFor();
