@@ -79,10 +79,10 @@ export interface AgentApi {
   setPresence(online: boolean): Promise<Presence>;
   /** Every page: the API answers `next` while more remain. */
   conversations(status?: Status): Promise<Conversation[]>;
-  /** One page only, for the closed ones, which only grow; `more` tells whether others remain. */
-  recentConversations(
+  /** At most `maxPages` pages, for the closed ones, which only grow; `more` tells whether others remain. */
+  someConversations(
     status: Status,
-    limit: number,
+    maxPages: number,
   ): Promise<{ conversations: Conversation[]; more: boolean }>;
   messages(conversationId: string): Promise<Message[]>;
   accept(conversationId: string): Promise<Conversation>;
@@ -127,22 +127,26 @@ export function agentApi(base: string, token: string, onUnauthorized: () => void
     return answer as T;
   }
 
-  async function allPages<T>(
+  /** Follows `next` (passed back as `cursorName`) page after page, up to `maxPages`. */
+  async function pages<T>(
     target: string,
     key: string,
     cursorName: 'cursor' | 'after',
     params: Record<string, string>,
+    maxPages = Number.POSITIVE_INFINITY,
   ) {
     const items: T[] = [];
     let next: string | undefined;
+    let read = 0;
     do {
       const query = new URLSearchParams(params);
       if (next) query.set(cursorName, next);
       const page = await call<Record<string, unknown>>('GET', `${target}?${query}`);
       items.push(...((page[key] as T[]) ?? []));
       next = typeof page.next === 'string' && page.next !== next ? page.next : undefined;
-    } while (next);
-    return items;
+      read += 1;
+    } while (next && read < maxPages);
+    return { items, more: next !== undefined };
   }
 
   async function optional<T>(request: Promise<T>): Promise<T | undefined> {
@@ -157,19 +161,26 @@ export function agentApi(base: string, token: string, onUnauthorized: () => void
   return {
     me: () => call('GET', '/me'),
     setPresence: (online) => call('PUT', '/me/presence', { online }),
-    conversations: (status) =>
-      allPages('/conversations', 'conversations', 'cursor', {
-        limit: '200',
-        ...(status && { status }),
-      }),
-    async recentConversations(status, limit) {
-      const page = await call<{ conversations: Conversation[]; next?: string }>(
-        'GET',
-        `/conversations?${new URLSearchParams({ status, limit: String(limit) })}`,
+    conversations: async (status) =>
+      (
+        await pages<Conversation>('/conversations', 'conversations', 'cursor', {
+          limit: '200',
+          ...(status && { status }),
+        })
+      ).items,
+    async someConversations(status, maxPages) {
+      const { items, more } = await pages<Conversation>(
+        '/conversations',
+        'conversations',
+        'cursor',
+        { status, limit: '200' },
+        maxPages,
       );
-      return { conversations: page.conversations, more: typeof page.next === 'string' };
+      return { conversations: items, more };
     },
-    messages: (id) => allPages(`/conversations/${path(id)}/messages`, 'messages', 'after', { limit: '500' }),
+    messages: async (id) =>
+      (await pages<Message>(`/conversations/${path(id)}/messages`, 'messages', 'after', { limit: '500' }))
+        .items,
     accept: (id) => call('POST', `/conversations/${path(id)}/accept`),
     send: (id, content, key) =>
       call('POST', `/conversations/${path(id)}/messages`, content, { 'idempotency-key': key }),

@@ -61,7 +61,8 @@ const initial: DeskState = {
   outgoing: [],
 };
 
-const closedPageSize = 50;
+/** Closed conversations only grow: the console reads at most this many pages of 200 of them. */
+const closedPages = 5;
 
 function messageOf(error: unknown): string {
   if (error instanceof ApiError) return error.message;
@@ -214,17 +215,23 @@ export class Desk {
     return this.refreshing;
   }
 
+  /**
+   * The open conversations every time; the closed ones, which only grow, on the first load, while the
+   * Closed view is shown, and when a conversation left the open ones.
+   */
   private async loadQueue() {
     try {
-      const [open, closed] = await Promise.all([
-        this.api.conversations(),
-        this.api.recentConversations('closed', closedPageSize),
-      ]);
+      const open = await this.api.conversations();
+      const openIds = new Set(open.map((conversation) => conversation.conversationId));
+      const left = this.state.open.some((conversation) => !openIds.has(conversation.conversationId));
+      const closed =
+        !this.state.queueLoaded || left || this.state.view === 'closed'
+          ? await this.api.someConversations('closed', closedPages)
+          : undefined;
       this.notifyNewWaiting(open);
       this.set({
         open,
-        closed: closed.conversations.reverse(),
-        closedMore: closed.more,
+        ...(closed && { closed: closed.conversations.reverse(), closedMore: closed.more }),
         queueLoaded: true,
         queueError: undefined,
       });
@@ -293,6 +300,7 @@ export class Desk {
 
   setView(view: View) {
     this.set({ view });
+    if (view === 'closed') void this.refresh({ transcript: false });
   }
 
   setDestinationFilter(destinationFilter: string) {
