@@ -21,6 +21,8 @@ export interface Conversation {
   customData?: Record<string, unknown>;
   createdAt: string;
   lastMessageAt: string;
+  /** The last client or agent message, where the API gives it; otherwise the console reads the transcript. */
+  lastMessage?: Pick<Message, 'from' | 'type' | 'text' | 'name' | 'url'>;
 }
 
 export interface Delivery {

@@ -141,6 +141,9 @@ function TransferForm(props: {
   return (
     <form
       class="transfer"
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') props.onDone();
+      }}
       onSubmit={(event) => {
         event.preventDefault();
         if (!target.trim()) return;
@@ -149,7 +152,13 @@ function TransferForm(props: {
       }}
     >
       <label for="transfer-target">Transfer to</label>
-      <select id="transfer-target" value={target} onChange={(event) => setTarget(event.currentTarget.value)}>
+      <select
+        id="transfer-target"
+        // biome-ignore lint/a11y/noAutofocus: the form opens on the agent's request, to be filled at once
+        autoFocus
+        value={target}
+        onChange={(event) => setTarget(event.currentTarget.value)}
+      >
         <option value="">Choose a group or an agent…</option>
         <optgroup label="Groups">
           {groups.map((group) => (
@@ -384,11 +393,16 @@ function Composer({ desk, conversation, mine }: { desk: Desk; conversation: Conv
   const [text, setText] = useState('');
   const [fileMode, setFileMode] = useState(false);
   const [file, setFile] = useState({ url: '', name: '', size: '', comment: '' });
+  const input = useRef<HTMLTextAreaElement>(null);
   const id = conversation.conversationId;
   useEffect(() => {
     setText('');
     setFileMode(false);
   }, [id]);
+  // Accepting moves the keyboard to the reply box.
+  useEffect(() => {
+    if (mine) input.current?.focus();
+  }, [mine, id]);
   if (conversation.status === 'closed') return <p class="composer-note">This conversation is closed.</p>;
   if (!mine) {
     return (
@@ -476,6 +490,7 @@ function Composer({ desk, conversation, mine }: { desk: Desk; conversation: Conv
       }}
     >
       <textarea
+        ref={input}
         aria-label="Message"
         placeholder="Write a reply… (Enter sends, Shift+Enter starts a new line)"
         rows={2}

@@ -179,10 +179,12 @@ describe('the agent console, in a browser', () => {
   it('sends a reply with Enter (Shift+Enter breaks the line) and shows it delivered', async () => {
     const { page } = first;
     const composer = page.getByRole('textbox', { name: 'Message' });
-    await composer.fill('Hi Ann, I am here.');
-    await composer.press('Shift+Enter');
-    await composer.pressSequentially('How can I help?');
-    await composer.press('Enter');
+    // Accepting put the keyboard in the reply box.
+    expect(await composer.evaluate((element) => element === document.activeElement)).toBe(true);
+    await page.keyboard.type('Hi Ann, I am here.');
+    await page.keyboard.press('Shift+Enter');
+    await page.keyboard.type('How can I help?');
+    await page.keyboard.press('Enter');
     const reply = transcriptMessage(page, 'How can I help?');
     await reply.locator('[data-delivery="delivered"]').waitFor({ timeout: 15_000 });
     const received = receiver.accepted().find((r) => r.body.type === 'TextMessage');
@@ -312,11 +314,33 @@ describe('the agent console, in a browser', () => {
     expect(presence.length).toBe(afterSignOut);
   });
 
+  it('goes away when the tab closes, without waiting for the presence timeout', async () => {
+    const { token } = await createAgent(stack.deps, {
+      firstName: 'Tab',
+      lastName: 'Closer',
+      destinations: ['support'],
+    });
+    const auth = { authorization: `Bearer ${token}` };
+    const tab = await openContext();
+    await tab.page.goto(`${stack.baseUrl}/console/#token=${token}`);
+    await tab.page.getByRole('switch', { name: 'Away' }).click();
+    await tab.page.getByRole('switch', { name: 'Online' }).waitFor();
+    expect((await dialogStudio('GET', '/agent/me', undefined, auth)).body.online).toBe(true);
+    await tab.page.close({ runBeforeUnload: true });
+    await eventually(
+      async () => (await dialogStudio('GET', '/agent/me', undefined, auth)).body.online,
+      (online) => online === false,
+      3000,
+    );
+    await tab.context.close();
+  });
+
   it('signs the agent out with a clear message when its token is revoked', async () => {
     const { page } = second;
     await revokeAgent(stack.deps, secondEmployeeId);
     await page.getByRole('alert').getByText('Your session ended').waitFor({ timeout: 15_000 });
     await page.getByLabel('Agent token').waitFor();
+    await snapshot(page, 'signed-out');
   });
 
   it('signs in with a pasted token', async () => {
