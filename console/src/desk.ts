@@ -64,6 +64,13 @@ const initial: DeskState = {
 /** Closed conversations only grow: the console reads at most this many pages of 200 of them. */
 const closedPages = 5;
 
+/** An Idempotency-Key; `crypto.randomUUID` exists only in secure contexts, and a LAN address over http is not one. */
+function newIdempotencyKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) =>
+    byte.toString(16).padStart(2, '0'),
+  ).join('');
+}
+
 function messageOf(error: unknown): string {
   if (error instanceof ApiError) return error.message;
   return 'The server cannot be reached. Check the connection and try again.';
@@ -94,6 +101,8 @@ export class Desk {
   private seenWaiting: Set<string> | undefined;
   private stopped = false;
   private ended = false;
+  /** Counts presence changes, so that the answer to an older one schedules no heartbeat. */
+  private presenceChanges = 0;
   private refreshing: Promise<void> | undefined;
   /** What the next pass of `refresh` must reload: requests that come in meanwhile are folded into it. */
   private wanted: { queue: boolean; transcript: boolean } = { queue: false, transcript: false };
@@ -181,13 +190,16 @@ export class Desk {
     clearTimeout(this.heartbeat);
     this.heartbeat = undefined;
     rememberOnline(online);
+    const change = ++this.presenceChanges;
     try {
       const presence = await this.api.setPresence(online);
+      if (change !== this.presenceChanges) return;
       this.set({ online: presence.online, presenceError: undefined });
       if (presence.online && !this.stopped) {
         this.heartbeat = setTimeout(() => void this.setOnline(true), presence.heartbeatSeconds * 1000);
       }
     } catch (error) {
+      if (change !== this.presenceChanges) return;
       this.set({ presenceError: `Presence not saved: ${messageOf(error)}` });
       if (online && !this.stopped) this.heartbeat = setTimeout(() => void this.setOnline(true), 10_000);
     }
@@ -249,14 +261,18 @@ export class Desk {
     if (!seen || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
     for (const conversation of waiting) {
       if (seen.has(conversation.conversationId)) continue;
-      const notification = new Notification(`${conversation.userName} is waiting`, {
-        body: `New conversation in ${conversation.destinationId}`,
-        tag: conversation.conversationId,
-      });
-      notification.onclick = () => {
-        focus();
-        this.select(conversation.conversationId);
-      };
+      try {
+        const notification = new Notification(`${conversation.userName} is waiting`, {
+          body: `New conversation in ${conversation.destinationId}`,
+          tag: conversation.conversationId,
+        });
+        notification.onclick = () => {
+          focus();
+          this.select(conversation.conversationId);
+        };
+      } catch {
+        // Some browsers (Chrome on Android) show notifications only through a service worker: the title badge remains.
+      }
     }
   }
 
@@ -374,7 +390,7 @@ export class Desk {
 
   /** Sends, or sends again with the same Idempotency-Key, so a retried request never doubles a message. */
   async send(conversationId: string, content: { text: string } | FileLink, again?: Outgoing) {
-    const item: Outgoing = again ?? { key: crypto.randomUUID(), conversationId, content };
+    const item: Outgoing = again ?? { key: newIdempotencyKey(), conversationId, content };
     this.set({
       outgoing: [
         ...this.state.outgoing.filter((other) => other.key !== item.key),
