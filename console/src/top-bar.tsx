@@ -40,6 +40,11 @@ export function TopBar({ desk, state }: { desk: Desk; state: DeskState }) {
           Enable notifications
         </button>
       )}
+      {state.presenceError && (
+        <span class="presence-error" role="alert">
+          {state.presenceError}
+        </span>
+      )}
       <button
         type="button"
         role="switch"
