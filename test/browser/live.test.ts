@@ -20,6 +20,9 @@ let page: Page;
 const sockets: WebSocketRoute[] = [];
 const closedByPage: string[] = [];
 let tickets = 0;
+/** How many ticket requests to answer 503 before issuing tickets again. */
+let ticketFailures = 0;
+const ticketRequests: number[] = [];
 const apiReads: string[] = [];
 
 function notify(type: string, conversationId: string) {
@@ -36,6 +39,12 @@ beforeAll(async () => {
   page = await context.newPage();
   const socketUrl = `${stack.baseUrl.replace('http', 'ws')}/agent/live`;
   await page.route('**/agent/live/ticket', async (route) => {
+    ticketRequests.push(Date.now());
+    if (ticketFailures > 0) {
+      ticketFailures -= 1;
+      await route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":{"code":"x"}}' });
+      return;
+    }
     tickets += 1;
     await route.fulfill({
       status: 200,
@@ -106,6 +115,20 @@ describe('live updates in the console', () => {
     expect(tickets).toBe(2);
     expect(new URL(sockets.at(-1)?.url() ?? '').searchParams.get('ticket')).toBe('ticket-2');
     await page.locator('.transcript .message', { hasText: 'Sent while away' }).waitFor({ timeout: 2000 });
+  });
+
+  it('backs off while tickets cannot be had, waiting longer each time', async () => {
+    ticketFailures = 2;
+    const before = ticketRequests.length;
+    await sockets.at(-1)?.close({ code: 1011, reason: 'test drop' });
+    await page.locator('[data-live="reconnecting"]').waitFor();
+    await page.locator('[data-live="live"]').waitFor({ timeout: 15_000 });
+    const attempts = ticketRequests.slice(before);
+    expect(attempts).toHaveLength(3);
+    const [first = 0, second = 0, third = 0] = attempts;
+    // Waits of 0.5-1 s, then 1-2 s, then 2-4 s (exponential, with jitter).
+    expect(second - first).toBeGreaterThanOrEqual(900);
+    expect(third - second).toBeGreaterThanOrEqual(1900);
   });
 
   it('closes the connection on sign-out and opens no other', async () => {
