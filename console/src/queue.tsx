@@ -33,12 +33,28 @@ export function QueueView({ desk, state }: { desk: Desk; state: DeskState }) {
   const queues = [...(state.me?.destinations ?? []), ...(state.me ? [state.me.employeeId] : [])];
   return (
     <aside class="queue" aria-label="Conversations">
-      <div class="tabs" role="tablist" aria-label="Queue">
+      <div
+        class="tabs"
+        role="tablist"
+        aria-label="Queue"
+        onKeyDown={(event) => {
+          // The tabs pattern: arrows move between views, and the focus goes along.
+          const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+          if (!step) return;
+          const index = views.findIndex(({ view }) => view === state.view);
+          const next = views[(index + step + views.length) % views.length];
+          if (!next) return;
+          desk.setView(next.view);
+          event.currentTarget.querySelector<HTMLElement>(`[data-view="${next.view}"]`)?.focus();
+        }}
+      >
         {views.map(({ view, label }) => (
           <button
             type="button"
             role="tab"
             key={view}
+            data-view={view}
+            tabIndex={state.view === view ? 0 : -1}
             aria-selected={state.view === view}
             class={state.view === view ? 'tab selected' : 'tab'}
             onClick={() => desk.setView(view)}

@@ -106,6 +106,18 @@ describe('the agent console, in a browser', () => {
     await page.getByText('Nobody is waiting').waitFor();
   });
 
+  it('moves between the queue views with the arrow keys', async () => {
+    const { page } = first;
+    await page.getByRole('tab', { name: /Waiting/ }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.getByText('You have no open conversations').waitFor();
+    expect(
+      await page.getByRole('tab', { name: /Mine/ }).evaluate((tab) => tab === document.activeElement),
+    ).toBe(true);
+    await page.keyboard.press('ArrowLeft');
+    await page.getByText('Nobody is waiting').waitFor();
+  });
+
   it('goes online, keeps the heartbeat going, and shows the groups as DialogStudio sees them', async () => {
     const { page } = first;
     const heartbeats: number[] = [];
