@@ -40,6 +40,8 @@ export interface Message {
   name?: string;
   size?: number;
   comment?: string;
+  /** The agent who wrote an agent message or caused a note. */
+  employeeId?: string;
   createdAt: string;
   delivery?: Delivery;
 }

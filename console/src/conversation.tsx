@@ -229,6 +229,7 @@ function Transcript(props: { desk: Desk; state: DeskState; conversation: Convers
             <MessageItem
               key={message.id}
               message={message}
+              author={authorOf(message, conversation, state)}
               onRetry={() => void desk.retry(conversation.conversationId, message.id)}
             />
           ))}
@@ -292,7 +293,18 @@ function DeliveryState({ message, onRetry }: { message: Message; onRetry: () => 
   );
 }
 
-function MessageItem({ message, onRetry }: { message: Message; onRetry: () => void }) {
+/** Who wrote a message, as the agent reads it: the client's name, "You", or the colleague's name. */
+function authorOf(message: Message, conversation: Conversation, state: DeskState): string {
+  if (message.from === 'client') return conversation.userName;
+  if (!message.employeeId || message.employeeId === state.me?.employeeId) return 'You';
+  const colleague = state.destinations
+    ?.flatMap((destination) => destination.agents ?? [])
+    .find((agent) => agent.employeeId === message.employeeId);
+  return colleague ? `${colleague.firstName} ${colleague.lastName}`.trim() : message.employeeId;
+}
+
+function MessageItem(props: { message: Message; author: string; onRetry: () => void }) {
+  const { message, onRetry } = props;
   if (message.from === 'system') {
     return (
       <li class="message system" data-message-id={message.id}>
@@ -310,7 +322,7 @@ function MessageItem({ message, onRetry }: { message: Message; onRetry: () => vo
         <Content message={message} />
       </div>
       <div class="meta">
-        <span>{message.from === 'client' ? 'Client' : 'Agent'}</span>
+        <span class="author">{props.author}</span>
         <time dateTime={message.createdAt} title={fullTime(message.createdAt)}>
           {clockTime(message.createdAt)}
         </time>
@@ -331,6 +343,7 @@ function OutgoingItem({ item, desk }: { item: Outgoing; desk: Desk }) {
         <Content message={content} />
       </div>
       <div class="meta">
+        <span class="author">You</span>
         {item.error ? (
           <span class="delivery failed">
             Not sent: {item.error}
