@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Needs a deployed stack; `npm run test:deployed` runs it.
-    exclude: ['test/deployed/**', 'node_modules/**'],
+    // Need a deployed stack (`npm run test:deployed`) or a browser (`npm run test:browser`).
+    exclude: ['test/deployed/**', 'test/browser/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: {

@@ -14,6 +14,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { fallbackRoute, routes } from '#routes';
 import { BridgeFunction, grantTableAccess } from './bridge-function.ts';
+import { embeddedConsoleArgs } from './console-files.ts';
 
 export interface BridgeApiProps {
   table: ITable;
@@ -65,6 +66,7 @@ export class BridgeApi extends Construct {
         entry: route.entry,
         description: `${route.method} ${route.path}`,
         environment: props.environment,
+        esbuildArgs: route.embedsConsole ? embeddedConsoleArgs(this) : undefined,
       });
       grantTableAccess(props.table, fn, route.table);
       this.httpApi.addRoutes({
@@ -125,6 +127,11 @@ export class BridgeApi extends Construct {
   /** The API's base URL, without a trailing slash: the command-line tool appends `/operator/{token}`. */
   get url(): string {
     return this.httpApi.apiEndpoint;
+  }
+
+  /** The agent console, served by the same API (same origin as the Agent API, so no CORS). */
+  get consoleUrl(): string {
+    return `${this.httpApi.apiEndpoint}/console/`;
   }
 }
 

@@ -19,6 +19,8 @@ export interface BridgeFunctionProps {
   environment: Record<string, string>;
   /** @default 10 seconds, well under API Gateway's 30-second integration limit */
   timeout?: Duration;
+  /** Extra esbuild arguments, such as the alias that embeds the agent console. */
+  esbuildArgs?: Record<string, string>;
 }
 
 /**
@@ -59,6 +61,7 @@ export class BridgeFunction extends NodejsFunction {
         bundleAwsSDK: true,
         minify: true,
         sourceMap: true,
+        esbuildArgs: props.esbuildArgs,
       },
     });
     Validations.of(this).acknowledge({

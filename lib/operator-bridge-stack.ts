@@ -44,6 +44,11 @@ export class OperatorBridgeStack extends Stack {
       description: "The API base; a channel's API URL for DialogStudio is {ApiUrl}/operator/{channelToken}",
       value: this.api.url,
     });
+    new CfnOutput(this, 'ConsoleUrl', {
+      description:
+        'The agent console; an agent signs in with the link `agent create` prints, {ConsoleUrl}#token=...',
+      value: this.api.consoleUrl,
+    });
     new CfnOutput(this, 'TableName', {
       description: 'The table, for the command-line tool: npx operator-bridge --table <TableName> ...',
       value: table.tableName,

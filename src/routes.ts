@@ -12,6 +12,8 @@ export interface Route {
   entry: string;
   /** What the handler does with the table: the CDK stack grants exactly this. */
   table: TableAccess;
+  /** The function serves the agent console, whose built files its bundle embeds. */
+  embedsConsole?: true;
 }
 
 /** `none`: the function never touches the table, and gets no grant on it. */
@@ -123,6 +125,22 @@ export const routes: readonly Route[] = [
     entry: 'functions/openapi.ts',
     table: 'none',
   },
+  {
+    name: 'ServeConsoleIndex',
+    method: 'GET',
+    path: '/console',
+    entry: 'functions/console/serve-console.ts',
+    table: 'none',
+    embedsConsole: true,
+  },
+  {
+    name: 'ServeConsoleFile',
+    method: 'GET',
+    path: '/console/{file+}',
+    entry: 'functions/console/serve-console.ts',
+    table: 'none',
+    embedsConsole: true,
+  },
 ];
 
 /** Functions that no HTTP route calls: the three triggers of the delivery engine. */
@@ -151,9 +169,10 @@ const compiled = routes.map((route) => {
   const names: string[] = [];
   const pattern = route.path
     .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
-    .replace(/\{(\w+)\}/g, (_whole, name: string) => {
+    .replace(/\{(\w+)(\\\+)?\}/g, (_whole, name: string, greedy: string | undefined) => {
       names.push(name);
-      return '([^/]+)';
+      // `{name+}` is API Gateway's greedy variable: the rest of the path, slashes included, even none.
+      return greedy ? '(.*)' : '([^/]+)';
     });
   return { route, names, regex: new RegExp(`^${pattern}$`) };
 });

@@ -61,14 +61,6 @@ async function readSeed(file: string | undefined): Promise<Partial<Seed> | undef
   }
 }
 
-/** Stands at the console link until the agent console exists; agents can use the Agent API meanwhile. */
-const consolePlaceholder = `<!doctype html>
-<html lang="en"><meta charset="utf-8"><title>Operator Bridge agent console</title>
-<body><h1>Agent console</h1><p>The built-in agent console is not part of this version yet.
-Agents can work through the Agent API at <code>/agent</code> with their bearer token
-(see the README).</p></body></html>
-`;
-
 async function seedChannel(deps: Deps, remembered: Partial<Seed> | undefined) {
   if (
     remembered?.channelId &&
@@ -136,14 +128,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   await ensureTable(deps.db);
 
   const api = lambdaRequestListener(options.root);
-  const server = createServer((request, response) => {
-    if (request.method === 'GET' && /^\/console\/?(\?.*)?$/.test(request.url ?? '')) {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      response.end(consolePlaceholder);
-      return;
-    }
-    void api(request, response);
-  });
+  const server = createServer((request, response) => void api(request, response));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

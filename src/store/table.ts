@@ -79,5 +79,8 @@ export async function ensureTable(db: Db): Promise<void> {
       })),
     }),
   );
-  await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: db.tableName });
+  await waitUntilTableExists(
+    { client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 },
+    { TableName: db.tableName },
+  );
 }

@@ -1,0 +1,208 @@
+/** The Agent API as the console uses it: the same public API any agent application calls. */
+
+export interface Me {
+  employeeId: string;
+  firstName: string;
+  lastName: string;
+  destinations: string[];
+  online: boolean;
+}
+
+export type Status = 'waiting' | 'active' | 'closed';
+
+export interface Conversation {
+  conversationId: string;
+  userId: string;
+  userName: string;
+  destinationId: string;
+  status: Status;
+  assignee?: string;
+  attributes?: Record<string, unknown>;
+  customData?: Record<string, unknown>;
+  createdAt: string;
+  lastMessageAt: string;
+  /** The last client or agent message, where the API gives it; otherwise the console reads the transcript. */
+  lastMessage?: Pick<Message, 'from' | 'type' | 'text' | 'name' | 'url'>;
+}
+
+export interface Delivery {
+  status: 'pending' | 'delivered' | 'failed';
+  attempts?: number;
+  lastError?: string;
+}
+
+export interface Message {
+  id: string;
+  from: 'client' | 'agent' | 'system';
+  type: 'text' | 'file' | 'note';
+  text?: string;
+  url?: string;
+  name?: string;
+  size?: number;
+  comment?: string;
+  /** The agent who wrote an agent message or caused a note. */
+  employeeId?: string;
+  createdAt: string;
+  delivery?: Delivery;
+}
+
+/** A group or a single agent that a conversation can be transferred to, with whether someone is online. */
+export interface Destination {
+  destinationId: string;
+  name: string;
+  hasOnline?: boolean;
+  agents?: { employeeId: string; firstName: string; lastName: string; online: boolean }[];
+}
+
+export interface Presence {
+  online: boolean;
+  heartbeatSeconds: number;
+}
+
+export interface LiveTicket {
+  ticket: string;
+  url: string;
+  expiresAt: string;
+}
+
+export type FileLink = { url: string; name?: string; size?: number; comment?: string };
+
+/** An answer other than 2xx, with the API's stable error code. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface AgentApi {
+  me(): Promise<Me>;
+  setPresence(online: boolean): Promise<Presence>;
+  /** Every page: the API answers `next` while more remain. */
+  conversations(status?: Status): Promise<Conversation[]>;
+  /** At most `maxPages` pages, for the closed ones, which only grow; `more` tells whether others remain. */
+  someConversations(
+    status: Status,
+    maxPages: number,
+  ): Promise<{ conversations: Conversation[]; more: boolean }>;
+  messages(conversationId: string): Promise<Message[]>;
+  accept(conversationId: string): Promise<Conversation>;
+  send(conversationId: string, content: { text: string } | FileLink, idempotencyKey: string): Promise<void>;
+  close(conversationId: string): Promise<void>;
+  transfer(conversationId: string, destinationId: string): Promise<void>;
+  retry(conversationId: string, messageId: string): Promise<void>;
+  /** Groups and agents to transfer to, or undefined when the API has no such route. */
+  destinations(): Promise<Destination[] | undefined>;
+  /** A ticket for the live-updates WebSocket, or undefined when the API offers none. */
+  liveTicket(): Promise<LiveTicket | undefined>;
+  /** Going away while the page unloads: `keepalive` lets the request outlive the page. */
+  leaveOnUnload(): void;
+}
+
+const path = encodeURIComponent;
+
+/**
+ * A client of `{base}/agent` with the bearer token. A 401 means the token was revoked or replaced:
+ * `onUnauthorized` signs the agent out.
+ */
+export function agentApi(base: string, token: string, onUnauthorized: () => void): AgentApi {
+  const headers = (extra: Record<string, string> = {}) => ({
+    authorization: `Bearer ${token}`,
+    accept: 'application/json',
+    ...extra,
+  });
+
+  async function call<T>(method: string, target: string, body?: unknown, extra?: Record<string, string>) {
+    const response = await fetch(`${base}/agent${target}`, {
+      method,
+      headers: headers(body === undefined ? extra : { 'content-type': 'application/json', ...extra }),
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+    });
+    const answer = await response.json().catch(() => undefined);
+    if (response.status === 401) onUnauthorized();
+    if (!response.ok) {
+      const error = answer?.error ?? {};
+      throw new ApiError(response.status, error.code ?? 'http_error', error.message ?? response.statusText);
+    }
+    return answer as T;
+  }
+
+  /** Follows `next` (passed back as `cursorName`) page after page, up to `maxPages`. */
+  async function pages<T>(
+    target: string,
+    key: string,
+    cursorName: 'cursor' | 'after',
+    params: Record<string, string>,
+    maxPages = Number.POSITIVE_INFINITY,
+  ) {
+    const items: T[] = [];
+    let next: string | undefined;
+    let read = 0;
+    do {
+      const query = new URLSearchParams(params);
+      if (next) query.set(cursorName, next);
+      const page = await call<Record<string, unknown>>('GET', `${target}?${query}`);
+      items.push(...((page[key] as T[]) ?? []));
+      next = typeof page.next === 'string' && page.next !== next ? page.next : undefined;
+      read += 1;
+    } while (next && read < maxPages);
+    return { items, more: next !== undefined };
+  }
+
+  async function optional<T>(request: Promise<T>): Promise<T | undefined> {
+    try {
+      return await request;
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 404 || error.status === 405)) return undefined;
+      throw error;
+    }
+  }
+
+  return {
+    me: () => call('GET', '/me'),
+    setPresence: (online) => call('PUT', '/me/presence', { online }),
+    conversations: async (status) =>
+      (
+        await pages<Conversation>('/conversations', 'conversations', 'cursor', {
+          limit: '200',
+          ...(status && { status }),
+        })
+      ).items,
+    async someConversations(status, maxPages) {
+      const { items, more } = await pages<Conversation>(
+        '/conversations',
+        'conversations',
+        'cursor',
+        { status, limit: '200' },
+        maxPages,
+      );
+      return { conversations: items, more };
+    },
+    messages: async (id) =>
+      (await pages<Message>(`/conversations/${path(id)}/messages`, 'messages', 'after', { limit: '500' }))
+        .items,
+    accept: (id) => call('POST', `/conversations/${path(id)}/accept`),
+    send: (id, content, key) =>
+      call('POST', `/conversations/${path(id)}/messages`, content, { 'idempotency-key': key }),
+    close: (id) => call('POST', `/conversations/${path(id)}/close`),
+    transfer: (id, destinationId) => call('POST', `/conversations/${path(id)}/transfer`, { destinationId }),
+    retry: (id, messageId) => call('POST', `/conversations/${path(id)}/messages/${path(messageId)}/retry`),
+    destinations: () =>
+      optional(call<{ destinations: Destination[] }>('GET', '/destinations')).then(
+        (answer) => answer?.destinations,
+      ),
+    liveTicket: () => optional(call<LiveTicket>('POST', '/live/ticket')),
+    leaveOnUnload() {
+      void fetch(`${base}/agent/me/presence`, {
+        method: 'PUT',
+        headers: headers({ 'content-type': 'application/json' }),
+        body: JSON.stringify({ online: false }),
+        keepalive: true,
+      }).catch(() => undefined);
+    },
+  };
+}
