@@ -23,8 +23,9 @@ export class BridgeTable extends Construct {
       sortKey: stringKey(tableDefinition.sortKey),
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // The delivery function reads new outbox entries from the stream; the new image is all it needs.
-      stream: StreamViewType.NEW_IMAGE,
+      // Delivery reads new outbox entries from the stream; live updates also read the old image, to tell
+      // the queue a conversation left and to skip rewrites that changed nothing an agent sees.
+      stream: StreamViewType.NEW_AND_OLD_IMAGES,
       // Items carry `expiresAt` (epoch seconds) when the deployment sets a retention period.
       timeToLiveAttribute: tableDefinition.ttlAttribute,
       deletionProtection: props.retainData,
