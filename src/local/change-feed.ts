@@ -15,13 +15,16 @@ const eventNames: Record<string, ChangeRecord['eventName']> = {
 };
 const conversationPrefix = keys.conversation('').pk;
 const middlewareName = 'liveChangeFeed';
+/** The conversation itself and its transcript, as the AWS event source filter has it; not leases or idempotency keys. */
+const isConversationItem = (sk: string) =>
+  sk === keys.conversation('').sk || sk.startsWith(keys.messages('').skPrefix);
 /** How many conversations' last destination the feed remembers, to say which queue a move left. */
 const rememberedConversations = 10_000;
 
 /**
  * The local runtime's stand-in for the table's stream: SDK middleware on the runtime's own DynamoDB
  * client notes every successful write to a conversation item (`CONV#...`), and a worker turns the
- * notes into stream-like records, in order, a batch at a time: a put carries its item as the new
+ * notes into stream-like records (of the conversation and its transcript entries), in order, a batch at a time: a put carries its item as the new
  * image, an update gets it with one consistent read. A META record's old image is the destination the
  * feed saw last, which is all fan-out needs of it. Nothing runs while nothing is written.
  */
@@ -76,7 +79,7 @@ export function startChangeFeed(db: Db, consume: (records: ChangeRecord[]) => Pr
       const key = input.Key ?? input.Item;
       const pk = key?.pk?.S;
       const sk = key?.sk?.S;
-      if (eventName && pk?.startsWith(conversationPrefix) && sk) {
+      if (eventName && pk?.startsWith(conversationPrefix) && sk && isConversationItem(sk)) {
         queued.push({ eventName, keys: { pk, sk }, newImage: input.Item && unmarshall(input.Item) });
         working ??= Promise.resolve().then(work);
       }
