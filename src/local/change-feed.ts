@@ -23,8 +23,8 @@ const rememberedConversations = 10_000;
 
 /**
  * The local runtime's stand-in for the table's stream: SDK middleware on the runtime's own DynamoDB
- * client notes every successful write to a conversation item (`CONV#...`), and a worker turns the
- * notes into stream-like records (of the conversation and its transcript entries), in order, a batch at a time: a put carries its item as the new
+ * client notes every successful write to a conversation or a transcript entry, and a worker turns the
+ * notes into stream-like records, in order, a batch at a time: a put carries its item as the new
  * image, an update gets it with one consistent read. A META record's old image is the destination the
  * feed saw last, which is all fan-out needs of it. Nothing runs while nothing is written.
  */
@@ -63,7 +63,9 @@ export function startChangeFeed(db: Db, consume: (records: ChangeRecord[]) => Pr
     while (queued.length > 0) {
       const batch = queued.splice(0, queued.length);
       try {
-        await consume(await Promise.all(batch.map(complete)));
+        const records: ChangeRecord[] = [];
+        for (const record of batch) records.push(await complete(record));
+        await consume(records);
       } catch (error) {
         logger.error('live change feed failed', { error: error as Error });
       }
