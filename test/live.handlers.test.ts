@@ -68,8 +68,8 @@ async function connectAs(auth: Record<string, string>, connectionId: string) {
   return connect(connectEvent(connectionId, { ticket: body.ticket }));
 }
 
-/** Stream records as DynamoDB would send them for every item of the conversation, all as inserts. */
-async function insertRecords(conversationId: string): Promise<DynamoDBStreamEvent> {
+/** Stream records as DynamoDB would send them for the conversation's items (those after `afterSeq`), as inserts. */
+async function insertRecords(conversationId: string, afterSeq = 0): Promise<DynamoDBStreamEvent> {
   const { Items = [] } = await deps.db.doc.send(
     new QueryCommand({
       TableName: deps.db.tableName,
@@ -80,14 +80,16 @@ async function insertRecords(conversationId: string): Promise<DynamoDBStreamEven
   const image = (item: Record<string, unknown>) =>
     marshall(item, { removeUndefinedValues: true }) as Record<string, never>;
   return {
-    Records: Items.map((item, i) => ({
-      eventName: 'INSERT',
-      dynamodb: {
-        Keys: image({ pk: item.pk, sk: item.sk }),
-        NewImage: image(item),
-        SequenceNumber: String(i),
-      },
-    })),
+    Records: Items.filter((item) => (item.seq === undefined ? afterSeq === 0 : item.seq > afterSeq)).map(
+      (item, i) => ({
+        eventName: 'INSERT',
+        dynamodb: {
+          Keys: image({ pk: item.pk, sk: item.sk }),
+          NewImage: image(item),
+          SequenceNumber: String(i),
+        },
+      }),
+    ),
   };
 }
 
@@ -164,5 +166,38 @@ describe('stream notifier', () => {
       (await listListeners(deps.db, support.destinationId, Date.now())).map((l) => l.connectionId),
     ).toEqual(['ada-live']);
     expect(await getConnection(deps.db, 'ada-live')).toBeDefined();
+  });
+
+  it('reaches a reconnected agent on its new connection only, after it caught up through the Agent API', async () => {
+    // Prepare
+    const { api, support } = await seedChannel(deps);
+    const ada = await seedAgent(deps, [support.destinationId]);
+    const opened = await client('POST', `${api}/selectDestination`, {
+      userId: 'u2',
+      destinationId: support.destinationId,
+    });
+    const { conversationId } = opened.body;
+    const path = `/agent/conversations/${conversationId}/messages`;
+    await connectAs(ada.auth, 'ada-before');
+    await disconnect({ requestContext: { connectionId: 'ada-before' } } as Parameters<typeof disconnect>[0]);
+    await client('POST', `${api}/sendText`, { userId: 'u2', text: 'while you were away' });
+    // Act
+    const reconnected = await connectAs(ada.auth, 'ada-after');
+    const caughtUp = await client('GET', path, undefined, ada.auth);
+    const lastSeq = caughtUp.body.messages.length;
+    await client('POST', `${api}/sendText`, { userId: 'u2', text: 'and now' });
+    posts.length = 0;
+    await notify(await insertRecords(conversationId, lastSeq));
+    // Assess
+    expect(reconnected.statusCode).toBe(200);
+    expect(caughtUp.body.messages.map((message: { text?: string }) => message.text)).toContain(
+      'while you were away',
+    );
+    expect(posts.map((post) => [post.connectionId, post.body])).toEqual([
+      [
+        'ada-after',
+        { type: 'message.created', conversationId, messageId: `${conversationId}-${lastSeq + 1}` },
+      ],
+    ]);
   });
 });
