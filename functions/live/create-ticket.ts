@@ -1,4 +1,5 @@
 import type { Deps } from '#domain/deps.ts';
+import type { LiveTicket } from '#domain/live-schemas.ts';
 import { agentEndpoint } from '#http/agent-endpoint.ts';
 import type { HttpEvent } from '#http/endpoint.ts';
 import { issueTicket } from '#live/tickets.ts';
@@ -11,7 +12,10 @@ function liveUrl(deps: Deps, event: HttpEvent): string {
 }
 
 /** POST /agent/live/ticket: a short-lived, single-use ticket for the live-updates WebSocket at `url`. */
-export const handler = agentEndpoint(undefined, async ({ deps, agent, event }) => ({
-  ...(await issueTicket(deps, agent)),
-  url: liveUrl(deps, event),
-}));
+export const handler = agentEndpoint(
+  undefined,
+  async ({ deps, agent, event }): Promise<LiveTicket> => ({
+    ...(await issueTicket(deps, agent)),
+    url: liveUrl(deps, event),
+  }),
+);
