@@ -119,8 +119,13 @@ export function startLiveSocket(server: Server, root: string, deps: Deps) {
     close: async () => {
       clearInterval(pinger);
       await feed.stop();
-      for (const ws of sockets.values()) ws.terminate();
-      await new Promise((resolve) => setImmediate(resolve));
+      await Promise.all(
+        [...sockets.values()].map((ws) => {
+          const closed = new Promise((resolve) => ws.once('close', resolve));
+          ws.terminate();
+          return closed;
+        }),
+      );
       await Promise.all(disconnects);
       wss.close();
     },
