@@ -1,4 +1,4 @@
-import { ArnFormat, type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import { WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -108,14 +108,18 @@ export class LiveUpdates extends Construct {
         maxRecordAge: Duration.minutes(1),
       }),
     );
-    const apiLogicalId = Stack.of(this).getLogicalId(this.webSocketApi.node.defaultChild as CfnElement);
+    // As cdk-nag spells the resource: the stack's account and region, or their placeholders when unknown.
+    const stack = Stack.of(this);
+    const apiLogicalId = stack.getLogicalId(this.webSocketApi.node.defaultChild as CfnElement);
+    const named = (value: string, placeholder: string) => (Token.isUnresolved(value) ? placeholder : value);
+    const connectionsArn = `arn:<AWS::Partition>:execute-api:${named(stack.region, '<AWS::Region>')}:${named(stack.account, '<AWS::AccountId>')}:<${apiLogicalId}>/${this.stage.stageName}/POST/@connections/*`;
     Validations.of(this.notifier.role ?? this.notifier).acknowledge(
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'dynamodb:ListStreams, added by the stream mapping, cannot be scoped to a resource.',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiLogicalId}>/${this.stage.stageName}/POST/@connections/*]`,
+        id: `AwsSolutions-IAM5[Resource::${connectionsArn}]`,
         reason:
           'Connection ids are made by API Gateway at connect time; the grant is POST to this one stage.',
       },
