@@ -4,6 +4,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { revokeAgent, updateAgent } from '#domain/admin.ts';
 import type { Deps } from '#domain/deps.ts';
 import type { Agent } from '#domain/model.ts';
 import { getConnection, listListeners } from '#live/store.ts';
@@ -199,5 +200,27 @@ describe('stream notifier', () => {
         { type: 'message.created', conversationId, messageId: `${conversationId}-${lastSeq + 1}` },
       ],
     ]);
+  });
+
+  it('tells nothing more to a revoked agent, or to one moved out of the group, though still connected', async () => {
+    // Prepare
+    const { api, support, sales } = await seedChannel(deps);
+    const ada = await seedAgent(deps, [support.destinationId]);
+    const bob = await seedAgent(deps, [support.destinationId], 'Bob');
+    const carl = await seedAgent(deps, [support.destinationId], 'Carl');
+    await connectAs(ada.auth, 'ada-revoked');
+    await connectAs(bob.auth, 'bob-moved');
+    await connectAs(carl.auth, 'carl-stays');
+    await revokeAgent(deps, ada.agent.employeeId);
+    await updateAgent(deps, bob.agent.employeeId, { destinations: [sales.destinationId] });
+    const opened = await client('POST', `${api}/selectDestination`, {
+      userId: 'u3',
+      destinationId: support.destinationId,
+    });
+    posts.length = 0;
+    // Act
+    await notify(await insertRecords(opened.body.conversationId));
+    // Assess
+    expect(new Set(posts.map((post) => post.connectionId))).toEqual(new Set(['carl-stays']));
   });
 });

@@ -1,9 +1,11 @@
 import type { Deps } from '#domain/deps.ts';
 import type { LiveNotification } from '#domain/live-schemas.ts';
+import type { Agent } from '#domain/model.ts';
 import { closeConnection } from '#live/connections.ts';
 import { type ChangeRecord, notificationOf } from '#live/notifications.ts';
 import { listListeners } from '#live/store.ts';
 import { logger } from '#logger';
+import { agentsStore } from '#store/config-records.ts';
 import { getConversation } from '#store/conversations.ts';
 
 /** Sends one message to one connection: the management API in AWS, the open socket locally. */
@@ -38,8 +40,9 @@ async function queuesFor(deps: Deps, addressed: { destinationIds: string[]; conv
 
 /**
  * Turns a batch of changes into notifications and sends each to every open connection of an agent who
- * may see the conversation (its destination is among the agent's queues), once per connection, in the
- * order of the changes. A connection that is gone is deleted. Nothing here reads or sends message data.
+ * may see the conversation (its destination is among the agent's queues, as they are now: a revoked
+ * agent, or one moved out of a group, hears nothing more), once per connection, in the order of the
+ * changes. A connection that is gone is deleted. Nothing here reads or sends message data.
  */
 export async function fanOut(
   deps: Deps,
@@ -60,7 +63,25 @@ export async function fanOut(
   const queues = await queuesFor(deps, addressed);
   const listenersOf = new Map<string, Promise<{ connectionId: string }[]>>();
   const now = deps.now().getTime();
-  for (const queue of new Set(queues.flat())) listenersOf.set(queue, listListeners(deps.db, queue, now));
+  let agents: Promise<Map<string, Agent>> | undefined;
+  // A connection keeps the queues of its connect time: it hears only what its agent may still see now.
+  const stillAllowed = async (queue: string, listeners: { connectionId: string; employeeId: string }[]) => {
+    if (listeners.length === 0) return [];
+    agents ??= agentsStore
+      .list(deps.db)
+      .then((list) => new Map(list.map((agent) => [agent.employeeId, agent])));
+    const current = await agents;
+    return listeners.filter(({ employeeId }) => {
+      const agent = current.get(employeeId);
+      return agent && !agent.revoked && [...agent.destinations, agent.employeeId].includes(queue);
+    });
+  };
+  for (const queue of new Set(queues.flat())) {
+    listenersOf.set(
+      queue,
+      listListeners(deps.db, queue, now).then((listeners) => stillAllowed(queue, listeners)),
+    );
+  }
 
   const outbox = new Map<string, LiveNotification[]>();
   for (const [i, { notification }] of addressed.entries()) {
