@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { BridgeApi } from './api.ts';
 import { Delivery } from './delivery.ts';
+import { LiveUpdates } from './live.ts';
 import { Monitoring } from './monitoring.ts';
 import { type DeploymentSettings, functionEnvironment } from './settings.ts';
 import { BridgeTable } from './table.ts';
@@ -15,6 +16,7 @@ export class OperatorBridgeStack extends Stack {
   readonly table: BridgeTable;
   readonly api: BridgeApi;
   readonly delivery: Delivery;
+  readonly live: LiveUpdates;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: OperatorBridgeStackProps) {
@@ -31,6 +33,13 @@ export class OperatorBridgeStack extends Stack {
       throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
     });
     this.delivery = new Delivery(this, 'Delivery', { table, environment });
+    this.live = new LiveUpdates(this, 'Live', {
+      table,
+      environment,
+      throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
+    });
+    // Tickets name the WebSocket to open.
+    this.api.functions.get('CreateLiveTicket')?.addEnvironment('LIVE_URL', this.live.url);
     this.monitoring = new Monitoring(this, 'Monitoring', {
       httpApi: this.api.httpApi,
       functions: [...this.api.functions.values(), ...this.delivery.functions],
@@ -48,6 +57,10 @@ export class OperatorBridgeStack extends Stack {
       description:
         'The agent console; an agent signs in with the link `agent create` prints, {ConsoleUrl}#token=...',
       value: this.api.consoleUrl,
+    });
+    new CfnOutput(this, 'LiveUrl', {
+      description: 'The live-updates WebSocket; POST {ApiUrl}/agent/live/ticket gives a ticket and this URL',
+      value: this.live.url,
     });
     new CfnOutput(this, 'TableName', {
       description: 'The table, for the command-line tool: npx operator-bridge --table <TableName> ...',

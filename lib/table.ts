@@ -23,8 +23,9 @@ export class BridgeTable extends Construct {
       sortKey: stringKey(tableDefinition.sortKey),
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // New outbox entries come with their new image; a conversation that TTL removed comes with its old
-      // image, which the clean-up needs to keep one that still has an undelivered event.
+      // Delivery reads new outbox entries from the stream; the TTL clean-up reads the old image of an
+      // expired conversation (to keep one that still has an undelivered event); live updates read the
+      // old image too, to tell the queue a conversation left and to skip rewrites that changed nothing.
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
       // Items carry `expiresAt` (epoch seconds) when the deployment sets a retention period.
       timeToLiveAttribute: tableDefinition.ttlAttribute,

@@ -43,6 +43,14 @@ const configSchema = z.object({
     z.coerce.number().check(z.refine((days) => days === 0 || days >= 2, 'must be 0 (keep) or at least 2')),
     0,
   ),
+  /** The live-updates WebSocket that tickets point to (`wss://...`); locally derived from the request's host. */
+  LIVE_URL: z.optional(z.url()),
+  /** Where the notifier posts to connections: the WebSocket API's management (callback) URL. AWS only. */
+  LIVE_MANAGEMENT_URL: z.optional(z.url()),
+  /** How long a live-updates ticket may wait to be redeemed. */
+  LIVE_TICKET_SECONDS: z._default(seconds, 30),
+  /** How long a connection record lives (its TTL); API Gateway ends a connection after 2 hours anyway. */
+  LIVE_CONNECTION_SECONDS: z._default(seconds, 2 * 3600),
 });
 
 export type Config = z.infer<typeof configSchema>;

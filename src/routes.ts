@@ -141,7 +141,44 @@ export const routes: readonly Route[] = [
     table: 'none',
     embedsConsole: true,
   },
+  {
+    name: 'RetryMessage',
+    method: 'POST',
+    path: '/agent/conversations/{conversationId}/messages/{messageId}/retry',
+    entry: 'functions/agent/retry-message.ts',
+    table: 'write',
+  },
+  {
+    name: 'CreateLiveTicket',
+    method: 'POST',
+    path: '/agent/live/ticket',
+    entry: 'functions/live/create-ticket.ts',
+    table: 'write',
+  },
 ];
+
+/**
+ * The live-updates WebSocket: API Gateway's WebSocket API in AWS, `/live` on the local runtime's port.
+ * Both call these handlers with the WebSocket event API Gateway sends.
+ */
+export interface LiveRoute {
+  name: string;
+  routeKey: '$connect' | '$disconnect';
+  entry: string;
+  table: TableAccess;
+}
+
+export const liveRoutes: readonly LiveRoute[] = [
+  { name: 'LiveConnect', routeKey: '$connect', entry: 'functions/live/connect.ts', table: 'write' },
+  { name: 'LiveDisconnect', routeKey: '$disconnect', entry: 'functions/live/disconnect.ts', table: 'write' },
+];
+
+/** Invoked by the table's stream (its second reader, after delivery): tells open WebSockets what changed. */
+export const liveNotifier = {
+  name: 'NotifyFromStream',
+  entry: 'functions/live/notify-from-stream.ts',
+  table: 'write',
+} as const satisfies { name: string; entry: string; table: TableAccess };
 
 /** Functions that no HTTP route calls: the three triggers of the delivery engine. */
 export const deliveryFunctions = {

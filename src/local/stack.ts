@@ -16,6 +16,7 @@ import type { Deps } from '#domain/deps.ts';
 import { startDeliveryLoop } from '#local/delivery-loop.ts';
 import { startEmbeddedDynamoDb } from '#local/embedded-dynamodb.ts';
 import { lambdaRequestListener } from '#local/lambda-http.ts';
+import { startLiveSocket } from '#local/live-socket.ts';
 import { agentsStore, channelsStore, destinationsStore } from '#store/config-records.ts';
 import { ensureTable } from '#store/table.ts';
 
@@ -129,6 +130,7 @@ export async function startLocalStack(options: LocalStackOptions) {
 
   const api = lambdaRequestListener(options.root);
   const server = createServer((request, response) => void api(request, response));
+  const live = startLiveSocket(server, options.root, deps);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -160,6 +162,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     info,
     deps,
     close: async () => {
+      await live.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await delivery.stop();

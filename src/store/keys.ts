@@ -16,6 +16,9 @@
  *   OUTBOX#DUE#{shard} / {dueAt}#{conversationId}       on META: the conversation has an event due at dueAt
  *   OUTBOX#WAITING#{channelId}#{target} / {conversationId}   on META: its next event waits for that target's URL
  *   OUTBOX#FAILED#{shard} / {failedAt}#{conversationId}#{seq}   on an entry that ran out of tries
+ *   LIVE#TICKET#{sha256 of the ticket} / TICKET     live updates: a single-use ticket, short-lived
+ *   LIVE#CONN#{connectionId} / CONNECTION           live updates: one open WebSocket, its agent and queues
+ *   LIVE#QUEUE#{queue} / CONN#{connectionId}        live updates: who hears about a queue
  * byQueue index (gsi2pk, gsi2sk): conversations of a destination
  *   QUEUE#{destinationId} / {status}#{createdAt}#{conversationId}
  */
@@ -86,6 +89,17 @@ export const keys = {
     gsi2pk: `QUEUE#${destinationId}`,
     gsi2sk: `${status}#${createdAt}#${conversationId}`,
   }),
+};
+
+/** The live-updates records (see `#live/store.ts`). */
+export const liveKeys = {
+  ticket: (ticketHash: string) => ({ pk: `LIVE#TICKET#${ticketHash}`, sk: 'TICKET' }),
+  connection: (connectionId: string) => ({ pk: `LIVE#CONN#${connectionId}`, sk: 'CONNECTION' }),
+  listener: (queue: string, connectionId: string) => ({
+    pk: `LIVE#QUEUE#${queue}`,
+    sk: `CONN#${connectionId}`,
+  }),
+  listeners: (queue: string) => ({ pk: `LIVE#QUEUE#${queue}`, skPrefix: 'CONN#' }),
 };
 
 /** Message ids are `{conversationId}-{seq}`: unique across conversations, stable, and ordered within one. */

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deliveryFunctions, fallbackRoute, routes } from '#routes';
+import { deliveryFunctions, fallbackRoute, liveRoutes, routes } from '#routes';
 import { tableDefinition } from '#store/table.ts';
 import type { BridgeFunction } from '../../lib/bridge-function.ts';
 import { matches, type Pattern } from './event-pattern.ts';
@@ -43,9 +43,11 @@ function tableActionsOf(functionName: string): string[] {
 }
 
 describe('functions', () => {
-  it('makes one function per route of the route table, plus the fallback and the three delivery functions', () => {
+  it('makes one function per route of the route table, plus the fallback, the three delivery functions and live updates', () => {
     const functions = resources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(routes.length + 1 + Object.keys(deliveryFunctions).length);
+    expect(Object.keys(functions)).toHaveLength(
+      routes.length + 1 + Object.keys(deliveryFunctions).length + liveRoutes.length + 1,
+    );
     const names = [...synthesized.stack.api.functions.keys()];
     expect(names.sort()).toEqual([...routes.map((route) => route.name), fallbackRoute.name].sort());
   });
@@ -84,7 +86,13 @@ describe('functions', () => {
     const retryQueueId = synthesized.logicalId(synthesized.stack.delivery.retryQueue);
     const deliveryIds = synthesized.stack.delivery.functions.map((fn) => synthesized.logicalId(fn));
     for (const [id, fn] of Object.entries(resources('AWS::Lambda::Function'))) {
-      expect((fn.Properties.Environment as { Variables: unknown }).Variables).toEqual({
+      // Live updates add where to connect (the ticket function) and where to post (the notifier): see live.test.ts.
+      const {
+        LIVE_URL: _url,
+        LIVE_MANAGEMENT_URL: _callback,
+        ...variables
+      } = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables).toEqual({
         TABLE_NAME: { Ref: tableId },
         ALLOW_PRIVATE_WEBHOOKS: 'false',
         POWERTOOLS_SERVICE_NAME: 'operator-bridge',
@@ -166,9 +174,10 @@ function isReadAction(action: string): boolean {
 
 describe('HTTP API', () => {
   it('has exactly the routes of the route table, and $default for everything else', () => {
-    const routeKeys = Object.values(resources('AWS::ApiGatewayV2::Route')).map(
-      (route) => route.Properties.RouteKey,
-    );
+    const httpApiId = synthesized.logicalId(synthesized.stack.api.httpApi);
+    const routeKeys = Object.values(resources('AWS::ApiGatewayV2::Route'))
+      .filter((route) => JSON.stringify(route.Properties.ApiId) === JSON.stringify({ Ref: httpApiId }))
+      .map((route) => route.Properties.RouteKey);
     expect(routeKeys.sort()).toEqual(
       [...routes.map((route) => `${route.method} ${route.path}`), '$default'].sort(),
     );
@@ -190,7 +199,10 @@ describe('HTTP API', () => {
   });
 
   it('throttles the stage and writes access logs by route template, never by path (it holds the token)', () => {
-    const [stage] = Object.values(resources('AWS::ApiGatewayV2::Stage'));
+    const httpApiId = synthesized.logicalId(synthesized.stack.api.httpApi);
+    const stage = Object.values(resources('AWS::ApiGatewayV2::Stage')).find(
+      (candidate) => JSON.stringify(candidate.Properties.ApiId) === JSON.stringify({ Ref: httpApiId }),
+    );
     if (!stage) throw new Error('No stage');
     expect(stage.Properties).toMatchObject({
       StageName: '$default',
@@ -236,7 +248,7 @@ describe('table', () => {
     });
   });
 
-  it('is on-demand, with point-in-time recovery, a new-image stream and the TTL attribute', () => {
+  it('is on-demand, with point-in-time recovery, a stream of new and old images and the TTL attribute', () => {
     synthesized.template.hasResourceProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },

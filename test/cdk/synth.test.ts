@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliveryFunctions, routes } from '#routes';
+import { deliveryFunctions, liveRoutes, routes } from '#routes';
 import { stackName } from '../../lib/app.ts';
 import { projectRoot } from '../../lib/bridge-function.ts';
 import { type FunctionBundle, formatBundleReport, functionBundles } from '../../scripts/bundle-report.ts';
@@ -46,7 +46,9 @@ describe('cdk synth, as a fresh clone runs it', () => {
   });
 
   it('bundles every function, and the template says where each bundle is (what `sam local` needs)', () => {
-    expect(bundles).toHaveLength(routes.length + 1 + Object.keys(deliveryFunctions).length);
+    expect(bundles).toHaveLength(
+      routes.length + 1 + Object.keys(deliveryFunctions).length + liveRoutes.length + 1,
+    );
     for (const bundle of bundles) expect(bundle.codeBytes, bundle.function).toBeGreaterThan(0);
   });
 

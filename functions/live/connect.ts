@@ -1,0 +1,31 @@
+import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { defaultDeps } from '#deps';
+import { AppError, ValidationError } from '#domain/errors.ts';
+import { liveConnectQuery } from '#domain/live-schemas.ts';
+import { errorResponse, type HttpResult } from '#http/responses.ts';
+import { openConnection } from '#live/connections.ts';
+import { logger } from '#logger';
+
+export type ConnectEvent = APIGatewayProxyWebsocketEventV2 & {
+  queryStringParameters?: Record<string, string | undefined>;
+};
+
+/** WebSocket `$connect`: `?ticket=` from `POST /agent/live/ticket`; any answer but 200 refuses the connection. */
+export const handler = async (event: ConnectEvent): Promise<HttpResult> => {
+  const { connectionId } = event.requestContext;
+  try {
+    const query = liveConnectQuery.safeParse(event.queryStringParameters ?? {});
+    if (!query.success) {
+      throw new ValidationError('invalid_query', 'ticket: required', [
+        { path: 'ticket', message: 'required' },
+      ]);
+    }
+    const { employeeId } = await openConnection(defaultDeps(), connectionId, query.data.ticket);
+    logger.info('live connected', { connectionId, employeeId });
+    return { statusCode: 200 };
+  } catch (error) {
+    if (error instanceof AppError) logger.info('live connection refused', { connectionId, code: error.code });
+    else logger.error('live connect failed', { connectionId, error: error as Error });
+    return errorResponse(error);
+  }
+};

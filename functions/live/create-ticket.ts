@@ -1,0 +1,21 @@
+import type { Deps } from '#domain/deps.ts';
+import type { LiveTicket } from '#domain/live-schemas.ts';
+import { agentEndpoint } from '#http/agent-endpoint.ts';
+import type { HttpEvent } from '#http/endpoint.ts';
+import { issueTicket } from '#live/tickets.ts';
+
+/** The deployment's WebSocket (LIVE_URL), or, in the local runtime, `/live` on the host the caller used. */
+function liveUrl(deps: Deps, event: HttpEvent): string {
+  if (deps.config.LIVE_URL) return deps.config.LIVE_URL;
+  const secure = event.headers['x-forwarded-proto'] === 'https';
+  return `${secure ? 'wss' : 'ws'}://${event.headers.host ?? 'localhost'}/live`;
+}
+
+/** POST /agent/live/ticket: a short-lived, single-use ticket for the live-updates WebSocket at `url`. */
+export const handler = agentEndpoint(
+  undefined,
+  async ({ deps, agent, event }): Promise<LiveTicket> => ({
+    ...(await issueTicket(deps, agent)),
+    url: liveUrl(deps, event),
+  }),
+);

@@ -1,0 +1,133 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { Deps } from '#domain/deps.ts';
+import { type ConnectionPoster, fanOut } from '#live/fan-out.ts';
+import { startChangeFeed } from '#local/change-feed.ts';
+import { liveRoutes } from '#routes';
+
+type LiveHandler = (event: unknown) => Promise<APIGatewayProxyResultV2>;
+
+/** Where the local runtime serves the WebSocket, on its own port. */
+export const livePath = '/live';
+/** Pings find dead peers (a closed laptop) without a request to the API; API Gateway does this itself. */
+const pingSeconds = 30;
+
+function loadLiveHandler(root: string, routeKey: '$connect' | '$disconnect'): Promise<LiveHandler> {
+  const route = liveRoutes.find((candidate) => candidate.routeKey === routeKey);
+  if (!route) throw new Error(`No live route ${routeKey}`);
+  return import(pathToFileURL(`${root}/${route.entry}`).href).then((module) => module.handler as LiveHandler);
+}
+
+/** The WebSocket event API Gateway sends to `$connect` and `$disconnect`. */
+function liveEvent(routeKey: string, connectionId: string, request: IncomingMessage) {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const now = Date.now();
+  return {
+    headers: Object.fromEntries(
+      Object.entries(request.headers).map(([name, value]) => [name, String(value)]),
+    ),
+    ...(url.search && { queryStringParameters: Object.fromEntries(url.searchParams) }),
+    isBase64Encoded: false,
+    requestContext: {
+      routeKey,
+      eventType: routeKey === '$connect' ? 'CONNECT' : 'DISCONNECT',
+      connectionId,
+      apiId: 'local',
+      stage: '$default',
+      domainName: request.headers.host ?? 'localhost',
+      requestId: randomUUID(),
+      extendedRequestId: randomUUID(),
+      messageDirection: 'IN',
+      connectedAt: now,
+      requestTime: new Date(now).toUTCString(),
+      requestTimeEpoch: now,
+    },
+  };
+}
+
+function refuse(socket: Duplex, statusCode: number) {
+  socket.end(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? 'Refused'}\r\nConnection: close\r\n\r\n`);
+}
+
+/**
+ * Live updates in the local runtime, on the HTTP server's own port: an upgrade to `/live` runs the
+ * route table's `$connect` handler (which redeems the ticket and records the connection, as in AWS),
+ * and a close runs `$disconnect`. The change feed hands every conversation write to the same fan-out
+ * as the AWS notifier, which posts to the open sockets here instead of through API Gateway.
+ */
+export function startLiveSocket(server: Server, root: string, deps: Deps) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const sockets = new Map<string, WebSocket & { alive?: boolean }>();
+  const disconnects = new Set<Promise<unknown>>();
+  const connect = loadLiveHandler(root, '$connect');
+  const disconnect = loadLiveHandler(root, '$disconnect');
+
+  server.on('upgrade', async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== livePath) return refuse(socket, 404);
+    const connectionId = randomBytes(12).toString('base64url');
+    try {
+      const result = await (await connect)(liveEvent('$connect', connectionId, request));
+      const statusCode = typeof result === 'object' ? (result.statusCode ?? 200) : 200;
+      if (statusCode !== 200) return refuse(socket, statusCode);
+    } catch {
+      return refuse(socket, 500);
+    }
+    wss.handleUpgrade(request, socket, head, (ws: WebSocket & { alive?: boolean }) => {
+      sockets.set(connectionId, ws);
+      ws.alive = true;
+      ws.on('pong', () => {
+        ws.alive = true;
+      });
+      ws.on('close', () => {
+        sockets.delete(connectionId);
+        const done = disconnect
+          .then((handler) => handler(liveEvent('$disconnect', connectionId, request)))
+          .catch(() => undefined);
+        disconnects.add(done);
+        void done.finally(() => disconnects.delete(done));
+      });
+    });
+  });
+
+  const poster: ConnectionPoster = {
+    post: (connectionId, data) => {
+      const ws = sockets.get(connectionId);
+      if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.resolve('gone');
+      return new Promise((resolve) => ws.send(data, (error) => resolve(error ? 'gone' : 'sent')));
+    },
+  };
+  const feed = startChangeFeed(deps.db, (records) => fanOut(deps, records, poster));
+
+  const pinger = setInterval(() => {
+    for (const ws of sockets.values()) {
+      if (!ws.alive) {
+        ws.terminate();
+        continue;
+      }
+      ws.alive = false;
+      ws.ping();
+    }
+  }, pingSeconds * 1000);
+  pinger.unref();
+
+  return {
+    /** Closes every socket (running `$disconnect` for each) and waits for notifications in flight. */
+    close: async () => {
+      clearInterval(pinger);
+      await feed.stop();
+      await Promise.all(
+        [...sockets.values()].map((ws) => {
+          const closed = new Promise((resolve) => ws.once('close', resolve));
+          ws.terminate();
+          return closed;
+        }),
+      );
+      await Promise.all(disconnects);
+      wss.close();
+    },
+  };
+}

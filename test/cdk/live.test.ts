@@ -1,0 +1,137 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { liveNotifier, liveRoutes } from '#routes';
+import { type Synthesized, synthesize } from './synthesize.ts';
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type Statement = { Action: string | string[]; Resource: unknown };
+
+let synthesized: Synthesized;
+
+beforeAll(() => {
+  synthesized = synthesize();
+});
+
+function resources(type: string): Record<string, Resource> {
+  return synthesized.template.findResources(type) as Record<string, Resource>;
+}
+
+function statementsOfFunction(logicalId: string): Statement[] {
+  const role = JSON.stringify(resources('AWS::Lambda::Function')[logicalId]?.Properties.Role);
+  const roleId = role.match(/"Fn::GetAtt":\["(\w+)","Arn"\]/)?.[1];
+  return Object.values(resources('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+describe('live updates', () => {
+  it('makes a WebSocket API whose $connect and $disconnect are the functions of the route table', () => {
+    const { live } = synthesized.stack;
+    const apiId = synthesized.logicalId(live.webSocketApi);
+    synthesized.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'WEBSOCKET' });
+    const integrations = resources('AWS::ApiGatewayV2::Integration');
+    const targets = Object.fromEntries(
+      Object.values(resources('AWS::ApiGatewayV2::Route'))
+        .filter((route) => JSON.stringify(route.Properties.ApiId) === JSON.stringify({ Ref: apiId }))
+        .map((route) => {
+          const integrationId = JSON.stringify(route.Properties.Target).match(/"Ref":"(\w+)"/)?.[1] ?? '';
+          const uri = JSON.stringify(integrations[integrationId]?.Properties.IntegrationUri);
+          return [route.Properties.RouteKey, uri.match(/"Fn::GetAtt":\["(\w+)","Arn"\]/)?.[1]];
+        }),
+    );
+    expect(targets).toEqual(
+      Object.fromEntries(
+        liveRoutes.map((route) => [
+          route.routeKey,
+          synthesized.logicalId(live.functions.get(route.name) as never),
+        ]),
+      ),
+    );
+  });
+
+  it('deploys a throttled stage and outputs its wss:// URL', () => {
+    synthesized.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      ApiId: { Ref: synthesized.logicalId(synthesized.stack.live.webSocketApi) },
+      StageName: 'live',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+    const output = JSON.stringify(synthesized.template.findOutputs('LiveUrl'));
+    expect(output).toContain('wss://');
+  });
+
+  it('feeds the stream to the notifier, as its second reader, filtered to conversation items', () => {
+    synthesized.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: synthesized.logicalId(synthesized.stack.live.notifier) },
+      EventSourceArn: { 'Fn::GetAtt': [synthesized.logicalId(synthesized.stack.table.table), 'StreamArn'] },
+      StartingPosition: 'LATEST',
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT', 'MODIFY'],
+              dynamodb: {
+                Keys: { pk: { S: [{ prefix: 'CONV#' }] }, sk: { S: ['META', { prefix: 'MSG#' }] } },
+              },
+            }),
+          },
+        ],
+      },
+      MaximumRetryAttempts: 2,
+      MaximumRecordAgeInSeconds: 60,
+    });
+  });
+
+  it('lets only the notifier post to connections, and only to this API stage with POST', () => {
+    const notifierId = synthesized.logicalId(synthesized.stack.live.notifier);
+    const apiId = synthesized.logicalId(synthesized.stack.live.webSocketApi);
+    for (const id of Object.keys(resources('AWS::Lambda::Function'))) {
+      const manage = statementsOfFunction(id).filter((statement) =>
+        [statement.Action].flat().some((action) => action.startsWith('execute-api:')),
+      );
+      if (id !== notifierId) {
+        expect(manage, id).toEqual([]);
+        continue;
+      }
+      expect(manage).toHaveLength(1);
+      expect(manage[0]?.Action).toBe('execute-api:ManageConnections');
+      const resource = JSON.stringify(manage[0]?.Resource);
+      expect(resource).toContain(`{"Ref":"${apiId}"}`);
+      expect(resource).toContain('/live/POST/@connections/*');
+    }
+  });
+
+  it('gives the WebSocket functions and the notifier read and write access to the table', () => {
+    const { live, table } = synthesized.stack;
+    const tableId = synthesized.logicalId(table.table);
+    const functions = [...live.functions.values(), live.notifier];
+    expect(functions).toHaveLength(liveRoutes.length + 1);
+    for (const fn of functions) {
+      const actions = statementsOfFunction(synthesized.logicalId(fn))
+        .filter((statement) => JSON.stringify(statement.Resource).includes(tableId))
+        .flatMap((statement) => statement.Action);
+      expect(actions).toEqual(
+        expect.arrayContaining(['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem']),
+      );
+    }
+    expect(liveNotifier.table).toBe('write');
+  });
+
+  it('tells the ticket function where to connect, and the notifier where to post; no other function', () => {
+    const ticketId = synthesized.logicalId(synthesized.stack.api.functions.get('CreateLiveTicket') as never);
+    const notifierId = synthesized.logicalId(synthesized.stack.live.notifier);
+    for (const [id, fn] of Object.entries(resources('AWS::Lambda::Function'))) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect('LIVE_URL' in variables, id).toBe(id === ticketId);
+      expect('LIVE_MANAGEMENT_URL' in variables, id).toBe(id === notifierId);
+    }
+    synthesized.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ LIVE_URL: Match.objectLike({ 'Fn::Join': Match.anyValue() }) }),
+      },
+    });
+    expect(JSON.stringify(resources('AWS::Lambda::Function')[notifierId]?.Properties.Environment)).toContain(
+      'https://',
+    );
+  });
+});
