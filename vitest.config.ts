@@ -7,6 +7,7 @@ export default defineConfig({
     exclude: ['test/deployed/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    setupFiles: ['test/support/store-endpoint.ts'],
     env: { LOG_LEVEL: 'SILENT', AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' },
   },
 });
