@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
  */
 const launcher = join(import.meta.dirname, 'DynamoDbLocalOnLoopback.java');
 /** Enough for the suite's tables; a bound keeps the JVM a good neighbour on a shared machine. */
-const jvmOptions = ['-Xmx512m', '-XX:+UseSerialGC'];
+const jvmOptions = ['-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
 
 function dynamoDbLocalDir(): string {
   let packageJson: string;
@@ -49,11 +49,16 @@ function listening(child: ChildProcess): Promise<number> {
   });
 }
 
-/** Peak resident memory of a Linux process, in MiB; undefined elsewhere. */
-async function peakMemoryMiB(pid: number | undefined): Promise<number | undefined> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kib = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-  return kib === undefined ? undefined : Math.round(Number(kib) / 1024);
+/** CPU time and peak resident memory of a Linux process, for the log; undefined elsewhere. */
+async function usage(pid: number | undefined): Promise<string | undefined> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  const peakKiB = status && /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  // Fields 14 and 15 of /proc/<pid>/stat, user and system time in clock ticks (100 a second on Linux).
+  const ticks = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (!peakKiB || !ticks) return undefined;
+  const cpuSeconds = (Number(ticks[11]) + Number(ticks[12])) / 100;
+  return `${cpuSeconds.toFixed(1)} s CPU, peak memory ${Math.round(Number(peakKiB) / 1024)} MiB`;
 }
 
 export default async function setup() {
@@ -80,12 +85,12 @@ export default async function setup() {
   );
 
   return async function teardown() {
-    const peak = await peakMemoryMiB(child.pid);
+    const used = await usage(child.pid);
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
     }
-    if (peak !== undefined) console.log(`DynamoDB Local peak memory: ${peak} MiB`);
+    if (used) console.log(`DynamoDB Local: ${used}`);
   };
 }
