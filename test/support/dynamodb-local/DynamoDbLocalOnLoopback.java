@@ -1,3 +1,4 @@
+import java.io.OutputStream;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import software.amazon.dynamodb.services.local.main.ServerRunner;
@@ -6,7 +7,8 @@ import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 /**
  * AWS's DynamoDB Local, started as its own command line does, but listening on 127.0.0.1 and on a port
  * the system picks: its command line binds every interface and needs a fixed port. Prints the port once
- * it accepts requests. Run with `java -cp DynamoDBLocal.jar DynamoDbLocalOnLoopback.java <its options>`.
+ * it accepts requests, and stops when its standard input closes, that is when the process that started it
+ * ends, however it ends. Run with `java -cp DynamoDBLocal.jar DynamoDbLocalOnLoopback.java <its options>`.
  */
 public class DynamoDbLocalOnLoopback {
   public static void main(String[] args) throws Exception {
@@ -19,5 +21,7 @@ public class DynamoDbLocalOnLoopback {
     connector.setPort(0);
     proxy.start();
     System.out.println("DynamoDB Local listening on 127.0.0.1:" + connector.getLocalPort());
+    System.in.transferTo(OutputStream.nullOutputStream());
+    System.exit(0);
   }
 }

@@ -76,7 +76,8 @@ export default async function setup() {
       '-sharedDb',
       '-disableTelemetry',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its standard input stays open while this process lives: the launcher stops when it closes.
+    { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const port = await listening(child);
   process.env.TEST_DYNAMODB_ENDPOINT = `http://127.0.0.1:${port}`;
