@@ -43,7 +43,7 @@ function listening(child: ChildProcess): Promise<number> {
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
     child.once('error', (error) =>
-      reject(new Error(`cannot start Java (${error.message}); DynamoDB Local needs a JDK 17+ on PATH`)),
+      reject(new Error(`cannot start Java (${error.message}); DynamoDB Local needs Java 17+ on PATH`)),
     );
     child.once('exit', (code) => reject(new Error(`DynamoDB Local exited with ${code}:\n${output}`)));
   });
