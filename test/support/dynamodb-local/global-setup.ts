@@ -11,7 +11,10 @@ import { dirname, join } from 'node:path';
  * not as a dependency, so that nothing on a user's machine needs Java.
  */
 const launcher = join(import.meta.dirname, 'DynamoDbLocalOnLoopback.java');
-/** Enough for the suite's tables; a bound keeps the JVM a good neighbour on a shared machine. */
+/**
+ * A good neighbour on a shared machine: a bounded heap, one GC thread, and the quick JIT only, which for
+ * a one-minute run halves the JVM's CPU (about 10 s instead of 19 s) and its peak memory drops to ~260 MiB.
+ */
 const jvmOptions = ['-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
 
 function dynamoDbLocalDir(): string {
