@@ -22,7 +22,8 @@ const tableName = testTableName('endpoint');
 beforeAll(async () => {
   const shared = process.env.TEST_DYNAMODB_ENDPOINT;
   other = shared ? { endpoint: shared, close: async () => {} } : await startEmbeddedDynamoDb();
-  dataDir = await mkdtemp(join(tmpdir(), 'operator-bridge-endpoint-'));
+  // A data directory that does not exist yet, as on a first `npm start`.
+  dataDir = join(await mkdtemp(join(tmpdir(), 'operator-bridge-endpoint-')), 'data');
   Object.assign(process.env, { DYNAMODB_ENDPOINT: other.endpoint, TABLE_NAME: tableName });
   const { startLocalStack } = await import('#local/stack.ts');
   stack = await startLocalStack({
@@ -35,7 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack.close();
   await other.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await rm(join(dataDir, '..'), { recursive: true, force: true });
 });
 
 describe('the local runtime on the store at DYNAMODB_ENDPOINT', () => {

@@ -124,7 +124,8 @@ export async function startLocalStack(options: LocalStackOptions) {
   // DYNAMODB_ENDPOINT: another DynamoDB-compatible store (DynamoDB Local, for one) instead of the embedded one.
   const external = process.env.DYNAMODB_ENDPOINT;
   const dbDir = !external && options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
-  if (dbDir) await mkdir(dbDir, { recursive: true });
+  const dir = dbDir ?? options.dataDir;
+  if (dir) await mkdir(dir, { recursive: true });
   const dynamo = external
     ? { endpoint: external, close: async () => {} }
     : await startEmbeddedDynamoDb(dbDir);

@@ -13,7 +13,8 @@ import { dirname, join } from 'node:path';
 const launcher = join(import.meta.dirname, 'DynamoDbLocalOnLoopback.java');
 /**
  * A good neighbour on a shared machine: a bounded heap, one GC thread, and the quick JIT only, which for
- * a one-minute run halves the JVM's CPU (about 10 s instead of 19 s) and its peak memory drops to ~260 MiB.
+ * a one-minute run halves the JVM's CPU (about 10 s instead of 19 s) and lowers its peak memory (~260 MiB
+ * instead of ~330).
  */
 const jvmOptions = ['-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
 
