@@ -5,7 +5,6 @@ import { startLocalStack } from '#local/stack.ts';
 const root = resolve(import.meta.dirname, '../..');
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 process.env.LOG_LEVEL ??= 'WARN';
-const externalStore = process.env.DYNAMODB_ENDPOINT !== undefined;
 
 const stack = await startLocalStack({
   dataDir,
@@ -13,10 +12,6 @@ const stack = await startLocalStack({
   host: process.env.HOST ?? '127.0.0.1',
   root,
 });
-
-const storeLine = externalStore
-  ? `\n  Store: table ${stack.info.tableName} at ${stack.info.dynamodbEndpoint} (DYNAMODB_ENDPOINT)`
-  : '';
 
 console.log(`Operator Bridge is running on ${stack.baseUrl}
 
@@ -27,7 +22,7 @@ console.log(`Operator Bridge is running on ${stack.baseUrl}
   Agent ${stack.info.employeeId}, token: ${stack.info.agentToken}
   Agent console: ${stack.info.consoleUrl}
 
-  Data: ${dataDir} (written to ${resolve(dataDir, 'local-stack.json')})${storeLine}
+  Data: ${dataDir} (written to ${resolve(dataDir, 'local-stack.json')})
   Stop with Ctrl+C; a restart keeps the data and the URL.
 `);
 
