@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Need a deployed stack (`npm run test:deployed`) or a browser (`npm run test:browser`).
     exclude: ['test/deployed/**', 'test/browser/**', 'node_modules/**'],
+    setupFiles: ['test/support/store-endpoint.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStackInfo } from '#local/stack.ts';
 import { seedBodies } from './cases/operator-api.cases.ts';
 import { type Client, httpClient, root } from './support/clients.ts';
+import { testTableName } from './support/embedded-store.ts';
 import { expectSeedEventShapes } from './support/flows.ts';
 import { eventually, startWebhookReceiver } from './support/webhook-receiver.ts';
 
@@ -15,6 +16,8 @@ import { eventually, startWebhookReceiver } from './support/webhook-receiver.ts'
  * they live in the store, and the restarted runtime delivers them.
  */
 let dataDir: string;
+/** The same table across restarts; its own one when the run shares a DynamoDB Local. */
+const tableName = testTableName('crash');
 let port: number;
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 const children: ChildProcess[] = [];
@@ -36,7 +39,7 @@ async function startRuntime(): Promise<{ child: ChildProcess; info: LocalStackIn
       DATA_DIR: dataDir,
       PORT: String(port),
       LOG_LEVEL: 'SILENT',
-      TABLE_NAME: 'operator-bridge',
+      TABLE_NAME: tableName,
       DELIVERY_SCHEDULE_SECONDS: '0,0.2',
       DELIVERY_SWEEP_SECONDS: '0.1',
       DELIVERY_TIMEOUT_MS: '500',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listFailedEvents, redriveFailedEvents } from '#domain/outbox.ts';
 import type { startLocalStack } from '#local/stack.ts';
 import { type Client, httpClient, root } from './support/clients.ts';
+import { testTableName } from './support/embedded-store.ts';
 import { acceptedConversation } from './support/flows.ts';
 import { type Answer, eventually, type Received, startWebhookReceiver } from './support/webhook-receiver.ts';
 
@@ -18,7 +19,7 @@ const attempts = new Map<string, number>();
 
 beforeAll(async () => {
   Object.assign(process.env, {
-    TABLE_NAME: 'operator-bridge-delivery-test',
+    TABLE_NAME: testTableName('delivery'),
     DELIVERY_SCHEDULE_SECONDS: '0,0.1,0.2,0.3',
     DELIVERY_MAX_AGE_SECONDS: '4',
     DELIVERY_TIMEOUT_MS: '400',

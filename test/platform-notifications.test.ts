@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setAgentPlatform } from '#domain/admin.ts';
 import type { startLocalStack } from '#local/stack.ts';
 import { type Client, httpClient, root, seedChannel } from './support/clients.ts';
+import { testTableName } from './support/embedded-store.ts';
 import { eventually, startWebhookReceiver } from './support/webhook-receiver.ts';
 
 /** Client events reach an external agent platform signed the Standard Webhooks way, checked by its reference library. */
@@ -11,7 +12,7 @@ let client: Client;
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
 beforeAll(async () => {
-  Object.assign(process.env, { TABLE_NAME: 'operator-bridge-platform-test', DELIVERY_SWEEP_SECONDS: '0.05' });
+  Object.assign(process.env, { TABLE_NAME: testTableName('platform'), DELIVERY_SWEEP_SECONDS: '0.05' });
   receiver = await startWebhookReceiver();
   const { startLocalStack } = await import('#local/stack.ts');
   stack = await startLocalStack({ port: 0, host: '127.0.0.1', root });

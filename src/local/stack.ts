@@ -114,13 +114,18 @@ async function seed(deps: Deps, remembered: Partial<Seed> | undefined): Promise<
 }
 
 /**
- * The whole product on one machine: dynalite as the table, every route of the route table on one
- * port, served by the same handlers as in AWS.
+ * The whole product on one machine: dynalite (or the store at DYNAMODB_ENDPOINT) as the table, every
+ * route of the route table on one port, served by the same handlers as in AWS.
  */
 export async function startLocalStack(options: LocalStackOptions) {
-  const dbDir = options.dataDir && join(options.dataDir, 'dynamodb');
-  if (dbDir) await mkdir(dbDir, { recursive: true });
-  const dynamo = await startEmbeddedDynamoDb(dbDir);
+  // DYNAMODB_ENDPOINT: another DynamoDB-compatible store (DynamoDB Local, for one) instead of the embedded one.
+  const external = process.env.DYNAMODB_ENDPOINT;
+  const dbDir = !external && options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
+  const dir = dbDir ?? options.dataDir;
+  if (dir) await mkdir(dir, { recursive: true });
+  const dynamo = external
+    ? { endpoint: external, close: async () => {} }
+    : await startEmbeddedDynamoDb(dbDir);
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
   process.env.TABLE_NAME ??= 'operator-bridge';
   process.env.ALLOW_PRIVATE_WEBHOOKS ??= 'true';
