@@ -7,6 +7,12 @@ import { logger } from '#logger';
 import { inProcessClient, seedAgent, seedChannel } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
 
+// Powertools goes back to the level the logger was built with at every invocation, so the logger
+// must be built at DEBUG: before any import that builds it.
+vi.hoisted(() => {
+  process.env.LOG_LEVEL = 'DEBUG';
+});
+
 /** A value that must never reach a log line, in any case or spelling. */
 const marker = 'Qx7Marker';
 /** The same for numbers: too large for a double, so a log would show it as text or as 9.87...e+26. */
