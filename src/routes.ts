@@ -70,6 +70,13 @@ export const routes: readonly Route[] = [
     table: 'read',
   },
   {
+    name: 'ListDestinations',
+    method: 'GET',
+    path: '/agent/destinations',
+    entry: 'functions/agent/list-destinations.ts',
+    table: 'read',
+  },
+  {
     name: 'SetPresence',
     method: 'PUT',
     path: '/agent/me/presence',

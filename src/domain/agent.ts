@@ -36,7 +36,7 @@ import type { Agent, Conversation, TranscriptEntry } from '#domain/model.ts';
 import { requeueFailed } from '#domain/outbox.ts';
 import type { ConversationWrite, Guard, StoredConversation } from '#domain/ports.ts';
 import { destinationHasOnline, isOnline } from '#domain/presence.ts';
-import { agentsStore } from '#store/config-records.ts';
+import { agentsStore, destinationsStore } from '#store/config-records.ts';
 import { claimIdempotencyKey, completeIdempotencyKey } from '#store/idempotency.ts';
 import { seqOfMessageId } from '#store/keys.ts';
 
@@ -153,6 +153,35 @@ export function me(deps: Deps, agent: Agent) {
     ...employeeOf(agent, deps.config),
     destinations: agent.destinations,
     online: isOnline(agent, deps.now(), deps.config.PRESENCE_TIMEOUT_SECONDS),
+  };
+}
+
+/**
+ * Every agent group, whether DialogStudio sees it as online, and who is in it: what an agent needs to
+ * transfer a conversation and to know who covers its groups. Nothing secret about the agents.
+ */
+export async function destinationsForAgents(deps: Deps) {
+  const [destinations, agents] = await Promise.all([
+    destinationsStore.list(deps.db),
+    agentsStore.list(deps.db),
+  ]);
+  const now = deps.now();
+  const timeout = deps.config.PRESENCE_TIMEOUT_SECONDS;
+  const active = agents.filter((agent) => !agent.revoked);
+  return {
+    destinations: destinations.map(({ destinationId, name }) => ({
+      destinationId,
+      name,
+      hasOnline: destinationHasOnline(destinationId, active, now, timeout),
+      agents: active
+        .filter((agent) => agent.destinations.includes(destinationId))
+        .map((agent) => ({
+          employeeId: agent.employeeId,
+          firstName: agent.firstName,
+          lastName: agent.lastName,
+          online: isOnline(agent, now, timeout),
+        })),
+    })),
   };
 }
 

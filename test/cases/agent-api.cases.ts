@@ -120,6 +120,28 @@ export function agentApiCases(context: () => { client: Client; deps: Deps }) {
     expect(afterGoingOffline[support.destinationId]).toBe(false);
   });
 
+  it('lists every group with its agents and whether DialogStudio sees it online, and nothing secret', async () => {
+    // Prepare
+    const { client, support, sales, ada, bob, outsider } = await waitingConversation();
+    await client('PUT', '/agent/me/presence', { online: true }, bob.auth);
+    // Act
+    const reply = await client('GET', '/agent/destinations', undefined, ada.auth);
+    // Assess
+    expect(reply.status).toBe(200);
+    const byId = new Map(reply.body.destinations.map((d: { destinationId: string }) => [d.destinationId, d]));
+    expect(byId.get(support.destinationId)).toMatchObject({ name: 'Support', hasOnline: true });
+    expect(byId.get(sales.destinationId)).toMatchObject({ name: 'Sales', hasOnline: false });
+    const supportAgents = (
+      byId.get(support.destinationId) as { agents: { employeeId: string; online: boolean }[] }
+    ).agents;
+    expect(supportAgents.map((agent) => agent.employeeId).sort()).toEqual(
+      [ada.agent.employeeId, bob.agent.employeeId].sort(),
+    );
+    expect(supportAgents.find((agent) => agent.employeeId === bob.agent.employeeId)?.online).toBe(true);
+    expect(JSON.stringify(reply.body)).not.toMatch(/secretHash|token/i);
+    expect(JSON.stringify(byId.get(sales.destinationId))).toContain(outsider.agent.employeeId);
+  });
+
   it('runs a conversation: list, accept, text, file, transfer, with the transcript in order', async () => {
     // Prepare
     const { client, conversationId, ada, outsider, path, support, sales } = await waitingConversation();
