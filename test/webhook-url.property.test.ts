@@ -43,9 +43,9 @@ const v4Ranges: [string, number, AddressKind][] = [
   ['185.0.0.0', 8, 'public'],
 ];
 
-const ipv4 = fc.constantFrom(...v4Ranges).chain(([base, prefix, kind]) =>
-  inV4(base, prefix).map((octets) => ({ octets, kind })),
-);
+const ipv4 = fc
+  .constantFrom(...v4Ranges)
+  .chain(([base, prefix, kind]) => inV4(base, prefix).map((octets) => ({ octets, kind })));
 
 const hex = (n: number) => n.toString(16);
 const hex16 = (high: number, low: number) => hex(high * 256 + low);
@@ -95,17 +95,17 @@ function v6With(fixed: number[], mask?: (groups: number[]) => number[]) {
 }
 
 const ipv6Native: fc.Arbitrary<{ address: string; kind: AddressKind }> = fc.oneof(
-  v6With([], (g) => [0xfe80 | (g[0] ?? 0) % 0x40, ...g.slice(1)]).map((address) => ({
+  v6With([], (g) => [0xfe80 | ((g[0] ?? 0) % 0x40), ...g.slice(1)]).map((address) => ({
     address,
     kind: 'metadata' as const,
   })),
   v6With([0xfd00, 0xec2, 0, 0]).map((address) => ({ address, kind: 'metadata' as const })),
-  v6With([], (g) => [0xfc00 | (g[0] ?? 0) % 0x200, ...g.slice(1)])
+  v6With([], (g) => [0xfc00 | ((g[0] ?? 0) % 0x200), ...g.slice(1)])
     .filter((address) => !address.startsWith('fd00:ec2:0:0:'))
     .map((address) => ({ address, kind: 'private' as const })),
   fc.constant({ address: '0:0:0:0:0:0:0:1', kind: 'private' as const }),
   fc.constant({ address: '::', kind: 'special' as const }),
-  v6With([], (g) => [0xff00 | (g[0] ?? 0) % 0x100, ...g.slice(1)]).map((address) => ({
+  v6With([], (g) => [0xff00 | ((g[0] ?? 0) % 0x100), ...g.slice(1)]).map((address) => ({
     address,
     kind: 'special' as const,
   })),

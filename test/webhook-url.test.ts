@@ -61,13 +61,16 @@ describe('webhook URL policy', () => {
     '4000::1',
     '::ffff:192.0.2.1',
     '2002:c000:0201::1',
-  ])('refuses %s, which is not globally routable unicast, even with private webhooks allowed', async (address) => {
-    expect(classifyAddress(address)).toBe('special');
-    const host = address.includes(':') ? `[${address}]` : address;
-    await expect(assertWebhookAllowed(`https://${host}/hook`, privateAllowed)).rejects.toThrow(
-      /globally routable/,
-    );
-  });
+  ])(
+    'refuses %s, which is not globally routable unicast, even with private webhooks allowed',
+    async (address) => {
+      expect(classifyAddress(address)).toBe('special');
+      const host = address.includes(':') ? `[${address}]` : address;
+      await expect(assertWebhookAllowed(`https://${host}/hook`, privateAllowed)).rejects.toThrow(
+        /globally routable/,
+      );
+    },
+  );
 
   it.each([
     '8.8.8.8',
@@ -98,7 +101,11 @@ describe('webhook URL policy', () => {
 
   it('pins webhooks to the allowed hosts when a list is set', async () => {
     const policy = { allowPrivate: false, allowedHosts: ['*.DialogStudio.example'] };
-    const ok = await assertWebhookAllowed('https://bot.dialogstudio.example/hook', policy, resolveTo('8.8.8.8'));
+    const ok = await assertWebhookAllowed(
+      'https://bot.dialogstudio.example/hook',
+      policy,
+      resolveTo('8.8.8.8'),
+    );
     expect(ok.hostname).toBe('bot.dialogstudio.example');
     await expect(
       assertWebhookAllowed('https://other.example/hook', policy, resolveTo('8.8.8.8')),
