@@ -88,7 +88,7 @@ export function jsonEndpoint<Principal, Input = undefined>(
     event: HttpEvent;
   }) => Promise<ActionResult>,
 ) {
-  return middy<HttpEvent, HttpResult, Error, EndpointContext<Principal>>()
+  const handler = middy<HttpEvent, HttpResult, Error, EndpointContext<Principal>>()
     .use(httpHeaderNormalizer())
     .use({
       before: async (request) => {
@@ -133,4 +133,9 @@ export function jsonEndpoint<Principal, Input = undefined>(
       });
       return response;
     });
+  // The chain's first step on its own, so that a server holding the connection (the local runtime)
+  // can refuse a wrong credential before it reads the body; API Gateway has read it already.
+  return Object.assign(handler, {
+    authenticate: (event: HttpEvent) => options.authenticate(defaultDeps(), event),
+  });
 }
