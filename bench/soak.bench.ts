@@ -14,7 +14,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 const total = Number(process.env.SOAK_REQUESTS ?? 50_000);
-const checkpoints = [1_000, 10_000, 50_000].filter((n) => n <= total);
+const checkpoints = [...new Set([...[1_000, 10_000, 50_000].filter((n) => n < total), total])];
 const onDisk = process.env.SOAK_STORE !== 'memory';
 process.env.LOG_LEVEL = 'SILENT';
 process.env.TABLE_NAME = 'operator-bridge-soak';
@@ -98,6 +98,7 @@ async function measure(requests: number, seconds: number) {
     seconds: Math.round(seconds),
     'rss MiB': mib(memory.rss),
     'heap MiB': mib(memory.heapUsed),
+    'heap reserved MiB': mib(memory.heapTotal),
     'external MiB': mib(memory.external),
     'store on disk MiB': onDisk ? mib(await bytesOnDisk(dataDir)) : '-',
     heapUsed: memory.heapUsed,
