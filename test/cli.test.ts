@@ -206,6 +206,7 @@ describe('operator-bridge CLI', () => {
     const rotated = json(
       await cli('agent', 'rotate-token', 'anna', '--base-url', 'https://bridge.example.com', '--json'),
     );
+    const namesake = await cli('destination', 'create', '--name', 'Anna group', '--id', 'anna');
     const updated = await cli('agent', 'update', 'anna', '--last-name', 'Jones');
     const revoked = await cli('agent', 'revoke', 'anna');
     const listed = await cli('agent', 'list', '--json');
@@ -220,6 +221,8 @@ describe('operator-bridge CLI', () => {
     expect(rotated.agentToken).toMatch(/^anna\.[A-Za-z0-9_-]{32}$/);
     expect(rotated.agentToken).not.toBe(created.agentToken);
     expect(rotated.consoleUrl).toBe(`https://bridge.example.com/console/#token=${rotated.agentToken}`);
+    expect(namesake.code).toBe(1);
+    expect(namesake.stderr).toContain('(agent_exists)');
     expect(updated.code, updated.stderr).toBe(0);
     expect(revoked.code, revoked.stderr).toBe(0);
     expect(json(listed)).toEqual([
@@ -379,19 +382,22 @@ describe('operator-bridge CLI', () => {
     );
 
     // Act
-    const set = await cli('channel', 'set-platform', channelId, '--url', 'https://203.0.113.10/notify');
+    const metadata = await cli('channel', 'set-platform', channelId, '--url', 'http://[64:ff9b::a9fe:a9fe]/');
+    const set = await cli('channel', 'set-platform', channelId, '--url', 'https://93.184.215.14/notify');
     const listedWithPlatform = await cli('channel', 'list', '--json');
     const cleared = await cli('channel', 'set-platform', channelId, '--clear');
     const listedCleared = json(await cli('channel', 'list', '--json'));
 
     // Assess
+    expect(metadata.code).toBe(1);
+    expect(metadata.stderr).toContain('(invalid_webhook_url)');
     expect(set.code, set.stderr).toBe(0);
     const secret = /Signing secret: (whsec_[A-Za-z0-9+/=]+)/.exec(set.stdout)?.[1];
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const withPlatform = json(listedWithPlatform).find(
       (c: { channelId: string }) => c.channelId === channelId,
     );
-    expect(withPlatform).toMatchObject({ agentPlatformUrl: 'https://203.0.113.10/notify' });
+    expect(withPlatform).toMatchObject({ agentPlatformUrl: 'https://93.184.215.14/notify' });
     expect(listedWithPlatform.stdout).not.toContain(secret);
     expect(cleared.code, cleared.stderr).toBe(0);
     const withoutPlatform = listedCleared.find((c: { channelId: string }) => c.channelId === channelId);

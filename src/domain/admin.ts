@@ -1,7 +1,8 @@
+import { agentName, writeToConversation } from '#domain/conversations.ts';
 import type { Deps } from '#domain/deps.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import { newCredential, newId, newSigningSecret } from '#domain/ids.ts';
-import type { Agent, Channel, Destination } from '#domain/model.ts';
+import type { Agent, Channel, Conversation, Destination } from '#domain/model.ts';
 import { releaseWaitingEvents } from '#domain/outbox.ts';
 import { isOnline } from '#domain/presence.ts';
 import { assertWebhookAllowed } from '#domain/webhook-url.ts';
@@ -38,12 +39,23 @@ export function operatorApiUrl(baseUrl: string, token: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/operator/${token}`;
 }
 
+/**
+ * A new agent group. Its id shares one namespace with agents' employee ids, because DialogStudio
+ * names both with one `destinationId`: a group named like an agent would take over its personal queue.
+ */
 export async function createDestination(deps: Deps, input: { destinationId?: string; name: string }) {
   const destination: Destination = {
     destinationId: check(destinationIdSchema, input.destinationId ?? newId('dst'), 'destinationId'),
     name: check(nameSchema, input.name, 'name'),
     createdAt: deps.now().toISOString(),
   };
+  if (await agentsStore.get(deps.db, destination.destinationId)) {
+    throw new ConflictError(
+      'agent_exists',
+      `${destination.destinationId} is already an agent's employee id; destinations and agents share one namespace`,
+      [{ path: 'destinationId', message: 'is an employee id' }],
+    );
+  }
   try {
     await destinationsStore.create(deps.db, destination);
   } catch (error) {
@@ -176,7 +188,11 @@ export interface AgentProfileInput {
 export async function createAgent(deps: Deps, input: AgentProfileInput & { employeeId?: string }) {
   const employeeId = check(destinationIdSchema, input.employeeId ?? newId('ag'), 'employeeId');
   if (await destinationsStore.get(deps.db, employeeId)) {
-    throw new ConflictError('destination_exists', `${employeeId} is already a destination id`);
+    throw new ConflictError(
+      'destination_exists',
+      `${employeeId} is already a destination id; destinations and agents share one namespace`,
+      [{ path: 'employeeId', message: 'is a destination id' }],
+    );
   }
   await assertDestinationsExist(deps, input.destinations);
   const { token, secretHash } = newCredential(employeeId);
@@ -201,8 +217,65 @@ export async function createAgent(deps: Deps, input: AgentProfileInput & { emplo
   return { agent: agentSummary(deps, agent), token };
 }
 
+/**
+ * Puts the conversations that `employeeId` accepted in `queues` back to `waiting`, unassigned, so that
+ * another agent can take them (PRODUCT.md section 3), with a system note saying why. Each write is
+ * conditional on the conversation still being that agent's in one of those queues. The queue index is
+ * eventually consistent, so a conversation accepted a moment earlier can be missed here; the agent use
+ * cases treat a revoked or absent assignee as nobody, which covers it.
+ */
+async function returnToQueue(deps: Deps, employeeId: string, queues: string[], reason: string) {
+  const returned: string[] = [];
+  for (const queue of queues) {
+    let after: string | undefined;
+    for (;;) {
+      const page = await deps.store.conversations.queue(queue, 'active', { after, limit: 200 });
+      for (const listed of page) {
+        if (listed.assignee !== employeeId) continue;
+        // Guarded: only if it is still this agent's, in one of the queues it lost.
+        const outcome = await writeToConversation(
+          deps,
+          listed.conversationId,
+          {
+            set: { status: 'waiting', assignee: undefined },
+            queue: { ...listed, status: 'waiting' },
+            guard: { assigneeIs: employeeId, destinationIn: queues },
+          },
+          [
+            {
+              content: {
+                from: 'system',
+                type: 'note',
+                note: 'returned_to_queue',
+                employeeId,
+                text: `Back in the queue: ${reason}`,
+              },
+            },
+          ],
+        );
+        if (outcome.ok) returned.push(listed.conversationId);
+      }
+      const last = page.at(-1);
+      if (page.length < 200 || !last) break;
+      after = `${last.createdAt}#${last.conversationId}`;
+    }
+  }
+  return returned;
+}
+
+async function existingAgent(deps: Deps, employeeId: string): Promise<Agent> {
+  const agent = await agentsStore.get(deps.db, employeeId);
+  if (!agent) throw new NotFoundError('agent_not_found', `No agent ${employeeId}`);
+  return agent;
+}
+
+/**
+ * Changes an agent's profile or destinations. Conversations it had accepted in a destination it
+ * leaves go back to `waiting` there; the ids of those are returned.
+ */
 export async function updateAgent(deps: Deps, employeeId: string, changes: Partial<AgentProfileInput>) {
   if (changes.destinations) await assertDestinationsExist(deps, changes.destinations);
+  const before = await existingAgent(deps, employeeId);
   await agentsStore.update(deps.db, employeeId, {
     ...(changes.firstName !== undefined && { firstName: check(nameSchema, changes.firstName, 'firstName') }),
     ...(changes.lastName !== undefined && { lastName: check(nameSchema, changes.lastName, 'lastName') }),
@@ -211,6 +284,10 @@ export async function updateAgent(deps: Deps, employeeId: string, changes: Parti
     }),
     ...(changes.destinations && { destinations: [...new Set(changes.destinations)] }),
   });
+  const left = before.destinations.filter((queue) => !changes.destinations?.includes(queue));
+  if (!changes.destinations || left.length === 0) return { returnedToQueue: [] };
+  const reason = `${agentName(before)} left the destination`;
+  return { returnedToQueue: await returnToQueue(deps, employeeId, left, reason) };
 }
 
 export async function listAgents(deps: Deps) {
@@ -224,7 +301,14 @@ export async function rotateAgentToken(deps: Deps, employeeId: string) {
   return { token };
 }
 
-/** Takes the agent's access away at once; its token answers 401 and it counts as offline. */
+/**
+ * Takes the agent's access away at once: its token answers 401 and it counts as offline. The
+ * conversations it had accepted go back to `waiting`; the ids of those are returned.
+ */
 export async function revokeAgent(deps: Deps, employeeId: string) {
+  const agent = await existingAgent(deps, employeeId);
   await agentsStore.update(deps.db, employeeId, { revoked: true, online: false });
+  const queues = [...agent.destinations, employeeId];
+  const reason = `${agentName(agent)} no longer has access`;
+  return { returnedToQueue: await returnToQueue(deps, employeeId, queues, reason) };
 }

@@ -78,7 +78,8 @@ export type NoteKind =
   | 'unknown_destination'
   | 'accepted'
   | 'closed_by_client'
-  | 'closed_by_agent';
+  | 'closed_by_agent'
+  | 'returned_to_queue';
 
 export interface TranscriptEntry {
   id: string;

@@ -96,7 +96,7 @@ export function jsonEndpoint<Principal, Input = undefined>(
   }) => Promise<ActionResult>,
 ) {
   // Every log line of a request carries its Lambda request id; the keys appended below end with it.
-  return middy<HttpEvent, HttpResult, Error, EndpointContext<Principal>>()
+  const handler = middy<HttpEvent, HttpResult, Error, EndpointContext<Principal>>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
     .use({
@@ -139,4 +139,9 @@ export function jsonEndpoint<Principal, Input = undefined>(
       logger.info('request', { routeKey: event.routeKey, statusCode: response.statusCode });
       return response;
     });
+  // The chain's first step on its own, so that a server holding the connection (the local runtime)
+  // can refuse a wrong credential before it reads the body; API Gateway has read it already.
+  return Object.assign(handler, {
+    authenticate: (event: HttpEvent) => options.authenticate(defaultDeps(), event),
+  });
 }

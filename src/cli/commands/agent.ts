@@ -21,6 +21,12 @@ async function agentAccess(deps: Deps, bases: BaseUrlSources, employeeId: string
   };
 }
 
+/** The conversations the agent held that went back to waiting, for the command's text output. */
+function requeuedNote(conversationIds: string[]): string {
+  if (conversationIds.length === 0) return '';
+  return `\n${conversationIds.length} accepted conversation(s) back to waiting: ${conversationIds.join(', ')}`;
+}
+
 export const agentCommands = [
   storeCommand({
     group: 'agent',
@@ -100,8 +106,11 @@ export const agentCommands = [
         ...(flags.destinations !== undefined && { destinations: listFlag(flags.destinations) }),
       };
       const { updateAgent } = await import('#domain/admin.ts');
-      await updateAgent(deps, employeeId, changes);
-      return { data: { employeeId, ...changes }, text: `Updated ${employeeId}` };
+      const { returnedToQueue } = await updateAgent(deps, employeeId, changes);
+      return {
+        data: { employeeId, ...changes, returnedToQueue },
+        text: `Updated ${employeeId}${requeuedNote(returnedToQueue)}`,
+      };
     },
   }),
   storeCommand({
@@ -130,10 +139,12 @@ export const agentCommands = [
     usage: '',
     async run(deps, { target: employeeId }) {
       const { revokeAgent } = await import('#domain/admin.ts');
-      await revokeAgent(deps, employeeId);
+      const { returnedToQueue } = await revokeAgent(deps, employeeId);
       return {
-        data: { employeeId, revoked: true },
-        text: `Revoked ${employeeId}: its token no longer works (rotate-token gives it a new one)`,
+        data: { employeeId, revoked: true, returnedToQueue },
+        text:
+          `Revoked ${employeeId}: its token no longer works (rotate-token gives it a new one)` +
+          requeuedNote(returnedToQueue),
       };
     },
   }),
