@@ -118,7 +118,7 @@ class Pass {
     for (const seq of this.state.redriven) {
       const entry = await this.deps.store.transcript.get(this.conversationId, seq);
       const delivery = (entry as TranscriptEntry | undefined)?.delivery;
-      if (!delivery || delivery.status !== 'pending') {
+      if (delivery?.status !== 'pending') {
         this.redrivenDone.push(seq);
         continue;
       }

@@ -2,7 +2,7 @@ import { agentName, writeToConversation } from '#domain/conversations.ts';
 import type { Deps } from '#domain/deps.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors.ts';
 import { newCredential, newId, newSigningSecret } from '#domain/ids.ts';
-import type { Agent, Channel, Conversation, Destination } from '#domain/model.ts';
+import type { Agent, Channel, Destination } from '#domain/model.ts';
 import { releaseWaitingEvents } from '#domain/outbox.ts';
 import { isOnline } from '#domain/presence.ts';
 import { assertWebhookAllowed } from '#domain/webhook-url.ts';
