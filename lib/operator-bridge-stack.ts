@@ -42,7 +42,12 @@ export class OperatorBridgeStack extends Stack {
     this.api.functions.get('CreateLiveTicket')?.addEnvironment('LIVE_URL', this.live.url);
     this.monitoring = new Monitoring(this, 'Monitoring', {
       httpApi: this.api.httpApi,
-      functions: [...this.api.functions.values(), ...this.delivery.functions],
+      functions: [
+        ...this.api.functions.values(),
+        ...this.delivery.functions,
+        ...this.live.functions.values(),
+        this.live.notifier,
+      ],
       sweep: this.delivery.sweep,
       deadLetterQueue: this.delivery.deadLetterQueue,
       retryDeadLetterQueue: this.delivery.retryDeadLetterQueue,

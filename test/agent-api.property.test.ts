@@ -1,25 +1,34 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverConversation } from '#delivery/engine.ts';
 import type { Deps } from '#domain/deps.ts';
 import { type Route, routes } from '#routes';
 import { inProcessClient, seedAgent, seedChannel, tableSnapshot } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
+import { startWebhookReceiver } from './support/webhook-receiver.ts';
 
 let store: Awaited<ReturnType<typeof useEmbeddedStore>>;
 let deps: Deps;
 let api: string;
 let destinationIds: string[];
 let auth: Record<string, string>;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
 beforeAll(async () => {
   store = await useEmbeddedStore();
   deps = store.deps;
+  // The webhook refuses every event, so that the retry route has failed events to put back in line.
+  receiver = await startWebhookReceiver(() => 400);
   const seeded = await seedChannel(deps);
   api = seeded.api;
+  await inProcessClient('POST', `${api}/setWebhook`, { url: receiver.url() });
   destinationIds = [seeded.support.destinationId, seeded.sales.destinationId];
   ({ auth } = await seedAgent(deps, destinationIds));
 });
-afterAll(() => store.close());
+afterAll(async () => {
+  await receiver.close();
+  await store.close();
+});
 
 let users = 0;
 /** A new client's conversation, accepted by the agent. */
@@ -90,6 +99,9 @@ const validRequests: Record<
     key: optional(idempotencyKey),
   }),
   CloseConversation: fc.record(none),
+  ListDestinations: fc.record(none),
+  RetryMessage: fc.record(none),
+  CreateLiveTicket: fc.record(none),
   TransferConversation: fc.record({
     ...none,
     body: fc.constantFrom(0, 1).map((i) => JSON.stringify({ destinationId: destinationIds[i] })),
@@ -100,7 +112,19 @@ const validRequests: Record<
  * Closing and transferring end the agent's hold on a conversation, so to succeed again those runs need
  * a fresh accepted one; the others share one per test.
  */
-const needsFresh = new Set(['CloseConversation', 'TransferConversation']);
+const needsFresh = new Set(['CloseConversation', 'TransferConversation', 'RetryMessage']);
+
+/** An accepted conversation whose agent message the webhook refused: a failed event to retry. */
+async function failedEvent(conversationId: string): Promise<string> {
+  const sent = await inProcessClient(
+    'POST',
+    `/agent/conversations/${conversationId}/messages`,
+    { text: 'hi' },
+    auth,
+  );
+  await deliverConversation(deps, conversationId);
+  return sent.body.id;
+}
 
 /** `built` marks a request made to the route's schema; the success rate counts those. */
 type Request = { body: string; query: Record<string, string>; key?: string | undefined; built?: boolean };
@@ -110,7 +134,9 @@ async function runRoute(route: Route, requests: fc.Arbitrary<Request>, numRuns: 
   const tally = { built: 0, succeeded: 0 };
   await fc.assert(
     fc.asyncProperty(requests, async ({ body, query, key, built }) => {
-      const path = route.path.replace('{conversationId}', fresh ? await acceptedConversation() : shared);
+      const conversationId = fresh ? await acceptedConversation() : shared;
+      const messageId = route.path.includes('{messageId}') ? await failedEvent(conversationId) : '';
+      const path = route.path.replace('{conversationId}', conversationId).replace('{messageId}', messageId);
       const before = await tableSnapshot(deps);
       const search = new URLSearchParams(query).toString();
       const headers = { ...auth, ...(key !== undefined && { 'idempotency-key': key }) };
