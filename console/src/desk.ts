@@ -146,15 +146,15 @@ export class Desk {
     addEventListener('pagehide', this.onPageHide);
     const online = rememberedOnline() ?? this.state.online;
     if (online || this.state.online) void this.setOnline(online);
-    void this.api.destinations().then(
-      (destinations) => this.set({ destinations }),
-      () => undefined,
-    );
+    this.loadDestinations();
     await this.refresh();
     if (this.stopped) return;
     this.stopLive = startLiveUpdates(this.api, {
       changed: (conversationId) => this.changed(conversationId),
-      catchUp: () => void this.refresh(),
+      catchUp: () => {
+        this.loadDestinations();
+        void this.refresh();
+      },
       state: (live) => this.set({ live }),
     });
   }
@@ -185,6 +185,17 @@ export class Desk {
     this.end();
   }
 
+  /** The presence the API last confirmed: a change of it may change what DialogStudio sees. */
+  private confirmedOnline: boolean | undefined;
+
+  /** The groups and whether DialogStudio sees each online; kept as it was if the API has no answer. */
+  private loadDestinations() {
+    void this.api.destinations().then(
+      (destinations) => this.set({ destinations }),
+      () => undefined,
+    );
+  }
+
   /** Online keeps the heartbeat going at the interval the API asks for; away sends nothing more. */
   async setOnline(online: boolean) {
     clearTimeout(this.heartbeat);
@@ -194,7 +205,11 @@ export class Desk {
     try {
       const presence = await this.api.setPresence(online);
       if (change !== this.presenceChanges) return;
+      const changed = presence.online !== this.confirmedOnline;
+      this.confirmedOnline = presence.online;
       this.set({ online: presence.online, presenceError: undefined });
+      // Whether DialogStudio sees a group online may have turned with this agent's own presence.
+      if (changed) this.loadDestinations();
       if (presence.online && !this.stopped) {
         this.heartbeat = setTimeout(() => void this.setOnline(true), presence.heartbeatSeconds * 1000);
       }

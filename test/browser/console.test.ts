@@ -350,6 +350,8 @@ describe('the agent console, in a browser', () => {
   it('signs the agent out with a clear message when its token is revoked', async () => {
     const { page } = second;
     await revokeAgent(stack.deps, secondEmployeeId);
+    // An idle console sends nothing while live updates flow; its next request is refused and ends the session.
+    await page.getByRole('tab', { name: /Closed/ }).click();
     await page.getByRole('alert').getByText('Your session ended').waitFor({ timeout: 15_000 });
     await page.getByLabel('Agent token').waitFor();
     await snapshot(page, 'signed-out');
