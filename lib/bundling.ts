@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
+
+/**
+ * How every function is bundled, declared once: the CDK stack hands it to `NodejsFunction`, and the
+ * bundle test and `npm run bench` build with esbuild from the same object (`esbuildOptions`), so what
+ * they run is what `cdk deploy` uploads.
+ */
+export const functionBundling = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  // Prefer packages' ESM builds, which esbuild can tree-shake.
+  mainFields: ['module', 'main'],
+  // The SDK bundled, so the code runs against the SDK version it was tested with.
+  bundleAwsSDK: true,
+  minify: true,
+  sourceMap: true,
+} as const satisfies BundlingOptions;
+
+/** The environment every function gets besides its own settings. */
+export const functionEnvironment: Record<string, string> = {
+  // Stack traces point into the TypeScript sources.
+  NODE_OPTIONS: '--enable-source-maps',
+};
+
+/**
+ * The esbuild build that `NodejsFunction` runs for `functionBundling` (its `esbuild --bundle` command
+ * line, as the JS API): one `index.mjs` in `outdir`, resolved from the project root.
+ */
+export function esbuildOptions(projectRoot: string, entry: string, outdir: string): BuildOptions {
+  const settings: BundlingOptions = functionBundling;
+  return {
+    absWorkingDir: projectRoot,
+    entryPoints: [join(projectRoot, entry)],
+    outfile: join(outdir, settings.format === OutputFormat.ESM ? 'index.mjs' : 'index.js'),
+    bundle: true,
+    platform: 'node',
+    format: settings.format,
+    target: settings.target,
+    mainFields: settings.mainFields,
+    minify: settings.minify,
+    sourcemap: settings.sourceMap,
+    keepNames: settings.keepNames,
+    alias: settings.esbuildArgs?.['--alias'] ? aliases(settings.esbuildArgs['--alias']) : undefined,
+    banner: settings.banner ? { js: settings.banner } : undefined,
+    metafile: true,
+    logLevel: 'warning',
+  };
+}
+
+/** `--alias` values as `NodejsFunction` passes them (`from=to`), as esbuild's `alias` object. */
+function aliases(value: string | boolean | string[]): Record<string, string> {
+  const list = Array.isArray(value) ? value : [String(value)];
+  return Object.fromEntries(list.map((pair) => pair.split('=') as [string, string]));
+}
