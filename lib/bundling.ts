@@ -27,14 +27,23 @@ export const functionEnvironment: Record<string, string> = {
 
 /**
  * The esbuild build that `NodejsFunction` runs for `functionBundling` (its `esbuild --bundle` command
- * line, as the JS API): one `index.mjs` in `outdir`, resolved from the project root.
+ * line, as the JS API), for several functions at once: `outdir/<name>/index.mjs` for each entry of
+ * `entries` (name to entry, relative to the project root). One build parses the shared modules once;
+ * without code splitting each output is still the whole bundle of its function.
  */
-export function esbuildOptions(projectRoot: string, entry: string, outdir: string): BuildOptions {
+export function esbuildOptions(
+  projectRoot: string,
+  entries: Record<string, string>,
+  outdir: string,
+): BuildOptions {
   const settings: BundlingOptions = functionBundling;
   return {
     absWorkingDir: projectRoot,
-    entryPoints: [join(projectRoot, entry)],
-    outfile: join(outdir, settings.format === OutputFormat.ESM ? 'index.mjs' : 'index.js'),
+    entryPoints: Object.fromEntries(
+      Object.entries(entries).map(([name, entry]) => [`${name}/index`, join(projectRoot, entry)]),
+    ),
+    outdir,
+    outExtension: { '.js': settings.format === OutputFormat.ESM ? '.mjs' : '.js' },
     bundle: true,
     platform: 'node',
     format: settings.format,

@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { deliveryFunctions, fallbackRoute, routes } from '#routes';
 import { projectRoot } from '../lib/bridge-function.ts';
-import { esbuildOptions } from '../lib/bundling.ts';
+import { esbuildOptions, functionEnvironment } from '../lib/bundling.ts';
 
 /** A function of the stack, by the name it has there. */
 export interface StackFunction {
@@ -27,20 +28,28 @@ export interface BuiltBundle extends StackFunction {
   metafile: Metafile;
 }
 
-/** Builds each function's bundle, with the stack's own esbuild settings, into `outDir/<name>/`. */
+/** Builds each function's bundle, with the stack's own esbuild settings, into `outDir/<name>/index.mjs`. */
 export async function buildBundles(outDir: string, functions = stackFunctions): Promise<BuiltBundle[]> {
+  const options = esbuildOptions(
+    projectRoot,
+    Object.fromEntries(functions.map((fn) => [fn.name, fn.entry])),
+    outDir,
+  );
+  const { metafile } = await build(options);
+  const outputs = Object.entries(metafile?.outputs ?? {});
   return Promise.all(
     functions.map(async (fn) => {
-      const options = esbuildOptions(projectRoot, fn.entry, join(outDir, fn.name));
-      const result = await build(options);
-      const file = options.outfile as string;
+      const file = join(outDir, fn.name, `index${options.outExtension?.['.js'] ?? '.js'}`);
       const code = await readFile(file);
+      const own = outputs.filter(([path]) =>
+        resolve(projectRoot, path).startsWith(join(outDir, fn.name, '/')),
+      );
       return {
         ...fn,
         file,
         bytes: code.length,
         gzipBytes: gzipSync(code).length,
-        metafile: result.metafile as Metafile,
+        metafile: { inputs: {}, outputs: Object.fromEntries(own) },
       };
     }),
   );
@@ -62,3 +71,71 @@ export function bytesByPackage(metafile: Metafile): [string, number][] {
   }
   return [...totals].sort((a, b) => b[1] - a[1]);
 }
+
+/**
+ * The environment Lambda gives a function (credentials in variables, as an execution role's), with the
+ * stack's own settings, and the table reached at `dynamodbEndpoint` through the SDK's endpoint variable:
+ * the bundle signs with the environment's credentials exactly as it does in AWS.
+ */
+export function lambdaEnvironment(
+  fn: StackFunction,
+  dynamodbEndpoint: string,
+  settings: Record<string, string>,
+): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    ...functionEnvironment,
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'ASIALOCALBUNDLETEST',
+    AWS_SECRET_ACCESS_KEY: 'local-secret',
+    AWS_SESSION_TOKEN: 'local-session',
+    AWS_LAMBDA_FUNCTION_NAME: fn.name,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+    AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+    ...settings,
+  };
+}
+
+export interface BundleRun {
+  importMs: number;
+  invocations: { ms: number; result?: unknown; error?: string }[];
+  /** Everything else the process wrote: its logs. */
+  logs: string;
+}
+
+/**
+ * Imports a bundle in a fresh `node` process and invokes its handler with each event in turn, with
+ * the function's timeout in the context (`getRemainingTimeInMillis`).
+ */
+export async function invokeBundle(
+  file: string,
+  events: unknown[],
+  env: Record<string, string>,
+  timeoutSeconds = 10,
+): Promise<BundleRun> {
+  const child = spawn(process.execPath, [invoker, file, String(timeoutSeconds)], {
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  child.stdin.end(JSON.stringify(events));
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const lines = stdout.trimEnd().split('\n');
+  const last = lines.pop() ?? '';
+  if (code !== 0 || !last.startsWith('{"importMs"')) {
+    throw new Error(`${file} exited with ${code}:\n${stderr}\n${stdout}`.slice(0, 4000));
+  }
+  return { ...(JSON.parse(last) as Omit<BundleRun, 'logs'>), logs: `${lines.join('\n')}\n${stderr}` };
+}
+
+const invoker = join(import.meta.dirname, 'invoke-bundle.mjs');

@@ -4,12 +4,12 @@
  * Prints one JSON line: how long the import took, and each answer with its duration.
  * Plain JavaScript, so that nothing but Node.js itself runs before the bundle.
  *
- *   node scripts/invoke-bundle.mjs path/to/index.mjs < events.json
+ *   node scripts/invoke-bundle.mjs path/to/index.mjs [timeoutSeconds] < events.json
  */
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 
-const [bundle] = process.argv.slice(2);
+const [bundle, timeoutSeconds = '10'] = process.argv.slice(2);
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
 const events = JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -19,7 +19,7 @@ const { handler } = await import(pathToFileURL(bundle).href);
 const importMs = performance.now() - importStart;
 
 function lambdaContext() {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + Number(timeoutSeconds) * 1000;
   return {
     awsRequestId: randomUUID(),
     functionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'bundle',
