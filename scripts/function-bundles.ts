@@ -102,8 +102,10 @@ export function lambdaEnvironment(
 export interface BundleRun {
   importMs: number;
   invocations: { ms: number; result?: unknown; error?: string }[];
-  /** Everything else the process wrote: its logs. */
+  /** What the function logged: the JSON lines it wrote to stdout. */
   logs: string;
+  /** What Node.js itself wrote to stderr (warnings). */
+  stderr: string;
 }
 
 /**
@@ -135,7 +137,7 @@ export async function invokeBundle(
   if (code !== 0 || !last.startsWith('{"importMs"')) {
     throw new Error(`${file} exited with ${code}:\n${stderr}\n${stdout}`.slice(0, 4000));
   }
-  return { ...(JSON.parse(last) as Omit<BundleRun, 'logs'>), logs: `${lines.join('\n')}\n${stderr}` };
+  return { ...(JSON.parse(last) as Omit<BundleRun, 'logs' | 'stderr'>), logs: lines.join('\n'), stderr };
 }
 
 const invoker = join(import.meta.dirname, 'invoke-bundle.mjs');

@@ -216,7 +216,7 @@ describe('production bundles, invoked as Lambda invokes them', () => {
 
   it('logs JSON lines without tokens or message text', () => {
     for (const [name, run] of runs) {
-      for (const secret of prepared.secrets) expect(run.logs, name).not.toContain(secret);
+      for (const secret of prepared.secrets) expect(`${run.logs}${run.stderr}`, name).not.toContain(secret);
       const lines = run.logs.split('\n').filter((line) => line.startsWith('{'));
       for (const line of lines) expect(() => JSON.parse(line), name).not.toThrow();
     }
