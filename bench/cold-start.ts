@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { functionEnvironment } from '../lib/bundling.ts';
 import {
   type BuiltBundle,
   type BundleRun,
@@ -84,6 +83,3 @@ export async function coldStartRows(options: {
   const composition = sendText ? bytesByPackage(sendText.metafile) : [];
   return { rows, composition, runs };
 }
-
-/** Which NODE_OPTIONS the functions run with, for the report. */
-export const nodeOptions = functionEnvironment.NODE_OPTIONS ?? '';

@@ -8,7 +8,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { TableAccess } from '#routes';
 import { tableDefinition } from '#store/table.ts';
-import { functionBundling, functionEnvironment } from './bundling.ts';
+import { functionBundling } from './bundling.ts';
 
 /** The repository root: handler entries in the route table are relative to it. */
 export const projectRoot = resolve(import.meta.dirname, '..');
@@ -47,7 +47,7 @@ export class BridgeFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: 256,
       timeout: props.timeout ?? Duration.seconds(10),
-      environment: { ...functionEnvironment, ...props.environment },
+      environment: props.environment,
       logGroup,
       role,
       bundling: functionBundling,

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { deliveryFunctions, fallbackRoute, routes } from '#routes';
 import { projectRoot } from '../lib/bridge-function.ts';
-import { esbuildOptions, functionEnvironment } from '../lib/bundling.ts';
+import { esbuildOptions } from '../lib/bundling.ts';
 
 /** A function of the stack, by the name it has there. */
 export interface StackFunction {
@@ -84,7 +84,6 @@ export function lambdaEnvironment(
 ): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
-    ...functionEnvironment,
     AWS_REGION: 'us-east-1',
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'ASIALOCALBUNDLETEST',
