@@ -53,13 +53,25 @@ export interface Invocation {
   requests: SentRequest[];
 }
 
+/** One invocation's cost by part, in dollars per million invocations. */
+export function lambdaCostParts(invocation: Invocation) {
+  const million = 1e6;
+  return {
+    lambdaRequest: prices.lambdaPerRequest * million,
+    lambdaDuration: memoryGb * (Math.ceil(invocation.ms) / 1000) * prices.lambdaArmPerGbSecond * million,
+    logs: (invocation.logBytes + platformLogBytes) * prices.logsPerByte * million,
+    dynamoDbWrites: writeUnits(invocation.requests) * prices.dynamoDbPerWriteUnit * million,
+    dynamoDbReads: readUnits(invocation.requests) * prices.dynamoDbPerReadUnit * million,
+    writeUnits: writeUnits(invocation.requests),
+    readUnits: readUnits(invocation.requests),
+  };
+}
+
 function lambdaCost(invocation: Invocation): number {
+  const parts = lambdaCostParts(invocation);
   return (
-    prices.lambdaPerRequest +
-    memoryGb * (Math.ceil(invocation.ms) / 1000) * prices.lambdaArmPerGbSecond +
-    (invocation.logBytes + platformLogBytes) * prices.logsPerByte +
-    writeUnits(invocation.requests) * prices.dynamoDbPerWriteUnit +
-    readUnits(invocation.requests) * prices.dynamoDbPerReadUnit
+    (parts.lambdaRequest + parts.lambdaDuration + parts.logs + parts.dynamoDbWrites + parts.dynamoDbReads) /
+    1e6
   );
 }
 

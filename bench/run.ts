@@ -24,7 +24,7 @@ const { coldStartRows } = await import('./cold-start.ts');
 const { warmRows } = await import('./warm.ts');
 const { deliveryRows } = await import('./delivery.ts');
 const { httpRows } = await import('./http.ts');
-const { costRows } = await import('./cost.ts');
+const { costRows, lambdaCostParts } = await import('./cost.ts');
 const { percentile } = await import('./stats.ts');
 type Row = import('./stats.ts').Row;
 
@@ -38,6 +38,8 @@ const stack = await startLocalStack({ port: 0, host: '127.0.0.1', root });
 const { deps } = stack;
 const meter = meterDynamoDb(deps.db.client);
 const rows: Row[] = [];
+/** Printed after the table: what each figure is made of. */
+const details: string[] = [];
 try {
   progress('row 1: building every bundle with the stack’s settings');
   const receiver = await startWebhookReceiver();
@@ -141,33 +143,38 @@ try {
   const sendMessageRequests = warm.recorded.get('agent send-message') ?? [];
   // A real webhook answers in its own time; 100 ms is assumed for DialogStudio's.
   const webhookMs = 100;
-  rows.push(
-    ...costRows({
-      sendText: {
-        ms: value('warm p50: sendText'),
-        logBytes: logBytesPerCall('SendText'),
-        requests: sendTextRequests,
-      },
-      sendMessage: {
-        ms: value('warm p50: agent send-message'),
-        logBytes: logBytesPerCall('SendMessage'),
-        requests: sendMessageRequests,
-      },
-      delivery: {
-        ms: Math.max(0, delivery.latencyP50 - value('warm p50: agent send-message')) + webhookMs,
-        logBytes: logBytesPerCall('DeliverFromStream'),
-        requests: delivery.recorded.slice(sendMessageRequests.length),
-      },
-      sweep: {
-        ms: percentile(cold.runs.get('SweepOutbox')?.invocations.map((i) => i.ms) ?? [0], 50),
-        logBytes: logBytesPerCall('SweepOutbox'),
-        requests: sweepRequests,
-      },
-      alarms: 5,
-      customMetrics: 2,
-    }),
-  );
-
+  const invocations = {
+    sendText: {
+      ms: value('warm p50: sendText'),
+      logBytes: logBytesPerCall('SendText'),
+      requests: sendTextRequests,
+    },
+    sendMessage: {
+      ms: value('warm p50: agent send-message'),
+      logBytes: logBytesPerCall('SendMessage'),
+      requests: sendMessageRequests,
+    },
+    delivery: {
+      ms: Math.max(0, delivery.latencyP50 - value('warm p50: agent send-message')) + webhookMs,
+      logBytes: logBytesPerCall('DeliverFromStream'),
+      requests: delivery.recorded.slice(sendMessageRequests.length),
+    },
+    sweep: {
+      ms: percentile(cold.runs.get('SweepOutbox')?.invocations.map((i) => i.ms) ?? [0], 50),
+      logBytes: logBytesPerCall('SweepOutbox'),
+      requests: sweepRequests,
+    },
+  };
+  rows.push(...costRows({ ...invocations, alarms: 5, customMetrics: 2 }));
+  for (const [name, invocation] of Object.entries(invocations)) {
+    const parts = Object.entries(lambdaCostParts(invocation)).map(
+      ([part, amount]) => `${part} ${amount.toFixed(3)}`,
+    );
+    const commands = invocation.requests.map((request) => request.commandName.replace(/Command$/, ''));
+    details.push(
+      `${name}: ${Math.ceil(invocation.ms)} ms, ${invocation.logBytes.toFixed(0)} log bytes; $ per million: ${parts.join(', ')}; requests: ${commands.join(' ')}`,
+    );
+  }
   const results = {
     machine: `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Linux ${release()}, Node.js ${process.version}${quick ? ' (quick run)' : ''}`,
     rows,
@@ -176,6 +183,7 @@ try {
   writeFileSync(join(import.meta.dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`Operator Bridge benchmark: ${results.machine}\n`);
   console.log(formatTable(rows));
+  console.log(`\n${details.join('\n')}`);
   console.log(
     `\nSendText bundle by package (KiB): ${cold.composition
       .slice(0, 8)
