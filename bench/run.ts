@@ -63,15 +63,20 @@ try {
   progress('row 2: warm handlers in this process');
   const { api, support, sales } = await seedChannel(deps);
   const agent = await seedAgent(deps, [support.destinationId]);
-  const opened = await client('POST', `${api}/sendText`, { userId: 'warm-agent', text: 'hi' });
-  const conversation = `/agent/conversations/${opened.body.conversationId}`;
-  await client('POST', `${conversation}/accept`, undefined, agent.auth);
+  // Twenty conversations taking turns, so that none grows beyond what a real one holds.
+  const conversations: string[] = [];
+  for (let c = 0; c < 20; c++) {
+    const opened = await client('POST', `${api}/sendText`, { userId: `warm-agent-${c}`, text: 'hi' });
+    conversations.push(`/agent/conversations/${opened.body.conversationId}`);
+    await client('POST', `${conversations[c]}/accept`, undefined, agent.auth);
+  }
   const json = { 'content-type': 'application/json' };
   const warm = await warmRows({
     root,
     deps,
     meter,
     calls: quick ? 30 : 2000,
+    progress,
     cases: [
       {
         name: 'sendText',
@@ -99,7 +104,7 @@ try {
         name: 'agent send-message',
         status: 202,
         event: (i) =>
-          httpApiEvent('POST', `${conversation}/messages`, {
+          httpApiEvent('POST', `${conversations[i % conversations.length]}/messages`, {
             body: JSON.stringify({ text: `reply ${i}` }),
             headers: { ...json, ...agent.auth },
           }),
