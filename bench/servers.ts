@@ -21,6 +21,13 @@ const kind = process.argv[2];
 if (kind === 'runtime') {
   const { startLocalStack } = await import('#local/stack.ts');
   const stack = await startLocalStack({ port: 0, host: '127.0.0.1', root });
+  // SIGUSR2: collect garbage (when started with --expose-gc), then report memory, one JSON line.
+  process.on('SIGUSR2', () => {
+    globalThis.gc?.();
+    globalThis.gc?.();
+    const { rss, heapUsed } = process.memoryUsage();
+    process.stdout.write(`${JSON.stringify({ rss, heapUsed })}\n`);
+  });
   process.stdout.write(`${JSON.stringify({ url: stack.info.operatorApiUrl })}\n`);
 } else if (kind === 'floor') {
   const chunks: Buffer[] = [];
