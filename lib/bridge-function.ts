@@ -3,11 +3,12 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { TableAccess } from '#routes';
 import { tableDefinition } from '#store/table.ts';
+import { functionBundling } from './bundling.ts';
 
 /** The repository root: handler entries in the route table are relative to it. */
 export const projectRoot = resolve(import.meta.dirname, '..');
@@ -24,9 +25,8 @@ export interface BridgeFunctionProps {
 }
 
 /**
- * Every function of the stack, with the same defaults: Node.js 22 on arm64, one ESM bundle per handler
- * (the AWS SDK bundled, so the code runs against the SDK version it was tested with), minified,
- * tree-shaken, with source maps, and its own log group with a retention period. Its role starts empty
+ * Every function of the stack, with the same defaults: Node.js 22 on arm64, one bundle per handler
+ * (`functionBundling`), and its own log group with a retention period. Its role starts empty
  * but for writing to that log group; `grantTableAccess` adds the rest.
  */
 export class BridgeFunction extends NodejsFunction {
@@ -49,19 +49,13 @@ export class BridgeFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: 256,
       timeout: props.timeout ?? Duration.seconds(10),
-      // Stack traces point into the TypeScript sources.
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: props.environment,
       logGroup,
       role,
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        // Prefer packages' ESM builds, which esbuild can tree-shake.
-        mainFields: ['module', 'main'],
-        bundleAwsSDK: true,
-        minify: true,
-        sourceMap: true,
-        esbuildArgs: props.esbuildArgs,
+        ...functionBundling,
+        // A function may add its own esbuild arguments (the console's embedded files) to the shared ones.
+        esbuildArgs: { ...functionBundling.esbuildArgs, ...props.esbuildArgs },
       },
     });
     Validations.of(this).acknowledge({

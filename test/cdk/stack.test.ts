@@ -52,14 +52,13 @@ describe('functions', () => {
     expect(names.sort()).toEqual([...routes.map((route) => route.name), fallbackRoute.name].sort());
   });
 
-  it('gives every function the same defaults: Node.js 22, arm64, ESM bundle with source maps, short timeout', () => {
+  it('gives every function the same defaults: Node.js 22, arm64, ESM bundle, short timeout', () => {
     for (const fn of Object.values(resources('AWS::Lambda::Function'))) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
         MemorySize: 256,
-        Environment: { Variables: expect.objectContaining({ NODE_OPTIONS: '--enable-source-maps' }) },
         LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
       });
       expect(fn.Properties.Timeout).toBeLessThanOrEqual(60);
@@ -97,7 +96,6 @@ describe('functions', () => {
         ALLOW_PRIVATE_WEBHOOKS: 'false',
         POWERTOOLS_SERVICE_NAME: 'operator-bridge',
         POWERTOOLS_METRICS_NAMESPACE: 'OperatorBridge',
-        NODE_OPTIONS: '--enable-source-maps',
         // Only the delivery functions schedule retries.
         ...(deliveryIds.includes(id) && { RETRY_QUEUE_URL: { Ref: retryQueueId } }),
       });

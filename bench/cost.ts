@@ -1,0 +1,119 @@
+import type { SentRequest } from './dynamodb-meter.ts';
+import { type Row, row } from './stats.ts';
+
+/**
+ * Public on-demand prices, us-east-1, as published by AWS (API Gateway, Lambda, DynamoDB and
+ * CloudWatch pricing pages; DynamoDB after its November 2024 on-demand price cut). Checked through
+ * secondary summaries of those pages on 2026-11-25, not live; BENCHMARKS.md names the sources.
+ */
+export const prices = {
+  httpApiPerRequest: 1.0 / 1e6,
+  lambdaPerRequest: 0.2 / 1e6,
+  lambdaArmPerGbSecond: 0.0000133334,
+  dynamoDbPerWriteUnit: 0.625 / 1e6,
+  dynamoDbPerReadUnit: 0.125 / 1e6,
+  /** Stream reads by a Lambda event source mapping are free; filtered-out records invoke nothing. */
+  streamReadPerRequest: 0,
+  logsPerByte: 0.5 / 1024 ** 3,
+  alarmPerMonth: 0.1,
+  customMetricPerMonth: 0.3,
+};
+
+const memoryGb = 256 / 1024;
+/** What Lambda itself logs per invocation (START, END and REPORT lines). */
+const platformLogBytes = 330;
+/** What an HTTP API access-log line of the stack's format takes. */
+const accessLogBytes = 250;
+
+/** Write units of the recorded requests: 1 per KiB of item, once more for each index whose keys it writes. */
+function writeUnits(requests: SentRequest[]): number {
+  return requests
+    .filter((request) => /^(Put|Update|Delete)/.test(request.commandName))
+    .reduce((sum, request) => {
+      const text = JSON.stringify(request.input);
+      const indexes = (text.includes('gsi1pk') ? 1 : 0) + (text.includes('gsi2pk') ? 1 : 0);
+      return sum + Math.max(1, Math.ceil(Buffer.byteLength(text) / 1024)) * (1 + indexes);
+    }, 0);
+}
+
+/** Read units: eventually consistent reads of items under 4 KB, half a unit per 4 KB read (a conditional write's read is free). */
+function readUnits(requests: SentRequest[]): number {
+  return requests
+    .filter((request) => /^(Get|Query)/.test(request.commandName))
+    .reduce((sum, request) => {
+      const consistent = request.input.ConsistentRead === true ? 1 : 0.5;
+      return sum + Math.max(1, Math.ceil(((request.itemsRead ?? 1) * 1024) / 4096)) * consistent;
+    }, 0);
+}
+
+export interface Invocation {
+  /** Billed duration, ms. */
+  ms: number;
+  logBytes: number;
+  requests: SentRequest[];
+}
+
+/** One invocation's cost by part, in dollars per million invocations. */
+export function lambdaCostParts(invocation: Invocation) {
+  const million = 1e6;
+  return {
+    lambdaRequest: prices.lambdaPerRequest * million,
+    lambdaDuration: memoryGb * (Math.ceil(invocation.ms) / 1000) * prices.lambdaArmPerGbSecond * million,
+    logs: (invocation.logBytes + platformLogBytes) * prices.logsPerByte * million,
+    dynamoDbWrites: writeUnits(invocation.requests) * prices.dynamoDbPerWriteUnit * million,
+    dynamoDbReads: readUnits(invocation.requests) * prices.dynamoDbPerReadUnit * million,
+    writeUnits: writeUnits(invocation.requests),
+    readUnits: readUnits(invocation.requests),
+  };
+}
+
+function lambdaCost(invocation: Invocation): number {
+  const parts = lambdaCostParts(invocation);
+  return (
+    (parts.lambdaRequest + parts.lambdaDuration + parts.logs + parts.dynamoDbWrites + parts.dynamoDbReads) /
+    1e6
+  );
+}
+
+/**
+ * Row 6, on paper: dollars per million client messages (HTTP API, the sendText function, its
+ * DynamoDB work and logs) and per million agent messages (the same for send-message, plus one
+ * stream-triggered delivery), and what an idle deployment costs a month beyond storage.
+ */
+export function costRows(options: {
+  sendText: Invocation;
+  sendMessage: Invocation;
+  delivery: Invocation;
+  sweep: Invocation;
+  alarms: number;
+  customMetrics: number;
+}): Row[] {
+  const perMillion = 1e6;
+  const http = prices.httpApiPerRequest + accessLogBytes * prices.logsPerByte;
+  const client = (http + lambdaCost(options.sendText)) * perMillion;
+  const agent = (http + lambdaCost(options.sendMessage) + lambdaCost(options.delivery)) * perMillion;
+  const sweepsPerMonth = 60 * 24 * 30;
+  const sweep = lambdaCost(options.sweep) * sweepsPerMonth;
+  const fixed = options.alarms * prices.alarmPerMonth + options.customMetrics * prices.customMetricPerMonth;
+  const httpShare = (http * perMillion).toFixed(2);
+  return [
+    row(`cost per million client messages (HTTP API alone: $${httpShare})`, client, 'USD', {
+      target: '≤ $3',
+      met: (value) => value <= 3,
+    }),
+    row('cost per million agent messages, delivery included', agent, 'USD', {
+      target: '≤ $3',
+      met: (value) => value <= 3,
+    }),
+    row('idle deployment per month: the one-minute sweep', sweep, 'USD/month'),
+    row(
+      `idle deployment per month beyond storage and sweep (${options.alarms} alarms, ${options.customMetrics} metrics)`,
+      fixed,
+      'USD/month',
+      {
+        target: '$0',
+        met: (value) => value === 0,
+      },
+    ),
+  ];
+}
