@@ -95,7 +95,12 @@ function waves(requests: SentRequest[]): SentRequest[][] {
  * nothing of ours around it. A conditional write that now fails still made its round trip, so its
  * error is part of the floor, not a failure.
  */
-export async function replay(doc: DynamoDBDocumentClient, requests: SentRequest[]): Promise<void> {
+export async function replay(
+  doc: DynamoDBDocumentClient,
+  requests: SentRequest[],
+  /** Another table to send them to, so that replayed writes (a counter taken again) leave the real data alone. */
+  tableName?: string,
+): Promise<void> {
   for (const wave of waves(requests)) {
     await Promise.all(
       wave.map(async ({ commandName, input }) => {
@@ -103,7 +108,8 @@ export async function replay(doc: DynamoDBDocumentClient, requests: SentRequest[
         if (!Command) throw new Error(`cannot replay ${commandName}`);
         try {
           // The recorded input is what the document client took for this very command.
-          await doc.send(new Command(input as never) as GetCommand);
+          const sent = tableName ? { ...input, TableName: tableName } : input;
+          await doc.send(new Command(sent as never) as GetCommand);
         } catch (error) {
           if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
         }

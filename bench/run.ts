@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 
 const quick = process.argv.includes('--quick');
 // Before the modules below load: the logger reads its level once, the config its environment.
-process.env.LOG_LEVEL = 'SILENT';
+process.env.LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'SILENT';
 process.env.TABLE_NAME = 'operator-bridge-bench';
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
 // The local runtime's sweep, rarer than its default second, so that it seldom lands in a recorded call.
@@ -24,6 +24,9 @@ const { startWebhookReceiver } = await import('../test/support/webhook-receiver.
 const { meterDynamoDb } = await import('./dynamodb-meter.ts');
 const { coldStartRows } = await import('./cold-start.ts');
 const { warmRows } = await import('./warm.ts');
+const { roundTripRows } = await import('./round-trips.ts');
+const { createDb } = await import('#store/table.ts');
+const { dynamoStore } = await import('#store/store.ts');
 const { deliveryRows } = await import('./delivery.ts');
 const { httpRows } = await import('./http.ts');
 const { costRows, lambdaCostParts } = await import('./cost.ts');
@@ -116,8 +119,26 @@ try {
       },
     ],
   });
-  deps.outboxWritten = outboxWritten;
   rows.push(...warm.rows);
+
+  progress('row 2b: round trips of the write path and of one delivery');
+  // A client of its own, as a Lambda has: the local runtime's live-updates feed watches the shared one.
+  const plainDb = createDb({ ...deps.config, DYNAMODB_ENDPOINT: stack.info.dynamodbEndpoint });
+  const plainDeps = { ...deps, db: plainDb, store: dynamoStore(plainDb), outboxWritten: () => {} };
+  const roundTripReceiver = await startWebhookReceiver();
+  rows.push(
+    ...(await roundTripRows({
+      deps: plainDeps,
+      meter: meterDynamoDb(plainDb.client),
+      seed: async () => {
+        const seeded = await seedChannel(deps);
+        const { token } = await seedAgent(deps, [seeded.support.destinationId]);
+        return { channelToken: seeded.token, agentToken: token, webhookUrl: roundTripReceiver.url() };
+      },
+    })),
+  );
+  await roundTripReceiver.close();
+  deps.outboxWritten = outboxWritten;
 
   progress('row 4: delivery through the local runtime’s loop');
   const delivery = await deliveryRows({

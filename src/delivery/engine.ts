@@ -30,18 +30,6 @@ const PAGE = 50;
  */
 export const GAP_GRACE_MS = 15_000;
 
-/** Channels are read once per few seconds per process; a missing URL is always re-read before parking. */
-const CHANNEL_CACHE_MS = 5_000;
-const channelCache = new Map<string, { channel: Channel | undefined; readAt: number }>();
-
-async function channelOf(deps: Deps, channelId: string, fresh = false): Promise<Channel | undefined> {
-  const cached = channelCache.get(channelId);
-  if (!fresh && cached && Date.now() - cached.readAt < CHANNEL_CACHE_MS) return cached.channel;
-  const channel = await channelsStore.get(deps.db, channelId);
-  channelCache.set(channelId, { channel, readAt: Date.now() });
-  return channel;
-}
-
 /** Where a target's events go, if it has an address yet. */
 function targetUrl(channel: Channel | undefined, target: DeliveryTarget): string | undefined {
   return target === 'dialogstudio' ? channel?.webhookUrl : channel?.agentPlatformUrl;
@@ -108,7 +96,8 @@ class Pass {
   }
 
   async run(): Promise<void> {
-    this.channel = await channelOf(this.deps, this.state.channelId);
+    // Read once per pass, never cached across runs: a webhook that setWebhook just changed is used at once.
+    this.channel = await channelsStore.get(this.deps.db, this.state.channelId);
     await this.redriven();
     await this.forward();
   }
@@ -194,7 +183,7 @@ class Pass {
     const delivery = entry.delivery as Delivery;
     let url = targetUrl(this.channel, delivery.target);
     if (!url) {
-      this.channel = await channelOf(deps, this.state.channelId, true);
+      this.channel = await channelsStore.get(deps.db, this.state.channelId);
       url = targetUrl(this.channel, delivery.target);
       if (!url) return { waitingFor: { channelId: this.state.channelId, target: delivery.target } };
     }
@@ -278,7 +267,7 @@ export async function deliverConversation(
 async function afterRelease(deps: Deps, conversationId: string, head: Head, run: DeliveryRun) {
   if (head && 'waitingFor' in head) {
     // setWebhook may have saved the URL while this run parked; its look at the index can miss the park.
-    const channel = await channelOf(deps, head.waitingFor.channelId, true);
+    const channel = await channelsStore.get(deps.db, head.waitingFor.channelId);
     if (targetUrl(channel, head.waitingFor.target)) await run.schedule?.(conversationId, Date.now());
     return;
   }

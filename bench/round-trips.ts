@@ -1,0 +1,51 @@
+import { deliverConversation } from '#delivery/engine.ts';
+import { accept, authenticateAgent, sendAgentMessage } from '#domain/agent.ts';
+import type { Deps } from '#domain/deps.ts';
+import { authenticateChannel, sendText, setWebhook } from '#domain/operator.ts';
+import type { meterDynamoDb } from './dynamodb-meter.ts';
+import { type Row, row } from './stats.ts';
+
+/**
+ * DynamoDB round trips of the write path and of one delivery (issue 8's targets), each use case called
+ * as its handler calls it, authentication included, on a client of its own as a Lambda has. The floor
+ * is the target itself: a count has no noise to compare against.
+ */
+export async function roundTripRows(options: {
+  deps: Deps;
+  meter: ReturnType<typeof meterDynamoDb>;
+  seed: () => Promise<{ channelToken: string; agentToken: string; webhookUrl: string }>;
+}): Promise<Row[]> {
+  const { deps, meter } = options;
+  const { channelToken, agentToken, webhookUrl } = await options.seed();
+  const bearer = `Bearer ${agentToken}`;
+  await setWebhook(deps, await authenticateChannel(deps, channelToken), { url: webhookUrl });
+  const count = async (work: () => Promise<unknown>) => (await meter.record(work)).length;
+  const client = async (text: string) =>
+    sendText(deps, await authenticateChannel(deps, channelToken), { userId: 'round-trips', text });
+  let conversationId = '';
+  const first = await count(async () => {
+    ({ conversationId } = await client('first'));
+  });
+  const open = await count(() => client('again'));
+  await accept(deps, await authenticateAgent(deps, bearer), conversationId);
+  await deliverConversation(deps, conversationId);
+  const reply = async (text: string, key?: string) =>
+    sendAgentMessage(deps, await authenticateAgent(deps, bearer), conversationId, { text }, key);
+  const message = await count(() => reply('reply'));
+  const keyed = await count(() => reply('keyed', `rt-${Date.now()}`));
+  await deliverConversation(deps, conversationId);
+  await reply('one more');
+  const delivery = await count(() => deliverConversation(deps, conversationId));
+  const atMost = (limit: number) => ({
+    floor: limit,
+    target: `≤ ${limit}`,
+    met: (value: number) => value <= limit,
+  });
+  return [
+    row('round trips: first sendText', first, 'requests', atMost(7)),
+    row('round trips: sendText, open conversation', open, 'requests', atMost(4)),
+    row('round trips: agent message', message, 'requests', atMost(4)),
+    row('round trips: agent message with Idempotency-Key', keyed, 'requests', atMost(5)),
+    row('round trips: delivery of one event (plus the POST)', delivery, 'requests', atMost(4)),
+  ];
+}
