@@ -10,7 +10,7 @@ import type {
   StoredConversation,
   WriteResult,
 } from '#domain/ports.ts';
-import { expiry, isConditionFailure } from '#store/items.ts';
+import { expiry, isConditionFailure, landed } from '#store/items.ts';
 import { indexNames, keys, seqOfSortKey } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
@@ -107,8 +107,8 @@ export function dynamoConversations(db: Db): ConversationsPort {
     get,
 
     async create(conversation, lastSeq, outbox) {
-      try {
-        await db.doc.send(
+      return landed(
+        db.doc.send(
           new PutCommand({
             TableName: db.tableName,
             Item: {
@@ -121,12 +121,8 @@ export function dynamoConversations(db: Db): ConversationsPort {
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async write(conversationId, write: ConversationWrite): Promise<WriteResult> {
@@ -207,8 +203,8 @@ export function dynamoConversations(db: Db): ConversationsPort {
         }),
       );
       const last = Items[0] ? seqOfSortKey(Items[0].sk as string) : 0;
-      try {
-        await db.doc.send(
+      await landed(
+        db.doc.send(
           new UpdateCommand({
             TableName: db.tableName,
             Key: keys.conversation(conversationId),
@@ -217,10 +213,8 @@ export function dynamoConversations(db: Db): ConversationsPort {
               'attribute_exists(pk) AND (attribute_not_exists(lastSeq) OR lastSeq < :last)',
             ExpressionAttributeValues: { ':last': last },
           }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
     },
 
     async pointer(channelId, userId) {
@@ -240,34 +234,28 @@ export function dynamoConversations(db: Db): ConversationsPort {
     },
 
     async claimPointer(channelId, userId, pointer) {
-      try {
-        await db.doc.send(
+      return landed(
+        db.doc.send(
           new PutCommand({
             TableName: db.tableName,
             Item: { ...keys.openConversation(channelId, userId), ...pointer },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async releasePointer(channelId, userId, conversationId) {
-      try {
-        await db.doc.send(
+      await landed(
+        db.doc.send(
           new DeleteCommand({
             TableName: db.tableName,
             Key: keys.openConversation(channelId, userId),
             ConditionExpression: 'conversationId = :id',
             ExpressionAttributeValues: { ':id': conversationId },
           }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
     },
 
     async queue(destinationId, status, page) {
@@ -333,8 +321,8 @@ export function dynamoLeases(db: Db): LeasePort {
     },
 
     async requestAnotherPass(conversationId, now) {
-      try {
-        await db.doc.send(
+      return landed(
+        db.doc.send(
           new UpdateCommand({
             TableName: db.tableName,
             Key: keys.conversation(conversationId),
@@ -342,12 +330,8 @@ export function dynamoLeases(db: Db): LeasePort {
             ConditionExpression: 'attribute_exists(leaseOwner) AND leaseUntil >= :now',
             ExpressionAttributeValues: { ':yes': true, ':now': now.toISOString() },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async release(conversationId, owner, progress, force) {
@@ -374,8 +358,8 @@ export function dynamoLeases(db: Db): LeasePort {
       const done = progress.redrivenDone.length
         ? ` DELETE redriven ${expression.value(new Set(progress.redrivenDone))}`
         : '';
-      try {
-        await db.doc.send(
+      return landed(
+        db.doc.send(
           new UpdateCommand({
             TableName: db.tableName,
             Key: keys.conversation(conversationId),
@@ -384,12 +368,8 @@ export function dynamoLeases(db: Db): LeasePort {
             ...(Object.keys(expression.names).length > 0 && { ExpressionAttributeNames: expression.names }),
             ExpressionAttributeValues: expression.values,
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
   };
 }

@@ -39,6 +39,17 @@ export function isConditionFailure(error: unknown): boolean {
   return (error as Error)?.name === 'ConditionalCheckFailedException';
 }
 
+/** A conditional write: true when it landed, false when its condition refused it; other errors are thrown. */
+export async function landed(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
 /**
  * The TTL attribute for a conversation item written at `at` (ISO): epoch seconds, as DynamoDB TTL
  * wants them, or nothing when data is kept. Every write renews it, so an active conversation stays.

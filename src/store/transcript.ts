@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Delivery, TranscriptEntry } from '#domain/model.ts';
 import type { Gap, TranscriptPort } from '#domain/ports.ts';
-import { fromItem, isConditionFailure } from '#store/items.ts';
+import { fromItem, landed } from '#store/items.ts';
 import { keys, messageId } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
@@ -24,19 +24,15 @@ function failedKeys(entry: Pick<TranscriptEntry, 'conversationId' | 'seq'>, deli
 
 export function dynamoTranscript(db: Db): TranscriptPort {
   const putIfFree = async (item: Record<string, unknown>): Promise<boolean> => {
-    try {
-      await db.doc.send(
+    return landed(
+      db.doc.send(
         new PutCommand({
           TableName: db.tableName,
           Item: item,
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   };
 
   return {
@@ -96,8 +92,8 @@ export function dynamoTranscript(db: Db): TranscriptPort {
 
     async saveDelivery(entry, previous, next) {
       const failed = failedKeys(entry, next);
-      try {
-        await db.doc.send(
+      return landed(
+        db.doc.send(
           new UpdateCommand({
             TableName: db.tableName,
             Key: keys.message(entry.conversationId, entry.seq),
@@ -113,12 +109,8 @@ export function dynamoTranscript(db: Db): TranscriptPort {
               ...(failed && { ':gsi1pk': failed.gsi1pk, ':gsi1sk': failed.gsi1sk }),
             },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async findByIdempotencyKey(conversationId, key, since) {
