@@ -6,6 +6,11 @@ import { buildConsole } from '../console/build.ts';
 
 const written = new Map<string, string>();
 
+/** The source of a module with the export of `console/files.ts`, the console's files built in. */
+export function consoleFilesModule(): string {
+  return `const files = ${JSON.stringify(buildConsole())};\nexport function consoleFiles() {\n  return files;\n}\n`;
+}
+
 /**
  * The esbuild arguments that embed the agent console in a function's bundle: the console is built once
  * per synthesis into a module with the export of `console/files.ts`, and `#console-files` is aliased to
@@ -18,10 +23,7 @@ export function embeddedConsoleArgs(scope: Construct): Record<string, string> {
   if (!module) {
     module = join(directory, 'console-files.mjs');
     mkdirSync(directory, { recursive: true });
-    writeFileSync(
-      module,
-      `const files = ${JSON.stringify(buildConsole())};\nexport function consoleFiles() {\n  return files;\n}\n`,
-    );
+    writeFileSync(module, consoleFilesModule());
     written.set(directory, module);
   }
   return { '--alias:#console-files': module };

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { deliveryFunctions, fallbackRoute, routes } from '#routes';
 import { projectRoot } from '../lib/bridge-function.ts';
 import { esbuildOptions } from '../lib/bundling.ts';
+import { consoleFilesModule } from '../lib/console-files.ts';
 
 /** A function of the stack, by the name it has there. */
 export interface StackFunction {
@@ -35,6 +36,11 @@ export async function buildBundles(outDir: string, functions = stackFunctions): 
     Object.fromEntries(functions.map((fn) => [fn.name, fn.entry])),
     outDir,
   );
+  // As the stack does for the console's functions: its files built into a module their bundle embeds.
+  const consoleModule = join(outDir, 'console-files.mjs');
+  await mkdir(outDir, { recursive: true });
+  await writeFile(consoleModule, consoleFilesModule());
+  options.alias = { ...options.alias, '#console-files': consoleModule };
   const { metafile } = await build(options);
   const outputs = Object.entries(metafile?.outputs ?? {});
   return Promise.all(
