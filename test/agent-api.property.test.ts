@@ -5,6 +5,7 @@ import type { Deps } from '#domain/deps.ts';
 import { type Route, routes } from '#routes';
 import { inProcessClient, seedAgent, seedChannel, tableSnapshot } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
+import { assessReply, type Tally } from './support/property.ts';
 import { startWebhookReceiver } from './support/webhook-receiver.ts';
 
 let store: Awaited<ReturnType<typeof useEmbeddedStore>>;
@@ -131,7 +132,7 @@ type Request = { body: string; query: Record<string, string>; key?: string | und
 
 async function runRoute(route: Route, requests: fc.Arbitrary<Request>, numRuns: number, fresh = false) {
   const shared = await acceptedConversation();
-  const tally = { built: 0, succeeded: 0 };
+  const tally: Tally = { built: 0, succeeded: 0 };
   await fc.assert(
     fc.asyncProperty(requests, async ({ body, query, key, built }) => {
       const conversationId = fresh ? await acceptedConversation() : shared;
@@ -146,15 +147,7 @@ async function runRoute(route: Route, requests: fc.Arbitrary<Request>, numRuns: 
         route.method === 'GET' ? undefined : body,
         headers,
       );
-      expect(reply.status).toBeLessThan(500);
-      if (reply.status >= 400) {
-        expect(reply.body.error.code).toEqual(expect.any(String));
-        expect(await tableSnapshot(deps)).toBe(before);
-      }
-      if (built) {
-        tally.built++;
-        if (reply.status < 400) tally.succeeded++;
-      }
+      await assessReply(deps, reply, before, Boolean(built), tally);
     }),
     { numRuns },
   );

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createAgent, createChannel, createDestination } from '#domain/admin.ts';
 import type { Deps } from '#domain/deps.ts';
 import { fallbackRoute, matchRoute } from '#routes';
+import { httpApiEvent } from './lambda-events.ts';
 
 export const root = resolve(import.meta.dirname, '../..');
 
@@ -30,36 +31,13 @@ function rawBody(body: unknown): string | undefined {
 
 /** Invokes the route table's handler in this process with the HTTP API event API Gateway would send. */
 export const inProcessClient: Client = async (method, target, body, headers = {}) => {
-  const url = new URL(target, 'http://localhost');
-  const path = url.pathname;
-  const match = matchRoute(method, path);
+  const event = httpApiEvent(method, target, {
+    body: rawBody(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+  const match = matchRoute(method, event.rawPath);
   const route = match.kind === 'route' ? match.route : undefined;
   const module = await import(pathToFileURL(resolve(root, route?.entry ?? fallbackRoute.entry)).href);
-  const routeKey = route ? `${route.method} ${route.path}` : '$default';
-  const text = rawBody(body);
-  const event: APIGatewayProxyEventV2 = {
-    version: '2.0',
-    routeKey,
-    rawPath: path,
-    rawQueryString: url.search.slice(1),
-    ...(url.search && { queryStringParameters: Object.fromEntries(url.searchParams) }),
-    headers: { 'content-type': 'application/json', ...headers },
-    ...(match.kind === 'route' && { pathParameters: match.pathParameters }),
-    requestContext: {
-      accountId: 'test',
-      apiId: 'test',
-      domainName: 'localhost',
-      domainPrefix: 'localhost',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
-      requestId: randomUUID(),
-      routeKey,
-      stage: '$default',
-      time: new Date().toUTCString(),
-      timeEpoch: Date.now(),
-    },
-    ...(text !== undefined && { body: text }),
-    isBase64Encoded: false,
-  };
   const result = (await module.handler(event, {
     awsRequestId: randomUUID(),
   } as Context)) as APIGatewayProxyStructuredResultV2;

@@ -72,7 +72,7 @@ export function httpApiEvent(
   };
 }
 
-/** A DynamoDB stream batch (view type NEW_IMAGE) for these new images, as the event source mapping sends it. */
+/** A DynamoDB stream batch of inserts with these new images, as the event source mapping sends it. */
 export function dynamoDbStreamEvent(
   tableName: string,
   images: NonNullable<DynamoDBRecord['dynamodb']>['NewImage'][],
