@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import type { Deps } from '#domain/deps.ts';
+import type { Wired } from '#deps';
 import { ensureTable } from '#store/table.ts';
 import type { Client } from '../test/support/clients.ts';
 import { seedAgent, seedChannel } from '../test/support/clients.ts';
@@ -24,7 +24,7 @@ function post(url: string, body: string): Promise<void> {
  * the same receiver.
  */
 export async function deliveryRows(options: {
-  deps: Deps;
+  deps: Wired;
   client: Client;
   meter: ReturnType<typeof meterDynamoDb>;
   events: number;

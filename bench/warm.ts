@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { Deps } from '#domain/deps.ts';
+import type { Wired } from '#deps';
 import { matchRoute } from '#routes';
 import { type meterDynamoDb, replay, roundTrips, type SentRequest } from './dynamodb-meter.ts';
 import { percentile, type Row, row, timed } from './stats.ts';
@@ -30,7 +30,7 @@ async function handlerOf(root: string, event: APIGatewayProxyEventV2): Promise<H
  */
 export async function warmRows(options: {
   root: string;
-  deps: Deps;
+  deps: Wired;
   meter: ReturnType<typeof meterDynamoDb>;
   cases: WarmCase[];
   calls: number;

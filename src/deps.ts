@@ -1,23 +1,36 @@
-import { loadConfig } from '#config';
+import { type Config, loadConfig } from '#config';
 import { outboxSignals } from '#delivery/signals.ts';
 import type { Deps } from '#domain/deps.ts';
+import { liveSessions } from '#live/sessions.ts';
 import { dynamoStore } from '#store/store.ts';
-import { createDb } from '#store/table.ts';
+import { createDb, type Db } from '#store/table.ts';
 
-let built: Deps | undefined;
+/**
+ * The domain's dependencies and the table they were built on. Only the process's edges use `db`
+ * itself: creating the table, the local runtime's change feed, and retention until it has its port.
+ */
+export type Wired = Deps & { db: Db };
+
+/** The one composition root: Deps over a given client (the simulation passes one that injects faults). */
+export function buildDeps(parts: { db: Db; config: Config; now?: () => Date }): Wired {
+  const { db, config } = parts;
+  return {
+    config,
+    db,
+    store: dynamoStore(db),
+    now: parts.now ?? (() => new Date()),
+    outboxWritten: (conversationId) => outboxSignals.emit('conversation', conversationId),
+    liveSessions: liveSessions({ managementUrl: config.LIVE_MANAGEMENT_URL, region: config.AWS_REGION }),
+  };
+}
+
+let built: Wired | undefined;
 
 /** The process-wide dependencies, built on first use from the environment (Lambda or local runtime). */
-export function defaultDeps(): Deps {
+export function defaultDeps(): Wired {
   if (!built) {
     const config = loadConfig();
-    const db = createDb(config);
-    built = {
-      config,
-      db,
-      store: dynamoStore(db),
-      now: () => new Date(),
-      outboxWritten: (conversationId) => outboxSignals.emit('conversation', conversationId),
-    };
+    built = buildDeps({ db: createDb(config), config });
   }
   return built;
 }

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe } from 'vitest';
-import type { Deps } from '#domain/deps.ts';
+import type { Wired } from '#deps';
 import { agentApiCases } from './cases/agent-api.cases.ts';
 import { inProcessClient } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
 
 let store: Awaited<ReturnType<typeof useEmbeddedStore>>;
-let deps: Deps;
+let deps: Wired;
 
 beforeAll(async () => {
   store = await useEmbeddedStore();

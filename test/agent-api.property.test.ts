@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverConversation } from '#delivery/engine.ts';
-import type { Deps } from '#domain/deps.ts';
+import type { Wired } from '#deps';
 import { type Route, routes } from '#routes';
 import { inProcessClient, seedAgent, seedChannel, tableSnapshot } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
@@ -9,7 +9,7 @@ import { assessReply, type Tally } from './support/property.ts';
 import { startWebhookReceiver } from './support/webhook-receiver.ts';
 
 let store: Awaited<ReturnType<typeof useEmbeddedStore>>;
-let deps: Deps;
+let deps: Wired;
 let api: string;
 let destinationIds: string[];
 let auth: Record<string, string>;

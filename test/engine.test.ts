@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverConversation, sweepOutbox } from '#delivery/engine.ts';
-import type { Deps } from '#domain/deps.ts';
+import type { Wired } from '#deps';
 import type { OutboxIndexPort } from '#domain/ports.ts';
 import { OUTBOX_SHARDS } from '#store/keys.ts';
 import { handler as deliverFromStream } from '../functions/delivery/deliver-from-stream.ts';
@@ -19,7 +19,7 @@ import { eventually, startWebhookReceiver } from './support/webhook-receiver.ts'
  * not yet show recent writes. Nothing delivers in the background here.
  */
 let store: Awaited<ReturnType<typeof useEmbeddedStore>>;
-let deps: Deps;
+let deps: Wired;
 let counter: ReturnType<typeof countRequests>;
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let realIndex: OutboxIndexPort;

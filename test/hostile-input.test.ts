@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deps } from '#domain/deps.ts';
+import type { Wired } from '#deps';
 import { prechatLimits } from '#domain/prechat.ts';
 import { routes } from '#routes';
 import { inProcessClient, seedAgent, seedChannel, tableSnapshot } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
 
 let store: Awaited<ReturnType<typeof useEmbeddedStore>>;
-let deps: Deps;
+let deps: Wired;
 
 beforeAll(async () => {
   store = await useEmbeddedStore();

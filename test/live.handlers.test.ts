@@ -4,12 +4,10 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Wired } from '#deps';
 import { revokeAgent, updateAgent } from '#domain/admin.ts';
-import type { Deps } from '#domain/deps.ts';
 import type { Agent } from '#domain/model.ts';
-import { getConnection, listListeners } from '#live/store.ts';
 import { issueTicket } from '#live/tickets.ts';
-import { agentsStore } from '#store/config-records.ts';
 import { type ConnectEvent, handler as connect } from '../functions/live/connect.ts';
 import { handler as disconnect } from '../functions/live/disconnect.ts';
 import { handler as notify } from '../functions/live/notify-from-stream.ts';
@@ -22,18 +20,25 @@ import { useEmbeddedStore } from './support/embedded-store.ts';
  * API Gateway's callback endpoint on loopback, which answers 410 Gone for connections told to be gone.
  */
 let store: Awaited<ReturnType<typeof useEmbeddedStore>>;
-let deps: Deps;
+let deps: Wired;
 const posts: {
   connectionId: string;
   body: { type: string; conversationId: string };
   headers: IncomingHttpHeaders;
 }[] = [];
 const gone = new Set<string>();
+/** Connections ended through the management API (DELETE @connections/{id}). */
+const closed: string[] = [];
 const endpoint = createServer((request, response) => {
   const chunks: Buffer[] = [];
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
     const connectionId = decodeURIComponent(request.url?.split('/@connections/')[1] ?? '');
+    if (request.method === 'DELETE') {
+      closed.push(connectionId);
+      response.writeHead(gone.has(connectionId) ? 410 : 204).end();
+      return;
+    }
     posts.push({
       connectionId,
       body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
@@ -101,11 +106,14 @@ describe('$connect and $disconnect handlers', () => {
     const ada = await seedAgent(deps, [support.destinationId]);
     const { body } = await client('POST', '/agent/live/ticket', undefined, ada.auth);
     const past = { ...deps, now: () => new Date(Date.now() - 31_000) };
-    const expired = await issueTicket(past, (await agentsStore.get(deps.db, ada.agent.employeeId)) as Agent);
+    const expired = await issueTicket(
+      past,
+      (await deps.store.directory.agents.get(ada.agent.employeeId)) as Agent,
+    );
     // Act
     const first = await connect(connectEvent('conn-1', { ticket: body.ticket }));
-    const recorded = await getConnection(deps.db, 'conn-1');
-    const listening = await listListeners(deps.db, support.destinationId, Date.now());
+    const recorded = await deps.store.live.getConnection('conn-1');
+    const listening = await deps.store.live.listeners(support.destinationId, Date.now());
     const reused = await connect(connectEvent('conn-2', { ticket: body.ticket }));
     const late = await connect(connectEvent('conn-3', { ticket: expired.ticket }));
     const missing = await connect(connectEvent('conn-4'));
@@ -121,8 +129,8 @@ describe('$connect and $disconnect handlers', () => {
     expect([reused.statusCode, late.statusCode, missing.statusCode]).toEqual([401, 401, 400]);
     expect(JSON.parse(reused.body ?? '{}').error.code).toBe('unauthorized');
     for (const id of ['conn-1', 'conn-2', 'conn-3', 'conn-4'])
-      expect(await getConnection(deps.db, id)).toBeUndefined();
-    expect(await listListeners(deps.db, support.destinationId, Date.now())).toEqual([]);
+      expect(await deps.store.live.getConnection(id)).toBeUndefined();
+    expect(await deps.store.live.listeners(support.destinationId, Date.now())).toEqual([]);
   });
 });
 
@@ -162,11 +170,11 @@ describe('stream notifier', () => {
     expect(to('olga-live')).toEqual([]);
     expect(JSON.stringify(posts.map((post) => post.body))).not.toContain('secret words');
     expect(posts.every((post) => post.headers.authorization?.startsWith('AWS4-HMAC-SHA256'))).toBe(true);
-    expect(await getConnection(deps.db, 'ada-gone')).toBeUndefined();
+    expect(await deps.store.live.getConnection('ada-gone')).toBeUndefined();
     expect(
-      (await listListeners(deps.db, support.destinationId, Date.now())).map((l) => l.connectionId),
+      (await deps.store.live.listeners(support.destinationId, Date.now())).map((l) => l.connectionId),
     ).toEqual(['ada-live']);
-    expect(await getConnection(deps.db, 'ada-live')).toBeDefined();
+    expect(await deps.store.live.getConnection('ada-live')).toBeDefined();
   });
 
   it('reaches a reconnected agent on its new connection only, after it caught up through the Agent API', async () => {
@@ -213,6 +221,7 @@ describe('stream notifier', () => {
     await connectAs(carl.auth, 'carl-stays');
     await revokeAgent(deps, ada.agent.employeeId);
     await updateAgent(deps, bob.agent.employeeId, { destinations: [sales.destinationId] });
+    expect(closed).toEqual(['ada-revoked']);
     const opened = await client('POST', `${api}/selectDestination`, {
       userId: 'u3',
       destinationId: support.destinationId,

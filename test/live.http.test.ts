@@ -3,10 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeAgent } from '#domain/admin.ts';
 import { hashSecret } from '#domain/ids.ts';
 import type { Agent } from '#domain/model.ts';
-import { getConnection, listListeners, putConnection } from '#live/store.ts';
 import { issueTicket } from '#live/tickets.ts';
 import { startLocalStack } from '#local/stack.ts';
-import { agentsStore } from '#store/config-records.ts';
 import { type Client, httpClient, root, seedAgent, seedChannel } from './support/clients.ts';
 import { connectStatus, openLive } from './support/live-client.ts';
 import { eventually, startWebhookReceiver } from './support/webhook-receiver.ts';
@@ -133,11 +131,11 @@ describe('live updates over the local runtime', () => {
     });
     const { conversationId } = opened.body;
     const first = await connected(ada.auth);
-    const listening = await listListeners(stack.deps.db, support.destinationId, Date.now());
+    const listening = await stack.deps.store.live.listeners(support.destinationId, Date.now());
     // Act
     await first.close();
     const afterClose = await eventually(
-      () => listListeners(stack.deps.db, support.destinationId, Date.now()),
+      () => stack.deps.store.live.listeners(support.destinationId, Date.now()),
       (listeners) => listeners.length === 0,
     );
     await client('POST', `${api}/sendText`, { userId: 'u3', text: 'while you were away' });
@@ -167,9 +165,10 @@ describe('live updates over the local runtime', () => {
     // Prepare
     const { api, support } = await seedChannel(stack.deps);
     const ada = await seedAgent(stack.deps, [support.destinationId]);
-    await putConnection(stack.deps.db, {
+    await stack.deps.store.live.putConnection({
       connectionId: 'left-over-from-a-crash',
       employeeId: ada.agent.employeeId,
+      credentialVersion: 0,
       queues: [support.destinationId, ada.agent.employeeId],
       connectedAt: new Date().toISOString(),
       expiresAt: Math.floor(Date.now() / 1000) + 3600,
@@ -185,13 +184,13 @@ describe('live updates over the local runtime', () => {
       conversationId: opened.body.conversationId,
     });
     const stale = await eventually(
-      () => getConnection(stack.deps.db, 'left-over-from-a-crash'),
+      () => stack.deps.store.live.getConnection('left-over-from-a-crash'),
       (connection) => connection === undefined,
     );
     // Assess
     expect(created.conversationId).toBe(opened.body.conversationId);
     expect(stale).toBeUndefined();
-    const listeners = await listListeners(stack.deps.db, support.destinationId, Date.now());
+    const listeners = await stack.deps.store.live.listeners(support.destinationId, Date.now());
     expect(listeners.map((listener) => listener.connectionId)).not.toContain('left-over-from-a-crash');
     expect(listeners).toHaveLength(1);
     await adaLive.close();
@@ -207,7 +206,7 @@ describe('live updates over the local runtime', () => {
     const past = { ...stack.deps, now: () => new Date(Date.now() - 31_000) };
     const expired = await issueTicket(
       past,
-      (await agentsStore.get(stack.deps.db, ada.agent.employeeId)) as Agent,
+      (await stack.deps.store.directory.agents.get(ada.agent.employeeId)) as Agent,
     );
     const revokedTicket = await ticketFor(bob.auth);
     await revokeAgent(stack.deps, bob.agent.employeeId);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedDynamoDb, startEmbeddedDynamoDb } from '#local/embedded-dynamodb.ts';
 import type { LocalStackInfo, startLocalStack } from '#local/stack.ts';
-import { channelsStore } from '#store/config-records.ts';
+import { dynamoDirectory } from '#store/config-records.ts';
 import { createDb } from '#store/table.ts';
 import { testTableName } from './support/embedded-store.ts';
 
@@ -54,7 +54,9 @@ describe('the local runtime on the store at DYNAMODB_ENDPOINT', () => {
     // Assess
     expect(info).toMatchObject({ dynamodbEndpoint: other.endpoint, tableName });
     expect(existsSync(join(dataDir, 'dynamodb'))).toBe(false);
-    expect(await channelsStore.get(db, info.channelId)).toMatchObject({ channelId: info.channelId });
+    expect(await dynamoDirectory(db).channels.get(info.channelId)).toMatchObject({
+      channelId: info.channelId,
+    });
     expect(destinations.status).toBe(200);
     expect(await destinations.json()).toMatchObject({ destinations: expect.any(Array) });
   });

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deps } from '#domain/deps.ts';
+import type { Wired } from '#deps';
 import { lambdaRequestListener } from '#local/lambda-http.ts';
 import { root, seedAgent, seedChannel, tableSnapshot } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
@@ -9,7 +9,7 @@ import { useEmbeddedStore } from './support/embedded-store.ts';
 const MiB = 1024 * 1024;
 
 let store: Awaited<ReturnType<typeof useEmbeddedStore>>;
-let deps: Deps;
+let deps: Wired;
 let server: Server;
 let port: number;
 let api: string;

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deps } from '#domain/deps.ts';
+import type { Wired } from '#deps';
 import { type Route, routes } from '#routes';
 import { inProcessClient, seedChannel, tableSnapshot } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
 import { assessReply, type Tally } from './support/property.ts';
 
 let store: Awaited<ReturnType<typeof useEmbeddedStore>>;
-let deps: Deps;
+let deps: Wired;
 let api: string;
 let destinationIds: string[];
 

@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deps } from '#domain/deps.ts';
+import type { Wired } from '#deps';
 import { keys } from '#store/keys.ts';
 import { handler as deliverFromStream } from '../functions/delivery/deliver-from-stream.ts';
 import { inProcessClient as client, seedAgent, seedChannel } from './support/clients.ts';
@@ -15,7 +15,7 @@ import { useEmbeddedStore } from './support/embedded-store.ts';
  * pointer with it, unless an event is still pending or failed.
  */
 let store: Awaited<ReturnType<typeof useEmbeddedStore>>;
-let deps: Deps;
+let deps: Wired;
 
 beforeAll(async () => {
   process.env.RETENTION_DAYS = '30';

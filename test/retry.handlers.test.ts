@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe } from 'vitest';
-import type { Deps } from '#domain/deps.ts';
+import type { Wired } from '#deps';
 import { startDeliveryLoop } from '#local/delivery-loop.ts';
 import { retryCases } from './cases/retry.cases.ts';
 import { inProcessClient } from './support/clients.ts';
@@ -7,7 +7,7 @@ import { useEmbeddedStore } from './support/embedded-store.ts';
 import { startWebhookReceiver } from './support/webhook-receiver.ts';
 
 let store: Awaited<ReturnType<typeof useEmbeddedStore>>;
-let deps: Deps;
+let deps: Wired;
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let delivery: ReturnType<typeof startDeliveryLoop>;
 

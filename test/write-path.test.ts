@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deps } from '#domain/deps.ts';
+import type { Wired } from '#deps';
 import type { Store } from '#domain/ports.ts';
 import { handler as deliverFromStream } from '../functions/delivery/deliver-from-stream.ts';
 import { inProcessClient as client, seedAgent, seedChannel } from './support/clients.ts';
@@ -15,7 +15,7 @@ import { startWebhookReceiver } from './support/webhook-receiver.ts';
  * in the background here (the AWS path: only the delivery function, called as the stream would).
  */
 let store: Awaited<ReturnType<typeof useEmbeddedStore>>;
-let deps: Deps;
+let deps: Wired;
 let counter: ReturnType<typeof countRequests>;
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 

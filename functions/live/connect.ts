@@ -4,6 +4,7 @@ import { AppError, ValidationError } from '#domain/errors.ts';
 import { liveConnectQuery } from '#domain/live-schemas.ts';
 import { errorResponse, type HttpResult } from '#http/responses.ts';
 import { openConnection } from '#live/connections.ts';
+import { managementUrlOf } from '#live/management-api.ts';
 import { logger } from '#logger';
 
 export type ConnectEvent = APIGatewayProxyWebsocketEventV2 & {
@@ -20,7 +21,12 @@ export const handler = async (event: ConnectEvent): Promise<HttpResult> => {
         { path: 'ticket', message: 'required' },
       ]);
     }
-    const { employeeId } = await openConnection(defaultDeps(), connectionId, query.data.ticket);
+    const deps = defaultDeps();
+    // The local runtime's sockets have no management API: it closes them itself.
+    const { apiId, stage } = event.requestContext;
+    const managementUrl =
+      apiId && apiId !== 'local' ? managementUrlOf({ apiId, stage }, deps.config.AWS_REGION) : undefined;
+    const { employeeId } = await openConnection(deps, connectionId, query.data.ticket, managementUrl);
     logger.info('live connected', { connectionId, employeeId });
     return { statusCode: 200 };
   } catch (error) {

@@ -1,6 +1,6 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Deps } from '#domain/deps.ts';
+import type { Wired } from '#deps';
 import { CommandFailure } from './command.ts';
 
 /** What `npm start` writes to `$DATA_DIR/local-stack.json`, as far as the command-line tool reads it. */
@@ -40,7 +40,8 @@ async function isDirectory(path: string): Promise<boolean> {
 }
 
 export interface Store {
-  deps: Deps;
+  /** The domain's dependencies, and the table's client that the command-line tool closes when done. */
+  deps: Wired;
   /** The running local stack's base URL, when the command works on its store. */
   runningStackUrl?: string;
   close: () => Promise<void>;

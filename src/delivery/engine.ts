@@ -8,7 +8,6 @@ import type { Channel, Delivery, DeliveryTarget, TranscriptEntry } from '#domain
 import { type AttemptOutcome, afterAttempt } from '#domain/outbox.ts';
 import type { DeliveryState, Gap, Head } from '#domain/ports.ts';
 import { failureForLog, logger } from '#logger';
-import { channelsStore } from '#store/config-records.ts';
 import { OUTBOX_SHARDS } from '#store/keys.ts';
 
 /**
@@ -97,7 +96,7 @@ class Pass {
 
   async run(): Promise<void> {
     // Read once per pass, never cached across runs: a webhook that setWebhook just changed is used at once.
-    this.channel = await channelsStore.get(this.deps.db, this.state.channelId);
+    this.channel = await this.deps.store.directory.channels.get(this.state.channelId);
     await this.redriven();
     await this.forward();
   }
@@ -183,7 +182,7 @@ class Pass {
     const delivery = entry.delivery as Delivery;
     let url = targetUrl(this.channel, delivery.target);
     if (!url) {
-      this.channel = await channelsStore.get(deps.db, this.state.channelId);
+      this.channel = await deps.store.directory.channels.get(this.state.channelId);
       url = targetUrl(this.channel, delivery.target);
       if (!url) return { waitingFor: { channelId: this.state.channelId, target: delivery.target } };
     }
@@ -267,7 +266,7 @@ export async function deliverConversation(
 async function afterRelease(deps: Deps, conversationId: string, head: Head, run: DeliveryRun) {
   if (head && 'waitingFor' in head) {
     // setWebhook may have saved the URL while this run parked; its look at the index can miss the park.
-    const channel = await channelsStore.get(deps.db, head.waitingFor.channelId);
+    const channel = await deps.store.directory.channels.get(head.waitingFor.channelId);
     if (targetUrl(channel, head.waitingFor.target)) await run.schedule?.(conversationId, Date.now());
     return;
   }
@@ -305,7 +304,7 @@ export async function sweepOutbox(
   const deliver = options.deliver ?? ((conversationId: string) => deliverConversation(deps, conversationId));
   const now = deps.now().toISOString();
   const shards = Array.from({ length: OUTBOX_SHARDS }, (_, shard) => shard);
-  const channels = await channelsStore.list(deps.db);
+  const channels = await deps.store.directory.channels.list();
   const [due, parked] = await Promise.all([
     Promise.all(shards.map((shard) => deps.store.outbox.due(shard, now))),
     Promise.all(

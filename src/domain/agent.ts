@@ -18,6 +18,7 @@ import {
 } from '#domain/conversations.ts';
 import type { Deps } from '#domain/deps.ts';
 import {
+  AppError,
   ConflictError,
   NotFoundError,
   UnauthorizedError,
@@ -36,8 +37,6 @@ import type { Agent, Conversation, TranscriptEntry } from '#domain/model.ts';
 import { requeueFailed } from '#domain/outbox.ts';
 import type { ConversationWrite, Guard, StoredConversation } from '#domain/ports.ts';
 import { destinationHasOnline, isOnline } from '#domain/presence.ts';
-import { agentsStore, destinationsStore } from '#store/config-records.ts';
-import { claimIdempotencyKey, completeIdempotencyKey } from '#store/idempotency.ts';
 import { seqOfMessageId } from '#store/keys.ts';
 
 /** The Agent API use cases (PRODUCT.md section 3): what an agent, or an agent application, asks of us. */
@@ -46,7 +45,7 @@ import { seqOfMessageId } from '#store/keys.ts';
 export async function authenticateAgent(deps: Deps, authorization: string | undefined): Promise<Agent> {
   const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
   const credential = parseCredential(token);
-  const agent = credential && (await agentsStore.get(deps.db, credential.ownerId));
+  const agent = credential && (await deps.store.directory.agents.get(credential.ownerId));
   if (!credential || !agent || agent.revoked || !secretMatches(credential.secret, agent.secretHash)) {
     throw new UnauthorizedError('Missing, unknown or revoked agent token');
   }
@@ -91,7 +90,7 @@ function assignedToOther(): ConflictError {
  */
 async function assigneeLapsed(deps: Deps, conversation: Conversation): Promise<boolean> {
   if (!conversation.assignee) return false;
-  const holder = await agentsStore.get(deps.db, conversation.assignee);
+  const holder = await deps.store.directory.agents.get(conversation.assignee);
   return !holder || holder.revoked || !queuesOf(holder).includes(conversation.destinationId);
 }
 
@@ -162,8 +161,8 @@ export function me(deps: Deps, agent: Agent) {
  */
 export async function destinationsForAgents(deps: Deps) {
   const [destinations, agents] = await Promise.all([
-    destinationsStore.list(deps.db),
-    agentsStore.list(deps.db),
+    deps.store.directory.destinations.list(),
+    deps.store.directory.agents.list(),
   ]);
   const now = deps.now();
   const timeout = deps.config.PRESENCE_TIMEOUT_SECONDS;
@@ -188,7 +187,7 @@ export async function destinationsForAgents(deps: Deps) {
 /** Presence and its heartbeat: an agent counts as online while it repeats this within the timeout. */
 export async function setPresence(deps: Deps, agent: Agent, input: PresenceInput) {
   const lastSeenAt = deps.now().toISOString();
-  await agentsStore.update(deps.db, agent.employeeId, { online: input.online, lastSeenAt });
+  await deps.store.directory.agents.update(agent.employeeId, { online: input.online, lastSeenAt });
   const timeout = deps.config.PRESENCE_TIMEOUT_SECONDS;
   return { online: input.online, heartbeatSeconds: Math.max(1, Math.floor(timeout / 4)) };
 }
@@ -386,11 +385,15 @@ async function writeAgentMessage(
 
 /** A claim older than this whose work never finished may be taken over by the same request. */
 const STALE_CLAIM_MS = 30_000;
+/** How long an Idempotency-Key is remembered: a repeat within this time gets the first answer back. */
+const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 
 /**
  * Sends a TextMessage or FileMessage to the client; 202 with the event id, since delivery follows.
- * With an Idempotency-Key the first answer is kept: a repeat gets it back and writes nothing. The
- * entry carries the key too, so a repeat after a crash between the writes still finds it.
+ * With an Idempotency-Key (the agent's own, remembered for a day) the first answer is kept: a repeat
+ * gets it back and writes nothing. The key is looked at only once the agent is known to see and hold
+ * the conversation, and a claim whose write was refused is let go, so a refused request claims
+ * nothing. The entry carries the key too, so a repeat after a crash between the writes still finds it.
  */
 export async function sendAgentMessage(
   deps: Deps,
@@ -401,12 +404,18 @@ export async function sendAgentMessage(
 ): Promise<{ id: string }> {
   if (!idempotencyKey) return writeAgentMessage(deps, agent, conversationId, input, undefined);
 
+  const current = await deps.store.conversations.get(conversationId);
+  if (!current || !queuesOf(agent).includes(current.destinationId)) throw conversationNotFound();
+  if (current.assignee !== agent.employeeId) throw await refusal(deps, agent, current);
+
+  const scope = { employeeId: agent.employeeId, conversationId };
   const now = deps.now();
   const fingerprint = fingerprintOf(agent, input);
-  const claim = await claimIdempotencyKey(deps.db, conversationId, idempotencyKey, {
+  const claim = await deps.store.idempotency.claim(scope, idempotencyKey, {
     fingerprint,
     claimedAt: now.toISOString(),
     staleBefore: new Date(now.getTime() - STALE_CLAIM_MS).toISOString(),
+    expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS).toISOString(),
   });
   if (!claim.claimed) {
     if (claim.record.fingerprint !== fingerprint) {
@@ -419,17 +428,23 @@ export async function sendAgentMessage(
     if (claim.record.response) return claim.record.response as { id: string };
     const since = new Date(Date.parse(claim.record.claimedAt) - STALE_CLAIM_MS).toISOString();
     const written = await deps.store.transcript.findByIdempotencyKey(conversationId, idempotencyKey, since);
-    if (!written) {
+    if (!written || written.employeeId !== agent.employeeId) {
       throw new ConflictError(
         'idempotency_in_progress',
         'A request with this Idempotency-Key is in progress',
       );
     }
-    await completeIdempotencyKey(deps.db, conversationId, idempotencyKey, { id: written.id });
+    await deps.store.idempotency.complete(scope, idempotencyKey, { id: written.id });
     return { id: written.id };
   }
-  const response = await writeAgentMessage(deps, agent, conversationId, input, idempotencyKey);
-  await completeIdempotencyKey(deps.db, conversationId, idempotencyKey, response);
+  let response: { id: string };
+  try {
+    response = await writeAgentMessage(deps, agent, conversationId, input, idempotencyKey);
+  } catch (error) {
+    if (error instanceof AppError) await deps.store.idempotency.release(scope, idempotencyKey, fingerprint);
+    throw error;
+  }
+  await deps.store.idempotency.complete(scope, idempotencyKey, response);
   return response;
 }
 
@@ -464,7 +479,7 @@ export async function transfer(deps: Deps, agent: Agent, conversationId: string,
       { path: 'destinationId', message: 'no such destination or agent' },
     ]);
   }
-  const agents = await agentsStore.list(deps.db);
+  const agents = await deps.store.directory.agents.list();
   const destination = {
     ...target,
     hasOnline: destinationHasOnline(

@@ -9,7 +9,6 @@ import type {
   TranscriptEntry,
 } from '#domain/model.ts';
 import type { ConversationWrite, Gap, OpenPointer, StoredConversation } from '#domain/ports.ts';
-import { agentsStore, destinationsStore } from '#store/config-records.ts';
 import { messageId } from '#store/keys.ts';
 
 export interface ResolvedDestination {
@@ -28,9 +27,9 @@ export async function findDestination(
   deps: Deps,
   destinationId: string,
 ): Promise<{ destinationId: string; name: string } | undefined> {
-  const group = await destinationsStore.get(deps.db, destinationId);
+  const group = await deps.store.directory.destinations.get(destinationId);
   if (group) return { destinationId: group.destinationId, name: group.name };
-  const agent = await agentsStore.get(deps.db, destinationId);
+  const agent = await deps.store.directory.agents.get(destinationId);
   if (agent && !agent.revoked) return { destinationId: agent.employeeId, name: agentName(agent) };
   return undefined;
 }
@@ -43,7 +42,7 @@ export async function resolveDestination(
 ): Promise<ResolvedDestination> {
   const found = requestedId ? await findDestination(deps, requestedId) : undefined;
   if (found) return { ...found, known: true };
-  const fallback = await destinationsStore.get(deps.db, channel.defaultDestinationId);
+  const fallback = await deps.store.directory.destinations.get(channel.defaultDestinationId);
   return {
     destinationId: channel.defaultDestinationId,
     name: fallback?.name ?? channel.defaultDestinationId,

@@ -27,10 +27,17 @@ export interface Agent {
   avatarUrl?: string;
   destinations: string[];
   secretHash: string;
+  /** Goes up on every revoke and new token: live tickets and connections of an older version are void. */
+  credentialVersion?: number;
   revoked: boolean;
   online: boolean;
   lastSeenAt?: string;
   createdAt: string;
+}
+
+/** Records made before credential versions existed count as version 0. */
+export function credentialVersionOf(agent: Pick<Agent, 'credentialVersion'>): number {
+  return agent.credentialVersion ?? 0;
 }
 
 export type ConversationStatus = 'waiting' | 'active' | 'closed';

@@ -22,14 +22,13 @@ import type {
 import { releaseWaitingEvents } from '#domain/outbox.ts';
 import { destinationHasOnline } from '#domain/presence.ts';
 import { assertWebhookAllowed } from '#domain/webhook-url.ts';
-import { agentsStore, channelsStore, destinationsStore } from '#store/config-records.ts';
 
 /** The Operator API use cases: what DialogStudio asks of us, one function per endpoint. */
 
 /** The channel whose token is in the API URL; 401 for anything else, with no side effect. */
 export async function authenticateChannel(deps: Deps, token: string | undefined): Promise<Channel> {
   const credential = parseCredential(token);
-  const channel = credential && (await channelsStore.get(deps.db, credential.ownerId));
+  const channel = credential && (await deps.store.directory.channels.get(credential.ownerId));
   if (!credential || !channel || !secretMatches(credential.secret, channel.secretHash)) {
     throw new UnauthorizedError('Unknown channel token');
   }
@@ -41,7 +40,7 @@ export async function setWebhook(deps: Deps, channel: Channel, input: SetWebhook
     allowPrivate: deps.config.ALLOW_PRIVATE_WEBHOOKS,
     allowedHosts: deps.config.WEBHOOK_ALLOWED_HOSTS,
   });
-  await channelsStore.update(deps.db, channel.channelId, { webhookUrl: url.href });
+  await deps.store.directory.channels.update(channel.channelId, { webhookUrl: url.href });
   await releaseWaitingEvents(deps, channel.channelId, 'dialogstudio');
   return {};
 }
@@ -196,8 +195,8 @@ export async function selectDestination(deps: Deps, channel: Channel, input: Sel
 
 export async function getDestinations(deps: Deps) {
   const [destinations, agents] = await Promise.all([
-    destinationsStore.list(deps.db),
-    agentsStore.list(deps.db),
+    deps.store.directory.destinations.list(),
+    deps.store.directory.agents.list(),
   ]);
   const now = deps.now();
   return {

@@ -1,4 +1,12 @@
-import type { Conversation, Delivery, DeliveryTarget, TranscriptEntry } from '#domain/model.ts';
+import type {
+  Agent,
+  Channel,
+  Conversation,
+  Delivery,
+  DeliveryTarget,
+  Destination,
+  TranscriptEntry,
+} from '#domain/model.ts';
 
 /**
  * What the conversation use cases and the delivery engine need from storage. The domain owns these
@@ -157,10 +165,117 @@ export interface OutboxIndexPort {
   wake(conversationId: string, now: string): Promise<void>;
 }
 
+/** Records the directory keeps by id; the store answers with facts, the domain turns them into errors. */
+export interface RecordsPort<T, Id extends keyof T> {
+  get(id: string): Promise<T | undefined>;
+  list(): Promise<T[]>;
+  /** False when a record with this id exists already. */
+  create(record: T): Promise<boolean>;
+  /** Sets some fields (a field set to `undefined` is removed); false when the record is gone. */
+  update(id: string, changes: Partial<Omit<T, Id>>): Promise<boolean>;
+}
+
+/** Who holds an id of the namespace that agents and destinations share; a removed destination keeps its id. */
+export interface IdHolder {
+  kind: 'agent' | 'destination';
+  reservedAt: string;
+  removedAt?: string;
+}
+
+/** Channels, agent groups and agents. */
+export interface DirectoryPort {
+  channels: RecordsPort<Channel, 'channelId'>;
+  destinations: RecordsPort<Destination, 'destinationId'> & {
+    /** Deletes the record and marks its id removed, so that it stays reserved. */
+    remove(destinationId: string, at: string): Promise<void>;
+  };
+  agents: RecordsPort<Agent, 'employeeId'>;
+  /** Reserves `id` for good, unless someone holds it already: answers the holder, which is `kind` when the id was free. */
+  reserveId(id: string, kind: IdHolder['kind'], at: string): Promise<IdHolder>;
+  /** Who holds `id`, if anyone (ids taken before reservations existed have no holder here). */
+  idHolder(id: string): Promise<IdHolder | undefined>;
+}
+
+/** One agent's Idempotency-Key for one conversation: who claimed it with which request, and the first answer. */
+export interface IdempotencyRecord {
+  fingerprint: string;
+  claimedAt: string;
+  response?: Record<string, unknown>;
+}
+
+export interface IdempotencyScope {
+  employeeId: string;
+  conversationId: string;
+}
+
+export interface IdempotencyPort {
+  /**
+   * Claims a key, so that of two requests with the same key only one does the work. A claim older than
+   * `staleBefore` whose work never finished may be taken over by the same request. The record expires at `expiresAt`.
+   */
+  claim(
+    scope: IdempotencyScope,
+    key: string,
+    claim: { fingerprint: string; claimedAt: string; staleBefore: string; expiresAt: string },
+  ): Promise<{ claimed: true } | { claimed: false; record: IdempotencyRecord }>;
+  complete(scope: IdempotencyScope, key: string, response: Record<string, unknown>): Promise<void>;
+  /** Lets go of an unfinished claim of this request (a refused write claims nothing). */
+  release(scope: IdempotencyScope, key: string, fingerprint: string): Promise<void>;
+}
+
+/** One open live-updates WebSocket. */
+export interface LiveConnection {
+  connectionId: string;
+  employeeId: string;
+  /** The agent's credential version at connect time: a revoke or a new token ends the session. */
+  credentialVersion: number;
+  /** The queues whose conversations this connection hears about: the agent's groups and its own queue. */
+  queues: string[];
+  /** Where API Gateway's management API reaches the connection (AWS); absent for the local runtime's sockets. */
+  managementUrl?: string;
+  connectedAt: string;
+  /** Epoch seconds: the record's TTL. */
+  expiresAt: number;
+}
+
+export interface LiveTicket {
+  employeeId: string;
+  credentialVersion: number;
+}
+
+export interface Listener {
+  connectionId: string;
+  employeeId: string;
+  credentialVersion: number;
+}
+
+/** The records of live updates: single-use tickets, connections, and who listens to which queue. */
+export interface LivePort {
+  putTicket(ticketHash: string, ticket: LiveTicket, validUntilMs: number): Promise<void>;
+  /** Takes a ticket out and answers whose it was: of two redeemers only one gets it; an expired one, nobody. */
+  takeTicket(ticketHash: string, nowMs: number): Promise<LiveTicket | undefined>;
+  putConnection(connection: LiveConnection): Promise<void>;
+  getConnection(connectionId: string): Promise<LiveConnection | undefined>;
+  /** Forgets a connection and its queue entries; nothing to do for one already gone. */
+  deleteConnection(connectionId: string): Promise<void>;
+  /** The unexpired connections that listen to a queue. */
+  listeners(queue: string, nowMs: number): Promise<Listener[]>;
+  /** The agent's recorded connections. */
+  connectionsOf(employeeId: string): Promise<LiveConnection[]>;
+}
+
 /** Everything storage offers the domain. */
 export interface Store {
   conversations: ConversationsPort;
   transcript: TranscriptPort;
   leases: LeasePort;
   outbox: OutboxIndexPort;
+  directory: DirectoryPort;
+  idempotency: IdempotencyPort;
+  live: LivePort;
+}
+
+/** Ends open WebSocket sessions: API Gateway's management API in AWS, the runtime's own sockets locally. */
+export interface LiveSessions {
+  close(connection: LiveConnection): Promise<void>;
 }

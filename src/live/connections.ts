@@ -1,22 +1,31 @@
 import type { Deps } from '#domain/deps.ts';
 import { UnauthorizedError } from '#domain/errors.ts';
-import { deleteConnection, putConnection } from '#live/store.ts';
+import { credentialVersionOf } from '#domain/model.ts';
 import { redeemTicket } from '#live/tickets.ts';
-import { agentsStore } from '#store/config-records.ts';
 
 /**
  * `$connect`: redeems the ticket and records the connection with the queues the agent sees (its groups
- * and its own queue), so that fan-out finds it by queue. 401 for a bad ticket or a revoked agent.
+ * and its own queue), so that fan-out finds it by queue. 401 for a bad ticket, a revoked agent, or a
+ * ticket of an older credential version (minted before a revoke or a new token).
  */
-export async function openConnection(deps: Deps, connectionId: string, ticket: string) {
-  const employeeId = await redeemTicket(deps, ticket);
-  const agent = employeeId ? await agentsStore.get(deps.db, employeeId) : undefined;
-  if (!agent || agent.revoked) throw new UnauthorizedError('Unknown, expired or used ticket');
+export async function openConnection(
+  deps: Deps,
+  connectionId: string,
+  ticket: string,
+  managementUrl?: string,
+) {
+  const redeemed = await redeemTicket(deps, ticket);
+  const agent = redeemed ? await deps.store.directory.agents.get(redeemed.employeeId) : undefined;
+  if (!redeemed || !agent || agent.revoked || credentialVersionOf(agent) !== redeemed.credentialVersion) {
+    throw new UnauthorizedError('Unknown, expired or used ticket');
+  }
   const now = deps.now();
-  await putConnection(deps.db, {
+  await deps.store.live.putConnection({
     connectionId,
     employeeId: agent.employeeId,
+    credentialVersion: redeemed.credentialVersion,
     queues: [...new Set([...agent.destinations, agent.employeeId])],
+    ...(managementUrl && { managementUrl }),
     connectedAt: now.toISOString(),
     expiresAt: Math.floor(now.getTime() / 1000) + deps.config.LIVE_CONNECTION_SECONDS,
   });
@@ -25,5 +34,5 @@ export async function openConnection(deps: Deps, connectionId: string, ticket: s
 
 /** `$disconnect`, and fan-out when a connection turns out to be gone. */
 export function closeConnection(deps: Deps, connectionId: string): Promise<void> {
-  return deleteConnection(deps.db, connectionId);
+  return deps.store.live.deleteConnection(connectionId);
 }

@@ -1,11 +1,10 @@
 import type { Deps } from '#domain/deps.ts';
 import type { LiveNotification } from '#domain/live-schemas.ts';
-import type { Agent } from '#domain/model.ts';
+import { type Agent, credentialVersionOf } from '#domain/model.ts';
+import type { Listener } from '#domain/ports.ts';
 import { closeConnection } from '#live/connections.ts';
 import { type ChangeRecord, notificationOf } from '#live/notifications.ts';
-import { listListeners } from '#live/store.ts';
 import { logger } from '#logger';
-import { agentsStore } from '#store/config-records.ts';
 
 /** Sends one message to one connection: the management API in AWS, the open socket locally. */
 export interface ConnectionPoster {
@@ -40,8 +39,9 @@ async function queuesFor(deps: Deps, addressed: { destinationIds: string[]; conv
 /**
  * Turns a batch of changes into notifications and sends each to every open connection of an agent who
  * may see the conversation (its destination is among the agent's queues, as they are now: a revoked
- * agent, or one moved out of a group, hears nothing more), once per connection, in the order of the
- * changes. A connection that is gone is deleted. Nothing here reads or sends message data.
+ * agent, one moved out of a group, or a session of an older credential version hears nothing more),
+ * once per connection, in the order of the changes. A connection that is gone is deleted. Nothing
+ * here reads or sends message data.
  */
 export async function fanOut(
   deps: Deps,
@@ -64,21 +64,26 @@ export async function fanOut(
   const now = deps.now().getTime();
   let agents: Promise<Map<string, Agent>> | undefined;
   // A connection keeps the queues of its connect time: it hears only what its agent may still see now.
-  const stillAllowed = async (queue: string, listeners: { connectionId: string; employeeId: string }[]) => {
+  const stillAllowed = async (queue: string, listeners: Listener[]) => {
     if (listeners.length === 0) return [];
-    agents ??= agentsStore
-      .list(deps.db)
+    agents ??= deps.store.directory.agents
+      .list()
       .then((list) => new Map(list.map((agent) => [agent.employeeId, agent])));
     const current = await agents;
-    return listeners.filter(({ employeeId }) => {
+    return listeners.filter(({ employeeId, credentialVersion }) => {
       const agent = current.get(employeeId);
-      return agent && !agent.revoked && [...agent.destinations, agent.employeeId].includes(queue);
+      return (
+        agent &&
+        !agent.revoked &&
+        credentialVersionOf(agent) === credentialVersion &&
+        [...agent.destinations, agent.employeeId].includes(queue)
+      );
     });
   };
   for (const queue of new Set(queues.flat())) {
     listenersOf.set(
       queue,
-      listListeners(deps.db, queue, now).then((listeners) => stillAllowed(queue, listeners)),
+      deps.store.live.listeners(queue, now).then((listeners) => stillAllowed(queue, listeners)),
     );
   }
 

@@ -1,16 +1,31 @@
 import {
   ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { ConnectionPoster } from '#live/fan-out.ts';
 import { logger } from '#logger';
+
+const statusOf = (error: unknown) =>
+  (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+const isGone = (error: unknown) => (error as Error).name === 'GoneException' || statusOf(error) === 410;
+
+const clients = new Map<string, ApiGatewayManagementApiClient>();
+function clientFor(endpoint: string, region: string): ApiGatewayManagementApiClient {
+  let client = clients.get(endpoint);
+  if (!client) {
+    client = new ApiGatewayManagementApiClient({ endpoint, region });
+    clients.set(endpoint, client);
+  }
+  return client;
+}
 
 /**
  * Posts to WebSocket connections through API Gateway's management API (the stage's callback URL).
  * 410 Gone means the client went away without a `$disconnect` reaching us: the caller prunes it.
  */
 export function managementApiPoster(endpoint: string, region: string): ConnectionPoster {
-  const client = new ApiGatewayManagementApiClient({ endpoint, region });
+  const client = clientFor(endpoint, region);
   return {
     async post(connectionId, data) {
       try {
@@ -19,11 +34,25 @@ export function managementApiPoster(endpoint: string, region: string): Connectio
         );
         return 'sent';
       } catch (error) {
-        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        if ((error as Error).name === 'GoneException' || status === 410) return 'gone';
-        logger.warn('live post failed', { errorName: (error as Error).name, statusCode: status });
+        if (isGone(error)) return 'gone';
+        logger.warn('live post failed', { errorName: (error as Error).name, statusCode: statusOf(error) });
         return 'failed';
       }
     },
   };
+}
+
+/** Ends a connection through the management API; one already gone counts as closed. */
+export async function closeManagedConnection(endpoint: string, region: string, connectionId: string) {
+  try {
+    await clientFor(endpoint, region).send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+  } catch (error) {
+    if (isGone(error)) return;
+    throw error;
+  }
+}
+
+/** The management (callback) URL of the WebSocket API a `$connect` came through. */
+export function managementUrlOf(context: { apiId: string; stage: string }, region: string): string {
+  return `https://${context.apiId}.execute-api.${region}.amazonaws.com/${context.stage}`;
 }

@@ -4,8 +4,9 @@ import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { Deps } from '#domain/deps.ts';
+import type { Wired } from '#deps';
 import { type ConnectionPoster, fanOut } from '#live/fan-out.ts';
+import { liveSignals } from '#live/sessions.ts';
 import { startChangeFeed } from '#local/change-feed.ts';
 import { liveRoutes } from '#routes';
 
@@ -15,6 +16,13 @@ type LiveHandler = (event: unknown) => Promise<APIGatewayProxyResultV2>;
 export const livePath = '/live';
 /** Pings find dead peers (a closed laptop) without a request to the API; API Gateway does this itself. */
 const pingSeconds = 30;
+/**
+ * How often open sockets are checked against their records: a revoke made by the command-line tool (another
+ * process) deletes them, and the socket closes here within this time. A revoke in this process closes at once.
+ */
+const sessionCheckSeconds = 5;
+/** The close code a socket gets when its session ended (revoke or a new token): an application code, 4000-4999. */
+export const sessionEndedCode = 4001;
 
 function loadLiveHandler(root: string, routeKey: '$connect' | '$disconnect'): Promise<LiveHandler> {
   const route = liveRoutes.find((candidate) => candidate.routeKey === routeKey);
@@ -59,7 +67,7 @@ function refuse(socket: Duplex, statusCode: number) {
  * and a close runs `$disconnect`. The change feed hands every conversation write to the same fan-out
  * as the AWS notifier, which posts to the open sockets here instead of through API Gateway.
  */
-export function startLiveSocket(server: Server, root: string, deps: Deps) {
+export function startLiveSocket(server: Server, root: string, deps: Wired) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   const sockets = new Map<string, WebSocket & { alive?: boolean }>();
   const disconnects = new Set<Promise<unknown>>();
@@ -102,6 +110,17 @@ export function startLiveSocket(server: Server, root: string, deps: Deps) {
   };
   const feed = startChangeFeed(deps.db, (records) => fanOut(deps, records, poster));
 
+  const endSession = (connectionId: string) =>
+    sockets.get(connectionId)?.close(sessionEndedCode, 'session ended');
+  liveSignals.on('close', endSession);
+  const sessionCheck = setInterval(async () => {
+    for (const connectionId of [...sockets.keys()]) {
+      const recorded = await deps.store.live.getConnection(connectionId).catch(() => true);
+      if (!recorded) endSession(connectionId);
+    }
+  }, sessionCheckSeconds * 1000);
+  sessionCheck.unref();
+
   const pinger = setInterval(() => {
     for (const ws of sockets.values()) {
       if (!ws.alive) {
@@ -118,6 +137,8 @@ export function startLiveSocket(server: Server, root: string, deps: Deps) {
     /** Closes every socket (running `$disconnect` for each) and waits for notifications in flight. */
     close: async () => {
       clearInterval(pinger);
+      clearInterval(sessionCheck);
+      liveSignals.off('close', endSession);
       await feed.stop();
       await Promise.all(
         [...sockets.values()].map((ws) => {

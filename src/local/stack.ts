@@ -17,7 +17,6 @@ import { startDeliveryLoop } from '#local/delivery-loop.ts';
 import { startEmbeddedDynamoDb } from '#local/embedded-dynamodb.ts';
 import { lambdaRequestListener } from '#local/lambda-http.ts';
 import { startLiveSocket } from '#local/live-socket.ts';
-import { agentsStore, channelsStore, destinationsStore } from '#store/config-records.ts';
 import { ensureTable } from '#store/table.ts';
 
 export interface LocalStackOptions {
@@ -66,11 +65,11 @@ async function seedChannel(deps: Deps, remembered: Partial<Seed> | undefined) {
   if (
     remembered?.channelId &&
     remembered.channelToken &&
-    (await channelsStore.get(deps.db, remembered.channelId))
+    (await deps.store.directory.channels.get(remembered.channelId))
   ) {
     return { channelId: remembered.channelId, channelToken: remembered.channelToken };
   }
-  const existing = (await channelsStore.list(deps.db))[0];
+  const existing = (await deps.store.directory.channels.list())[0];
   if (existing) {
     const { token } = await rotateChannelToken(deps, existing.channelId);
     return { channelId: existing.channelId, channelToken: token };
@@ -85,11 +84,11 @@ async function seedAgent(deps: Deps, remembered: Partial<Seed> | undefined) {
   if (
     remembered?.employeeId &&
     remembered.agentToken &&
-    (await agentsStore.get(deps.db, remembered.employeeId))
+    (await deps.store.directory.agents.get(remembered.employeeId))
   ) {
     return { employeeId: remembered.employeeId, agentToken: remembered.agentToken };
   }
-  const existing = (await agentsStore.list(deps.db))[0];
+  const existing = (await deps.store.directory.agents.list())[0];
   if (existing) {
     const { token } = await rotateAgentToken(deps, existing.employeeId);
     return { employeeId: existing.employeeId, agentToken: token };
@@ -99,7 +98,9 @@ async function seedAgent(deps: Deps, remembered: Partial<Seed> | undefined) {
     firstName: 'Local',
     lastName: 'Agent',
     // Every destination of the store: `support` and `sales` on first start, whatever is there on an older one.
-    destinations: (await destinationsStore.list(deps.db)).map((destination) => destination.destinationId),
+    destinations: (await deps.store.directory.destinations.list()).map(
+      (destination) => destination.destinationId,
+    ),
   });
   return { employeeId: agent.employeeId, agentToken: token };
 }

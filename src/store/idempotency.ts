@@ -1,68 +1,75 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { expiry, isConditionFailure } from '#store/items.ts';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { IdempotencyPort, IdempotencyRecord } from '#domain/ports.ts';
+import { isConditionFailure } from '#store/items.ts';
 import { keys } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
-/** One Idempotency-Key of one conversation: who claimed it with which request, and the first answer. */
-export interface IdempotencyRecord {
-  fingerprint: string;
-  claimedAt: string;
-  response?: Record<string, unknown>;
-}
-
 /**
- * Claims a key with a conditional put, so that of two requests with the same key only one does the
- * work. A claim older than `staleBefore` whose work never finished may be taken over.
+ * An agent's Idempotency-Keys, one record per agent, conversation and key, under the conversation (so
+ * retention takes them with it), each with its own TTL. The claim is a conditional put, so of two
+ * requests with the same key only one does the work.
  */
-export async function claimIdempotencyKey(
-  db: Db,
-  conversationId: string,
-  key: string,
-  claim: { fingerprint: string; claimedAt: string; staleBefore: string },
-): Promise<{ claimed: true } | { claimed: false; record: IdempotencyRecord }> {
-  try {
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.tableName,
-        Item: {
-          ...keys.idempotency(conversationId, key),
-          fingerprint: claim.fingerprint,
-          claimedAt: claim.claimedAt,
-          ...expiry(db, claim.claimedAt),
-        },
-        ConditionExpression:
-          'attribute_not_exists(pk) OR (attribute_not_exists(#response) AND claimedAt < :stale AND fingerprint = :fingerprint)',
-        ExpressionAttributeNames: { '#response': 'response' },
-        ExpressionAttributeValues: { ':stale': claim.staleBefore, ':fingerprint': claim.fingerprint },
-      }),
-    );
-    return { claimed: true };
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
-  const { Item } = await db.doc.send(
-    new GetCommand({
-      TableName: db.tableName,
-      Key: keys.idempotency(conversationId, key),
-      ConsistentRead: true,
-    }),
-  );
-  return { claimed: false, record: Item as IdempotencyRecord };
-}
+export function dynamoIdempotency(db: Db): IdempotencyPort {
+  const keyOf = (scope: { employeeId: string; conversationId: string }, key: string) =>
+    keys.idempotency(scope.conversationId, scope.employeeId, key);
+  return {
+    async claim(scope, key, claim) {
+      try {
+        await db.doc.send(
+          new PutCommand({
+            TableName: db.tableName,
+            Item: {
+              ...keyOf(scope, key),
+              fingerprint: claim.fingerprint,
+              claimedAt: claim.claimedAt,
+              expiresAt: Math.floor(Date.parse(claim.expiresAt) / 1000),
+            },
+            ConditionExpression:
+              'attribute_not_exists(pk) OR expiresAt < :now OR (attribute_not_exists(#response) AND claimedAt < :stale AND fingerprint = :fingerprint)',
+            ExpressionAttributeNames: { '#response': 'response' },
+            ExpressionAttributeValues: {
+              ':stale': claim.staleBefore,
+              ':fingerprint': claim.fingerprint,
+              ':now': Math.floor(Date.parse(claim.claimedAt) / 1000),
+            },
+          }),
+        );
+        return { claimed: true };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      const { Item } = await db.doc.send(
+        new GetCommand({ TableName: db.tableName, Key: keyOf(scope, key), ConsistentRead: true }),
+      );
+      return { claimed: false, record: Item as IdempotencyRecord };
+    },
 
-export async function completeIdempotencyKey(
-  db: Db,
-  conversationId: string,
-  key: string,
-  response: Record<string, unknown>,
-): Promise<void> {
-  await db.doc.send(
-    new UpdateCommand({
-      TableName: db.tableName,
-      Key: keys.idempotency(conversationId, key),
-      UpdateExpression: 'SET #response = :response',
-      ExpressionAttributeNames: { '#response': 'response' },
-      ExpressionAttributeValues: { ':response': response },
-    }),
-  );
+    async complete(scope, key, response) {
+      await db.doc.send(
+        new UpdateCommand({
+          TableName: db.tableName,
+          Key: keyOf(scope, key),
+          UpdateExpression: 'SET #response = :response',
+          ExpressionAttributeNames: { '#response': 'response' },
+          ExpressionAttributeValues: { ':response': response },
+        }),
+      );
+    },
+
+    async release(scope, key, fingerprint) {
+      try {
+        await db.doc.send(
+          new DeleteCommand({
+            TableName: db.tableName,
+            Key: keyOf(scope, key),
+            ConditionExpression: 'attribute_not_exists(#response) AND fingerprint = :fingerprint',
+            ExpressionAttributeNames: { '#response': 'response' },
+            ExpressionAttributeValues: { ':fingerprint': fingerprint },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+  };
 }

@@ -4,13 +4,14 @@
  * Main index (pk, sk):
  *   CHANNELS / CHANNEL#{channelId}              channel: name, token hash, webhook, default destination
  *   DESTINATIONS / DEST#{destinationId}         agent group
- *   AGENTS / AGENT#{employeeId}                 agent profile, token hash, presence
+ *   AGENTS / AGENT#{employeeId}                 agent profile, token hash, credential version, presence
+ *   IDS / ID#{id}                               an id of the namespace agents and destinations share, reserved for good
  *   OPEN#{channelId}#{userId} / OPEN            pointer to the user's open conversation, with the record it opened
  *   CONV#{conversationId} / META                conversation, and the one point of serialisation of its writes:
  *                                               the sequence counter (`lastSeq`), the delivery lease, the
  *                                               per-target delivery cursors and the redriven set
  *   CONV#{conversationId} / MSG#{seq}           transcript entry; agent and client events carry delivery state (the outbox)
- *   CONV#{conversationId} / IDEMPOTENCY#{key}   first answer to an Idempotency-Key
+ *   CONV#{conversationId} / IDEMPOTENCY#{employeeId}#{key}   first answer to an agent's Idempotency-Key
  *   CONV#{conversationId} / WAKE#{id}           a nudge for the stream: redrive and setWebhook insert one
  * byState index (gsi1pk, gsi1sk), sparse: where the sweep finds work
  *   OUTBOX#DUE#{shard} / {dueAt}#{conversationId}       on META: the conversation has an event due at dueAt
@@ -19,6 +20,7 @@
  *   LIVE#TICKET#{sha256 of the ticket} / TICKET     live updates: a single-use ticket, short-lived
  *   LIVE#CONN#{connectionId} / CONNECTION           live updates: one open WebSocket, its agent and queues
  *   LIVE#QUEUE#{queue} / CONN#{connectionId}        live updates: who hears about a queue
+ *   LIVE#AGENT#{employeeId} / CONN#{connectionId}   live updates: an agent's connections, closed on revoke
  * byQueue index (gsi2pk, gsi2sk): conversations of a destination
  *   QUEUE#{destinationId} / {status}#{createdAt}#{conversationId}
  */
@@ -52,6 +54,7 @@ export const keys = {
   destinations: () => ({ pk: 'DESTINATIONS', skPrefix: 'DEST#' }),
   agent: (employeeId: string) => ({ pk: 'AGENTS', sk: `AGENT#${employeeId}` }),
   agents: () => ({ pk: 'AGENTS', skPrefix: 'AGENT#' }),
+  reservedId: (id: string) => ({ pk: 'IDS', sk: `ID#${id}` }),
   openConversation: (channelId: string, userId: string) => ({
     pk: `OPEN#${channelId}#${userId}`,
     sk: 'OPEN',
@@ -62,9 +65,9 @@ export const keys = {
     sk: `MSG#${String(seq).padStart(SEQ_WIDTH, '0')}`,
   }),
   messages: (conversationId: string) => ({ pk: `CONV#${conversationId}`, skPrefix: 'MSG#' }),
-  idempotency: (conversationId: string, key: string) => ({
+  idempotency: (conversationId: string, employeeId: string, key: string) => ({
     pk: `CONV#${conversationId}`,
-    sk: `IDEMPOTENCY#${key}`,
+    sk: `IDEMPOTENCY#${employeeId}#${key}`,
   }),
   wake: (conversationId: string, id: string) => ({
     pk: `CONV#${conversationId}`,
@@ -100,6 +103,11 @@ export const liveKeys = {
     sk: `CONN#${connectionId}`,
   }),
   listeners: (queue: string) => ({ pk: `LIVE#QUEUE#${queue}`, skPrefix: 'CONN#' }),
+  agentConnection: (employeeId: string, connectionId: string) => ({
+    pk: `LIVE#AGENT#${employeeId}`,
+    sk: `CONN#${connectionId}`,
+  }),
+  agentConnections: (employeeId: string) => ({ pk: `LIVE#AGENT#${employeeId}`, skPrefix: 'CONN#' }),
 };
 
 /** Message ids are `{conversationId}-{seq}`: unique across conversations, stable, and ordered within one. */

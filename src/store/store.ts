@@ -1,5 +1,8 @@
 import type { Store } from '#domain/ports.ts';
+import { dynamoDirectory } from '#store/config-records.ts';
 import { dynamoConversations, dynamoLeases } from '#store/conversations.ts';
+import { dynamoIdempotency } from '#store/idempotency.ts';
+import { dynamoLive } from '#store/live.ts';
 import { dynamoOutboxIndex } from '#store/outbox-index.ts';
 import type { Db } from '#store/table.ts';
 import { dynamoTranscript } from '#store/transcript.ts';
@@ -11,5 +14,8 @@ export function dynamoStore(db: Db): Store {
     transcript: dynamoTranscript(db),
     leases: dynamoLeases(db),
     outbox: dynamoOutboxIndex(db),
+    directory: dynamoDirectory(db),
+    idempotency: dynamoIdempotency(db),
+    live: dynamoLive(db),
   };
 }

@@ -1,13 +1,12 @@
 import { expect, it } from 'vitest';
+import type { Wired } from '#deps';
 import { revokeAgent } from '#domain/admin.ts';
-import type { Deps } from '#domain/deps.ts';
 import { routes } from '#routes';
-import { agentsStore } from '#store/config-records.ts';
 import { type Client, seedAgent, seedChannel, tableSnapshot } from '../support/clients.ts';
 import { seedBodies } from './operator-api.cases.ts';
 
 /** The Agent API cases, run in-process against the handlers and over HTTP against the local runtime. */
-export function agentApiCases(context: () => { client: Client; deps: Deps }) {
+export function agentApiCases(context: () => { client: Client; deps: Wired }) {
   /** A channel, a conversation waiting in `support` with the seed's pre-chat fields, and two agents of it. */
   async function waitingConversation() {
     const { client, deps } = context();
@@ -100,7 +99,7 @@ export function agentApiCases(context: () => { client: Client; deps: Deps }) {
     const presence = await client('PUT', '/agent/me/presence', { online: true }, ada.auth);
     const whileFresh = await hasOnline();
     const silentSince = Date.now() - (deps.config.PRESENCE_TIMEOUT_SECONDS + 1) * 1000;
-    await agentsStore.update(deps.db, ada.agent.employeeId, {
+    await deps.store.directory.agents.update(ada.agent.employeeId, {
       lastSeenAt: new Date(silentSince).toISOString(),
     });
     const afterSilence = await hasOnline();

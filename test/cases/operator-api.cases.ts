@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { Deps } from '#domain/deps.ts';
+import type { Wired } from '#deps';
 import { type Client, seedChannel, tableSnapshot } from '../support/clients.ts';
 
 /**
@@ -26,7 +26,7 @@ export const seedBodies = {
 };
 
 /** The Operator API cases, run in-process against the handlers and over HTTP against the local runtime. */
-export function operatorApiCases(context: () => { client: Client; deps: Deps }) {
+export function operatorApiCases(context: () => { client: Client; deps: Wired }) {
   it('answers every seed example body with 200', async () => {
     // Prepare
     const { client, deps } = context();

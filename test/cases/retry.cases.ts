@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { Deps } from '#domain/deps.ts';
+import type { Wired } from '#deps';
 import { type Client, seedAgent, tableSnapshot } from '../support/clients.ts';
 import { acceptedConversation } from '../support/flows.ts';
 import { eventually, type startWebhookReceiver } from '../support/webhook-receiver.ts';
@@ -10,7 +10,7 @@ type Receiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
  * The agent's retry route, run in-process and over HTTP. Both runs deliver with the real engine (a
  * delivery loop) to a webhook receiver on loopback, with a retry schedule of a fraction of a second.
  */
-export function retryCases(context: () => { client: Client; deps: Deps; receiver: Receiver }) {
+export function retryCases(context: () => { client: Client; deps: Wired; receiver: Receiver }) {
   async function failedEvent() {
     const { client, deps, receiver } = context();
     const flow = await acceptedConversation(client, deps, receiver.url('/retry'));

@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { Deps } from '#domain/deps.ts';
+import type { Wired } from '#deps';
 import { deliveryFunctions, fallbackRoute } from '#routes';
 import { type Client, seedAgent } from './clients.ts';
 import { acceptedConversation } from './flows.ts';
@@ -16,7 +16,7 @@ const json = { 'content-type': 'application/json' };
  * secrets and texts that must never appear in its logs. Each function gets its own channel or
  * conversation where another function's run could get in its way, so the bundles can run at once.
  */
-export async function prepareBundleEvents(deps: Deps, client: Client, webhookUrl: (path: string) => string) {
+export async function prepareBundleEvents(deps: Wired, client: Client, webhookUrl: (path: string) => string) {
   const main = await acceptedConversation(client, deps, webhookUrl('/bundles'));
   const { api, support, sales, agent } = main;
   const other = await seedAgent(deps, [support.destinationId], 'Grace');

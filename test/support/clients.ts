@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Wired } from '#deps';
 import { createAgent, createChannel, createDestination } from '#domain/admin.ts';
 import type { Deps } from '#domain/deps.ts';
 import { fallbackRoute, matchRoute } from '#routes';
@@ -83,7 +84,7 @@ export async function seedAgent(deps: Deps, destinations: string[], firstName = 
  * own bookkeeping (delivery state, its index keys, the lease and cursors on a conversation) is left out: it runs in the background
  * and may move any time.
  */
-export async function tableSnapshot(deps: Deps): Promise<string> {
+export async function tableSnapshot(deps: Wired): Promise<string> {
   const { Items = [] } = await deps.db.doc.send(new ScanCommand({ TableName: deps.db.tableName }));
   return JSON.stringify(
     Items.map(

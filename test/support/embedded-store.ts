@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import type { Deps } from '#domain/deps.ts';
+import type { Wired } from '#deps';
 import { startEmbeddedDynamoDb } from '#local/embedded-dynamodb.ts';
 import { ensureTable } from '#store/table.ts';
 
@@ -13,7 +13,7 @@ export function testTableName(label: string): string {
  * The store for this test file, reached through the real DynamoDB client: the run's DynamoDB Local when
  * `TEST_DYNAMODB_ENDPOINT` is set, else an in-memory dynalite on a random port.
  */
-export async function useEmbeddedStore(): Promise<{ deps: Deps; close: () => Promise<void> }> {
+export async function useEmbeddedStore(): Promise<{ deps: Wired; close: () => Promise<void> }> {
   const shared = process.env.TEST_DYNAMODB_ENDPOINT;
   const store = shared ? undefined : await startEmbeddedDynamoDb();
   process.env.DYNAMODB_ENDPOINT = shared ?? store?.endpoint;

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Deps } from '#domain/deps.ts';
+import type { Wired } from '#deps';
 import { type Reply, tableSnapshot } from './clients.ts';
 
 /** How many requests built to a route's schema were sent, and how many of them succeeded. */
@@ -12,7 +12,7 @@ export interface Tally {
  * What every property test asserts of one reply: never a 5xx, and a refusal carries an error code and
  * wrote nothing (`before` is the table as it was before the request). Built requests are tallied.
  */
-export async function assessReply(deps: Deps, reply: Reply, before: string, built: boolean, tally: Tally) {
+export async function assessReply(deps: Wired, reply: Reply, before: string, built: boolean, tally: Tally) {
   expect(reply.status).toBeLessThan(500);
   if (reply.status >= 400) {
     expect(reply.body.error.code).toEqual(expect.any(String));

@@ -1,4 +1,4 @@
-import type { Deps } from '#domain/deps.ts';
+import type { Wired } from '#deps';
 
 /** One DynamoDB request as the SDK sent it. */
 export interface CountedRequest {
@@ -14,7 +14,7 @@ export interface CountedRequest {
  * Counts every request the store's DynamoDB client sends, with SDK middleware on the real client:
  * what a use case costs in round trips and in items read, without mocking anything.
  */
-export function countRequests(deps: Deps) {
+export function countRequests(deps: Wired) {
   const requests: CountedRequest[] = [];
   let recording = false;
   deps.db.client.middlewareStack.add(

@@ -59,8 +59,7 @@ export const channelCommands = [
     usage: '[--base-url U]',
     async run(deps, { target: channelId, bases }) {
       const { rotateChannelToken } = await import('#domain/admin.ts');
-      const { channelsStore } = await import('#store/config-records.ts');
-      const stored = (await channelsStore.get(deps.db, channelId))?.baseUrl;
+      const stored = (await deps.store.directory.channels.get(channelId))?.baseUrl;
       const { token } = await rotateChannelToken(deps, channelId);
       const api = await operatorApi(chooseBaseUrl({ ...bases, stored }), token);
       return {
@@ -77,8 +76,7 @@ export const channelCommands = [
     usage: '',
     async run(deps, { target: channelId, dataDir }) {
       const { NotFoundError } = await import('#domain/errors.ts');
-      const { channelsStore } = await import('#store/config-records.ts');
-      if (!(await channelsStore.get(deps.db, channelId))) {
+      if (!(await deps.store.directory.channels.get(channelId))) {
         throw new NotFoundError('channel_not_found', `No channel ${channelId}`);
       }
       const local = await readLocalStack(dataDir);
