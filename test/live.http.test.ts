@@ -1,9 +1,10 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { revokeAgent } from '#domain/admin.ts';
+import { revokeAgent, rotateAgentToken } from '#domain/admin.ts';
 import { hashSecret } from '#domain/ids.ts';
 import type { Agent } from '#domain/model.ts';
 import { issueTicket } from '#live/tickets.ts';
+import { sessionEndedCode } from '#local/live-socket.ts';
 import { startLocalStack } from '#local/stack.ts';
 import { type Client, httpClient, root, seedAgent, seedChannel } from './support/clients.ts';
 import { connectStatus, openLive } from './support/live-client.ts';
@@ -229,5 +230,42 @@ describe('live updates over the local runtime', () => {
       missing: 400,
       otherPath: 404,
     });
+  });
+
+  it('ends the sessions of a revoked agent: after revoke then rotate-token the old socket is closed and hears nothing, and an older ticket is refused', async () => {
+    // Prepare
+    const { api, support } = await seedChannel(stack.deps);
+    const ada = await seedAgent(stack.deps, [support.destinationId]);
+    const oldLive = await connected(ada.auth);
+    const mintedBefore = await ticketFor(ada.auth);
+    // Act
+    await revokeAgent(stack.deps, ada.agent.employeeId);
+    const { token } = await rotateAgentToken(stack.deps, ada.agent.employeeId);
+    const closeCode = await oldLive.closed;
+    const newLive = await connected({ authorization: `Bearer ${token}` });
+    const opened = await client('POST', `${api}/selectDestination`, {
+      userId: 'u-rotated',
+      destinationId: support.destinationId,
+    });
+    const { conversationId } = opened.body;
+    await newLive.next({ type: 'conversation.created', conversationId });
+    // Assess
+    expect(closeCode).toBe(sessionEndedCode);
+    expect(oldLive.received.filter((n) => n.conversationId === conversationId)).toEqual([]);
+    expect(await connectStatus(mintedBefore.url, mintedBefore.ticket)).toBe(401);
+    expect(await stack.deps.store.live.connectionsOf(ada.agent.employeeId)).toHaveLength(1);
+    await newLive.close();
+  });
+
+  it('closes a socket whose connection record another process removed (the command-line tool revoking)', async () => {
+    // Prepare
+    const { support } = await seedChannel(stack.deps);
+    const ada = await seedAgent(stack.deps, [support.destinationId]);
+    const live = await connected(ada.auth);
+    const [connection] = await stack.deps.store.live.connectionsOf(ada.agent.employeeId);
+    // Act
+    await stack.deps.store.live.deleteConnection(connection?.connectionId ?? 'none');
+    // Assess
+    expect(await live.closed).toBe(sessionEndedCode);
   });
 });

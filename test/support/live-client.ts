@@ -6,6 +6,8 @@ export interface LiveSocket {
   /** Waits for a notification that matches, among those received from index `from` on and those to come. */
   next: (match: Partial<LiveNotification>, from?: number) => Promise<LiveNotification & { at: number }>;
   close: () => Promise<void>;
+  /** Settles with the close code once the server (or the client) closed the socket. */
+  closed: Promise<number>;
 }
 
 /** A ceiling against hanging forever, not a speed requirement. */
@@ -21,6 +23,7 @@ function matches(notification: LiveNotification, match: Partial<LiveNotification
 export function openLive(url: string, ticket: string | undefined): Promise<LiveSocket> {
   const ws = new WebSocket(ticket === undefined ? url : `${url}?ticket=${encodeURIComponent(ticket)}`);
   const received: LiveSocket['received'] = [];
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
   const waiters = new Set<() => void>();
   ws.on('message', (data) => {
     received.push({ ...(JSON.parse(String(data)) as LiveNotification), at: Date.now() });
@@ -28,6 +31,7 @@ export function openLive(url: string, ticket: string | undefined): Promise<LiveS
   });
   const socket: LiveSocket = {
     received,
+    closed,
     next: (match, from = 0) =>
       new Promise((resolve, reject) => {
         const check = () => {
