@@ -337,6 +337,53 @@ export function agentApiCases(context: () => { client: Client; deps: Wired }) {
     expect(sent[0]).not.toHaveProperty('idempotencyKey');
   });
 
+  it("checks an Idempotency-Key only once the agent sees and holds the conversation: another's refused request claims nothing", async () => {
+    // Prepare
+    const { client, deps, ada, bob, outsider, path } = await waitingConversation();
+    const key = { 'idempotency-key': 'msg-1' };
+    // Act
+    const unaccepted = await client('POST', `${path}/messages`, { text: 'Early' }, { ...ada.auth, ...key });
+    await client('POST', `${path}/accept`, undefined, ada.auth);
+    const before = await tableSnapshot(deps);
+    const fromOutsider = await client(
+      'POST',
+      `${path}/messages`,
+      { text: 'Hi' },
+      { ...outsider.auth, ...key },
+    );
+    const fromColleague = await client('POST', `${path}/messages`, { text: 'Hi' }, { ...bob.auth, ...key });
+    const afterRefusals = await tableSnapshot(deps);
+    const fromAssignee = await client('POST', `${path}/messages`, { text: 'Hi' }, { ...ada.auth, ...key });
+    const repeated = await client('POST', `${path}/messages`, { text: 'Hi' }, { ...ada.auth, ...key });
+    // Assess
+    expect(unaccepted.status).toBe(409);
+    expect(fromOutsider.status).toBe(404);
+    expect(fromColleague.status).toBe(409);
+    expect(fromColleague.body.error.code).toBe('assigned_to_other');
+    expect(afterRefusals).toBe(before);
+    expect(fromAssignee.status).toBe(202);
+    expect(repeated.body).toEqual(fromAssignee.body);
+  });
+
+  it('lets go of the Idempotency-Key claim of a send whose write was refused', async () => {
+    // Prepare
+    const { client, deps, api, ada, path } = await waitingConversation();
+    await client('POST', `${path}/accept`, undefined, ada.auth);
+    await client('POST', `${api}/closeChat`, { userId: 'client-1' });
+    const before = await tableSnapshot(deps);
+    // Act
+    const refused = await client(
+      'POST',
+      `${path}/messages`,
+      { text: 'Late' },
+      { ...ada.auth, 'idempotency-key': 'k' },
+    );
+    // Assess
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('conversation_closed');
+    expect(await tableSnapshot(deps)).toBe(before);
+  });
+
   it('names a file after its URL when the agent gives no name, even a badly encoded one', async () => {
     const { client, ada, path } = await waitingConversation();
     await client('POST', `${path}/accept`, undefined, ada.auth);
