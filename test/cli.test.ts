@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '#domain/ports.ts';
 import { startEmbeddedDynamoDb } from '#local/embedded-dynamodb.ts';
 import { startLocalStack } from '#local/stack.ts';
 import { messageId } from '#store/keys.ts';
@@ -129,6 +130,24 @@ async function seedFailedEvent(dir: string, conversationId: string, attempts: nu
     };
     await store.transcript.put([entry]);
     return entry.id;
+  } finally {
+    db.client.destroy();
+    await dynamo.close();
+  }
+}
+
+/** Runs `work` on the CLI's own embedded store under DATA_DIR, between two CLI runs. */
+async function withStore<T>(dir: string, work: (store: Store) => Promise<T>): Promise<T> {
+  const dynamo = await startEmbeddedDynamoDb(join(dir, 'dynamodb'));
+  const db = createDb({
+    TABLE_NAME: 'operator-bridge',
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    AWS_REGION: 'us-east-1',
+    RETENTION_DAYS: 0,
+  });
+  try {
+    await ensureTable(db);
+    return await work(dynamoStore(db));
   } finally {
     db.client.destroy();
     await dynamo.close();
@@ -293,6 +312,66 @@ describe('operator-bridge CLI', () => {
     );
     expect(fromStack.consoleUrl.startsWith(`${stack.baseUrl}/console/#token=nobase.`)).toBe(true);
     expect(channelFromStack.operatorApiUrl.startsWith(`${stack.baseUrl}/operator/ch_`)).toBe(true);
+  });
+
+  it('never reuses an id, and removes a destination in use only with --move-to', {
+    timeout: 120_000,
+  }, async () => {
+    // Prepare
+    const dir = await freshDir('ids');
+    const cli = cliIn(dir);
+    json(await cli('destination', 'create', '--name', 'Temp', '--id', 'temp', '--json'));
+    json(await cli('destination', 'create', '--name', 'Support', '--id', 'support', '--json'));
+    const agent = ['--first-name', 'Ada', '--last-name', 'Lovelace', '--json'];
+    json(await cli('agent', 'create', ...agent, '--destinations', 'temp,support', '--id', 'ada'));
+    await withStore(dir, async (store) => {
+      const at = new Date().toISOString();
+      await store.conversations.create(
+        {
+          conversationId: 'cv_waiting',
+          channelId: 'ch_seeded',
+          userId: 'u1',
+          userName: 'Seeded u1',
+          destinationId: 'temp',
+          status: 'waiting',
+          attributes: {},
+          hiddenAttributes: {},
+          customData: {},
+          createdAt: at,
+          lastMessageAt: at,
+        },
+        0,
+        false,
+      );
+    });
+    // Act
+    const refused = await cli('destination', 'remove', 'temp');
+    const removed = json(await cli('destination', 'remove', 'temp', '--move-to', 'support', '--json'));
+    const agents = json(await cli('agent', 'list', '--json'));
+    const moved = await withStore(dir, (store) => store.conversations.get('cv_waiting'));
+    const asAgent = await cli('agent', 'create', ...agent, '--destinations', 'support', '--id', 'temp');
+    const asDestination = await cli('destination', 'create', '--name', 'Again', '--id', 'temp');
+    const agentIdAsDestination = await cli('destination', 'create', '--name', 'Ada', '--id', 'ada');
+    // Assess
+    expect(refused.code).toBe(1);
+    expect(lines(refused.stderr)).toEqual([expect.stringContaining('(destination_in_use)')]);
+    expect(refused.stderr).toContain('agents list it: ada');
+    expect(refused.stderr).toContain('1 conversation(s) are open in it');
+    expect(refused.stderr).toContain('--move-to');
+    expect(removed).toEqual({
+      destinationId: 'temp',
+      removed: true,
+      movedAgents: ['ada'],
+      movedConversations: ['cv_waiting'],
+    });
+    expect(agents).toEqual([expect.objectContaining({ employeeId: 'ada', destinations: ['support'] })]);
+    expect(moved).toMatchObject({ destinationId: 'support', status: 'waiting' });
+    for (const reuse of [asAgent, asDestination]) {
+      expect(reuse.code).toBe(1);
+      expect(lines(reuse.stderr)).toEqual([expect.stringContaining('(id_reserved)')]);
+    }
+    expect(agentIdAsDestination.code).toBe(1);
+    expect(agentIdAsDestination.stderr).toContain('(agent_exists)');
   });
 
   it('refuses an agent for an unknown destination', { timeout: 120_000 }, async () => {

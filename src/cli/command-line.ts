@@ -35,6 +35,9 @@ ${globalOptionsText}
 
 Without --table, the tool works on the local stack's store under the data directory.
 Printed URLs use --base-url, else the running local stack, else PUBLIC_URL, else the channel's own base.
+Destination ids and employee ids share one namespace and are never reused: a removed destination's id
+stays reserved. destination remove refuses while agents list the destination or conversations are open
+in it, unless --move-to names the destination that takes them over.
 Exit codes: 0 done, 1 the bridge or its store refused or failed, 2 a mistake in the command line.
 `;
 }

@@ -36,6 +36,7 @@ export const flagKinds = {
   destinations: 'string',
   url: 'string',
   'add-agent': 'string',
+  'move-to': 'string',
   clear: 'boolean',
   all: 'boolean',
 } as const;

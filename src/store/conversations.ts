@@ -76,18 +76,23 @@ class Expression {
 function guardConditions(expression: Expression, guard: Guard | undefined): string[] {
   if (!guard) return [];
   const conditions: string[] = [];
-  const assignee = expression.name('assignee');
+  // Named only when a condition uses it: DynamoDB refuses an unused name.
+  let assigneeName: string | undefined;
+  const assignee = () => {
+    assigneeName ??= expression.name('assignee');
+    return assigneeName;
+  };
   if (guard.destinationIn) {
     const list = guard.destinationIn.map((id) => expression.value(id)).join(', ');
     conditions.push(`${expression.name('destinationId')} IN (${list})`);
   }
   if (guard.assigneeFreeFor) {
     conditions.push(
-      `(attribute_not_exists(${assignee}) OR ${assignee} = ${expression.value(guard.assigneeFreeFor)})`,
+      `(attribute_not_exists(${assignee()}) OR ${assignee()} = ${expression.value(guard.assigneeFreeFor)})`,
     );
   }
-  if (guard.assigneeIs) conditions.push(`${assignee} = ${expression.value(guard.assigneeIs)}`);
-  if (guard.takeoverFrom) conditions.push(`${assignee} = ${expression.value(guard.takeoverFrom)}`);
+  if (guard.assigneeIs) conditions.push(`${assignee()} = ${expression.value(guard.assigneeIs)}`);
+  if (guard.takeoverFrom) conditions.push(`${assignee()} = ${expression.value(guard.takeoverFrom)}`);
   return conditions;
 }
 

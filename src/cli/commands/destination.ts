@@ -65,12 +65,24 @@ export const destinationCommands = [
     group: 'destination',
     name: 'remove',
     target: '<id>',
-    flags: {},
-    usage: '',
-    async run(deps, { target: destinationId }) {
+    flags: { 'move-to': 'optional' },
+    usage: '[--move-to ID]',
+    async run(deps, { target: destinationId, flags }) {
       const { removeDestination } = await import('#domain/admin.ts');
-      await removeDestination(deps, destinationId);
-      return { data: { destinationId, removed: true }, text: `Removed ${destinationId}` };
+      const moveTo = flags['move-to'];
+      const moved = await removeDestination(deps, destinationId, moveTo === undefined ? {} : { moveTo });
+      const notes = [
+        ...(moved.movedAgents.length > 0 ? [`Agents now in ${moveTo}: ${moved.movedAgents.join(', ')}`] : []),
+        ...(moved.movedConversations.length > 0
+          ? [
+              `${moved.movedConversations.length} open conversation(s) moved: ${moved.movedConversations.join(', ')}`,
+            ]
+          : []),
+      ];
+      return {
+        data: { destinationId, removed: true, ...moved },
+        text: [`Removed ${destinationId} (its id stays reserved)`, ...notes].join('\n'),
+      };
     },
   }),
 ];
