@@ -32,12 +32,11 @@ import {
   selectDestinationEvent,
   textMessageEvent,
 } from '#domain/events.ts';
-import { parseCredential, secretMatches } from '#domain/ids.ts';
+import { parseCredential, secretMatches, seqOfMessageId } from '#domain/ids.ts';
 import type { Agent, Conversation, TranscriptEntry } from '#domain/model.ts';
 import { requeueFailed } from '#domain/outbox.ts';
 import type { ConversationWrite, Guard, StoredConversation } from '#domain/ports.ts';
 import { destinationHasOnline, isOnline } from '#domain/presence.ts';
-import { seqOfMessageId } from '#store/keys.ts';
 
 /** The Agent API use cases (PRODUCT.md section 3): what an agent, or an agent application, asks of us. */
 

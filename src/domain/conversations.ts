@@ -1,5 +1,5 @@
 import type { Deps } from '#domain/deps.ts';
-import { newId } from '#domain/ids.ts';
+import { messageId, newId } from '#domain/ids.ts';
 import type {
   Agent,
   Channel,
@@ -9,7 +9,6 @@ import type {
   TranscriptEntry,
 } from '#domain/model.ts';
 import type { ConversationWrite, Gap, OpenPointer, StoredConversation } from '#domain/ports.ts';
-import { messageId } from '#store/keys.ts';
 
 export interface ResolvedDestination {
   destinationId: string;

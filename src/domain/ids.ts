@@ -35,3 +35,19 @@ export function secretMatches(secret: string, storedHash: string | undefined): b
 export function newSigningSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
+
+/** Message ids are `{conversationId}-{seq}`: unique across conversations, stable, and ordered within one. */
+export function messageId(conversationId: string, seq: number): string {
+  return `${conversationId}-${seq}`;
+}
+
+export function seqOfMessageId(conversationId: string, id: string): number | undefined {
+  if (!id.startsWith(`${conversationId}-`)) return undefined;
+  const seq = Number(id.slice(conversationId.length + 1));
+  return Number.isSafeInteger(seq) && seq > 0 ? seq : undefined;
+}
+
+/** The conversation an event id belongs to (ids are `{conversationId}-{seq}`). */
+export function conversationOfMessageId(id: string): string {
+  return id.slice(0, id.lastIndexOf('-'));
+}

@@ -1,8 +1,8 @@
 import type { Config } from '#config';
 import type { Deps } from '#domain/deps.ts';
 import { NotFoundError } from '#domain/errors.ts';
+import { conversationOfMessageId, seqOfMessageId } from '#domain/ids.ts';
 import type { Delivery, DeliveryTarget, TranscriptEntry } from '#domain/model.ts';
-import { conversationOfMessageId, seqOfMessageId } from '#store/keys.ts';
 
 /** How one delivery attempt ended, as the retry rules need to know it. */
 export type AttemptOutcome =

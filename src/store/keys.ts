@@ -110,21 +110,8 @@ export const liveKeys = {
   agentConnections: (employeeId: string) => ({ pk: `LIVE#AGENT#${employeeId}`, skPrefix: 'CONN#' }),
 };
 
-/** Message ids are `{conversationId}-{seq}`: unique across conversations, stable, and ordered within one. */
-export function messageId(conversationId: string, seq: number): string {
-  return `${conversationId}-${seq}`;
-}
-
-export function seqOfMessageId(conversationId: string, id: string): number | undefined {
-  if (!id.startsWith(`${conversationId}-`)) return undefined;
-  const seq = Number(id.slice(conversationId.length + 1));
-  return Number.isSafeInteger(seq) && seq > 0 ? seq : undefined;
-}
-
-/** The conversation an event id belongs to (ids are `{conversationId}-{seq}`). */
-export function conversationOfMessageId(id: string): string {
-  return id.slice(0, id.lastIndexOf('-'));
-}
+/** Message ids are the domain's (`#domain/ids.ts`); the store builds its keys from their numbers. */
+export { conversationOfMessageId, messageId, seqOfMessageId } from '#domain/ids.ts';
 
 export function seqOfSortKey(sk: string): number {
   return Number(sk.slice('MSG#'.length));
