@@ -1,7 +1,8 @@
 import { type Config, loadConfig } from '#config';
 import { outboxSignals } from '#delivery/signals.ts';
 import type { Deps } from '#domain/deps.ts';
-import { liveSessions } from '#live/sessions.ts';
+import type { LiveSessions } from '#domain/ports.ts';
+import { localLiveSessions } from '#live/sessions.ts';
 import { dynamoStore } from '#store/store.ts';
 import { createDb, type Db } from '#store/table.ts';
 
@@ -12,7 +13,13 @@ import { createDb, type Db } from '#store/table.ts';
 export type Wired = Deps & { db: Db };
 
 /** The one composition root: Deps over a given client (the simulation passes one that injects faults). */
-export function buildDeps(parts: { db: Db; config: Config; now?: () => Date }): Wired {
+export function buildDeps(parts: {
+  db: Db;
+  config: Config;
+  now?: () => Date;
+  /** How revoke and rotate-token close sockets; the command-line tool passes the management API's. */
+  liveSessions?: LiveSessions;
+}): Wired {
   const { db, config } = parts;
   return {
     config,
@@ -20,7 +27,7 @@ export function buildDeps(parts: { db: Db; config: Config; now?: () => Date }): 
     store: dynamoStore(db),
     now: parts.now ?? (() => new Date()),
     outboxWritten: (conversationId) => outboxSignals.emit('conversation', conversationId),
-    liveSessions: liveSessions({ managementUrl: config.LIVE_MANAGEMENT_URL, region: config.AWS_REGION }),
+    liveSessions: parts.liveSessions ?? localLiveSessions,
   };
 }
 

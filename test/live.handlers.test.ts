@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Wired } from '#deps';
 import { revokeAgent, updateAgent } from '#domain/admin.ts';
 import type { Agent } from '#domain/model.ts';
+import { managementApiSessions } from '#live/management-api.ts';
 import { issueTicket } from '#live/tickets.ts';
 import { type ConnectEvent, handler as connect } from '../functions/live/connect.ts';
 import { handler as disconnect } from '../functions/live/disconnect.ts';
@@ -219,7 +220,12 @@ describe('stream notifier', () => {
     await connectAs(ada.auth, 'ada-revoked');
     await connectAs(bob.auth, 'bob-moved');
     await connectAs(carl.auth, 'carl-stays');
-    await revokeAgent(deps, ada.agent.employeeId);
+    // As the command-line tool revokes: through the management API.
+    const liveSessions = managementApiSessions({
+      managementUrl: process.env.LIVE_MANAGEMENT_URL,
+      region: 'us-east-1',
+    });
+    await revokeAgent({ ...deps, liveSessions }, ada.agent.employeeId);
     await updateAgent(deps, bob.agent.employeeId, { destinations: [sales.destinationId] });
     expect(closed).toEqual(['ada-revoked']);
     const opened = await client('POST', `${api}/selectDestination`, {

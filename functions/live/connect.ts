@@ -4,7 +4,7 @@ import { AppError, ValidationError } from '#domain/errors.ts';
 import { liveConnectQuery } from '#domain/live-schemas.ts';
 import { errorResponse, type HttpResult } from '#http/responses.ts';
 import { openConnection } from '#live/connections.ts';
-import { managementUrlOf } from '#live/management-api.ts';
+import { managementUrlOf } from '#live/sessions.ts';
 import { logger } from '#logger';
 
 export type ConnectEvent = APIGatewayProxyWebsocketEventV2 & {

@@ -92,8 +92,19 @@ export async function openStore(flags: StoreFlags): Promise<Store> {
   if (table) process.env.TABLE_NAME = table;
   else delete process.env.TABLE_NAME;
   if (region) process.env.AWS_REGION = region;
-  const { defaultDeps } = await import('#deps');
-  const deps = defaultDeps();
+  const [{ buildDeps }, { loadConfig }, { createDb }, { managementApiSessions }] = await Promise.all([
+    import('#deps'),
+    import('#config'),
+    import('#store/table.ts'),
+    import('#live/management-api.ts'),
+  ]);
+  const config = loadConfig();
+  // Revoke and rotate-token close sockets in AWS too: the records say where, LIVE_MANAGEMENT_URL otherwise.
+  const liveSessions = managementApiSessions({
+    managementUrl: config.LIVE_MANAGEMENT_URL,
+    region: config.AWS_REGION,
+  });
+  const deps = buildDeps({ db: createDb(config), config, liveSessions });
   if (embedded) {
     const { ensureTable } = await import('#store/table.ts');
     await ensureTable(deps.db);

@@ -3,7 +3,9 @@ import {
   DeleteConnectionCommand,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { LiveSessions } from '#domain/ports.ts';
 import type { ConnectionPoster } from '#live/fan-out.ts';
+import { localLiveSessions } from '#live/sessions.ts';
 import { logger } from '#logger';
 
 const statusOf = (error: unknown) =>
@@ -52,7 +54,25 @@ export async function closeManagedConnection(endpoint: string, region: string, c
   }
 }
 
-/** The management (callback) URL of the WebSocket API a `$connect` came through. */
-export function managementUrlOf(context: { apiId: string; stage: string }, region: string): string {
-  return `https://${context.apiId}.execute-api.${region}.amazonaws.com/${context.stage}`;
+/**
+ * Closes a connection where it lives: through API Gateway's management API when it was made there (its
+ * record says where, else `managementUrl`), else on the local runtime's socket. A failure is logged,
+ * not thrown: the session is void already, since fan-out and redeem check credential versions.
+ */
+export function managementApiSessions(options: { managementUrl?: string; region: string }): LiveSessions {
+  return {
+    async close(connection) {
+      const endpoint = connection.managementUrl ?? options.managementUrl;
+      if (!endpoint) return localLiveSessions.close(connection);
+      try {
+        await closeManagedConnection(endpoint, options.region, connection.connectionId);
+      } catch (error) {
+        // API Gateway ends the connection within 2 hours anyway, and it hears nothing meanwhile.
+        logger.warn('live connection not closed', {
+          connectionId: connection.connectionId,
+          errorName: (error as Error).name,
+        });
+      }
+    },
+  };
 }

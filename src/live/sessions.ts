@@ -1,7 +1,5 @@
 import { EventEmitter } from 'node:events';
 import type { LiveSessions } from '#domain/ports.ts';
-import { closeManagedConnection } from '#live/management-api.ts';
-import { logger } from '#logger';
 
 /**
  * In-process news for the local runtime's WebSocket server: `close` with the id of a connection whose
@@ -11,27 +9,17 @@ export const liveSignals = new EventEmitter();
 liveSignals.setMaxListeners(0);
 
 /**
- * Closes a connection where it lives: through API Gateway's management API when it was made there (its
- * record says where, else the deployment's `LIVE_MANAGEMENT_URL`), else on the local runtime's socket.
- * A failure is logged and not thrown: the session is void already, since fan-out and redeem check versions.
+ * Closes the local runtime's sockets of this process. Every process but the command-line tool uses
+ * this one (no Lambda revokes an agent, so none carries the management API client for it); a socket
+ * of another process closes there once its record is gone.
  */
-export function liveSessions(options: { managementUrl?: string; region: string }): LiveSessions {
-  return {
-    async close(connection) {
-      const endpoint = connection.managementUrl ?? options.managementUrl;
-      if (!endpoint) {
-        liveSignals.emit('close', connection.connectionId);
-        return;
-      }
-      try {
-        await closeManagedConnection(endpoint, options.region, connection.connectionId);
-      } catch (error) {
-        // The session is void anyway (fan-out refuses its old credential version); API Gateway ends it within 2 hours.
-        logger.warn('live connection not closed', {
-          connectionId: connection.connectionId,
-          errorName: (error as Error).name,
-        });
-      }
-    },
-  };
+export const localLiveSessions: LiveSessions = {
+  async close(connection) {
+    liveSignals.emit('close', connection.connectionId);
+  },
+};
+
+/** The management (callback) URL of the WebSocket API a `$connect` came through. */
+export function managementUrlOf(context: { apiId: string; stage: string }, region: string): string {
+  return `https://${context.apiId}.execute-api.${region}.amazonaws.com/${context.stage}`;
 }
