@@ -41,7 +41,12 @@ export function dynamoIdempotency(db: Db): IdempotencyPort {
       const { Item } = await db.doc.send(
         new GetCommand({ TableName: db.tableName, Key: keyOf(scope, key), ConsistentRead: true }),
       );
-      return { claimed: false, record: Item as IdempotencyRecord };
+      // Gone between the two calls (its TTL ran out): taken as a claim in progress, so the caller looks for its entry.
+      const record = (Item as IdempotencyRecord | undefined) ?? {
+        fingerprint: claim.fingerprint,
+        claimedAt: claim.claimedAt,
+      };
+      return { claimed: false, record };
     },
 
     async complete(scope, key, response) {
