@@ -14,6 +14,7 @@ import {
   findDestination,
   isGap,
   type NewEntry,
+  withIntent,
   writeToConversation,
 } from '#domain/conversations.ts';
 import type { Deps } from '#domain/deps.ts';
@@ -290,12 +291,14 @@ export async function transcript(deps: Deps, agent: Agent, conversationId: strin
     afterSeq = seq;
   }
   const limit = query.limit ?? 100;
-  const read = await deps.store.transcript.range(
+  const stored = await deps.store.transcript.range(
     conversationId,
     afterSeq + 1,
     conversation.lastSeq,
     limit + 1,
   );
+  const covered = stored.length > limit ? (stored.at(-1)?.seq ?? 0) : conversation.lastSeq;
+  const read = await withIntent(deps, conversation, stored, afterSeq + 1, covered);
   const page = read.slice(0, limit);
   const visible = page.filter((entry): entry is TranscriptEntry => !isGap(entry)).map(entryView);
   const messages = withinBytes(visible, limit);

@@ -56,14 +56,16 @@ export function newDelivery(target: DeliveryTarget, payload: Record<string, unkn
 }
 
 /** What an agent (or agent platform) may see of a conversation: everything but the hidden attributes. */
-export function agentView(conversation: Conversation & { lastSeq?: number }) {
-  const { hiddenAttributes: _hidden, lastSeq: _seq, ...visible } = conversation;
+export function agentView(
+  conversation: Conversation & Partial<Pick<StoredConversation, 'lastSeq' | 'intent'>>,
+) {
+  const { hiddenAttributes: _hidden, lastSeq: _seq, intent: _intent, ...visible } = conversation;
   return visible;
 }
 
 /** What an agent may see of a transcript entry: the outbox payload and routing stay internal. */
 export function entryView(entry: TranscriptEntry) {
-  const { delivery, channelId: _channel, idempotencyKey: _key, ...rest } = entry;
+  const { delivery, channelId: _channel, idempotencyKey: _key, writeId: _write, ...rest } = entry;
   if (!delivery) return rest;
   const { payload: _payload, ...state } = delivery;
   return { ...rest, delivery: state };
@@ -87,7 +89,13 @@ export interface NewEntry {
   };
 }
 
-function buildEntry(conversation: Conversation, seq: number, at: string, entry: NewEntry): TranscriptEntry {
+function buildEntry(
+  conversation: Conversation,
+  seq: number,
+  at: string,
+  entry: NewEntry,
+  writeId: string,
+): TranscriptEntry {
   const built: TranscriptEntry = {
     ...entry.content,
     id: messageId(conversation.conversationId, seq),
@@ -95,6 +103,7 @@ function buildEntry(conversation: Conversation, seq: number, at: string, entry: 
     conversationId: conversation.conversationId,
     channelId: conversation.channelId,
     createdAt: at,
+    writeId,
   };
   if (!entry.event) return built;
   return {
@@ -106,23 +115,36 @@ function buildEntry(conversation: Conversation, seq: number, at: string, entry: 
 /** How many times an entry whose number was given up on may take a new one before it is an error. */
 const MAX_RENUMBER = 5;
 
+/** How many times a state change reads again after another write took the number it meant to take. */
+const MAX_STATE_PASSES = 10;
+
 export type WriteOutcome =
   | { ok: true; conversation: StoredConversation; entries: TranscriptEntry[] }
   | { ok: false; current: StoredConversation | undefined };
 
+type Change = Omit<ConversationWrite, 'at' | 'entries' | 'outbox' | 'writeId' | 'expectLastSeq' | 'intent'>;
+
+function changesState(change: Change): boolean {
+  return change.set?.status !== undefined || change.set?.destinationId !== undefined;
+}
+
 /**
  * Writes to a conversation through its counter: one conditional update of the conversation item takes
  * the entries' numbers (and applies the change, under its guard), then each entry is put at its
- * number. If a deliverer meanwhile gave a number up as a gap (a writer that took so long looks like
- * one that crashed), that entry takes a new number: nothing a user sent is lost, and nothing is ever
- * numbered after the close.
+ * number. Every write carries its own id, so a write the SDK sends again after an error for a landed
+ * one is recognised, never numbered or stored twice. A state change (status or destination) keeps its
+ * entries on the item in the same update (see `writeStateChange`). A plain message whose number a
+ * deliverer meanwhile gave up as a gap (a writer that took so long looks like one that crashed) takes
+ * a new number: nothing a user sent is lost, and nothing is ever numbered after the close.
  */
 export async function writeToConversation(
   deps: Deps,
   conversationId: string,
-  change: Omit<ConversationWrite, 'at' | 'entries' | 'outbox'>,
+  change: Change,
   entries: NewEntry[],
 ): Promise<WriteOutcome> {
+  const writeId = newId('wr');
+  if (changesState(change)) return writeStateChange(deps, conversationId, change, entries, writeId);
   const at = deps.now().toISOString();
   const outbox = entries.some((entry) => entry.event);
   const result = await deps.store.conversations.write(conversationId, {
@@ -130,12 +152,97 @@ export async function writeToConversation(
     at,
     entries: entries.length,
     outbox,
+    writeId,
   });
   if (!result.ok) return result;
-  const built = entries.map((entry, i) => buildEntry(result.conversation, result.firstSeq + i, at, entry));
+  const built = entries.map((entry, i) =>
+    buildEntry(result.conversation, result.firstSeq + i, at, entry, writeId),
+  );
   const written = await putEntries(deps, result.conversation, built, entries, change.guard);
   if (outbox) deps.outboxWritten(conversationId);
   return { ok: true, conversation: result.conversation, entries: written };
+}
+
+/**
+ * A state change and its entries cannot come apart: the update that changes the status or destination
+ * also takes the next numbers (refused if another write took them first: then it reads again) and
+ * keeps the entries, numbered, on the item as its intent. If the puts that follow never arrive (a
+ * crash, a timeout, a put later than the gap grace), whoever finds the number missing writes the entry
+ * from there: the next state change before it replaces the intent, the gap filler, a reader. DynamoDB
+ * transactions would do it too, but dynalite (the local runtime's store) has none; one item does it
+ * on both.
+ */
+async function writeStateChange(
+  deps: Deps,
+  conversationId: string,
+  change: Change,
+  entries: NewEntry[],
+  writeId: string,
+): Promise<WriteOutcome> {
+  const at = deps.now().toISOString();
+  const outbox = entries.some((entry) => entry.event);
+  for (let pass = 0; pass < MAX_STATE_PASSES; pass++) {
+    const current = await deps.store.conversations.get(conversationId);
+    if (!current || current.status === 'closed') return { ok: false, current };
+    await writeIntent(deps, current);
+    const after: StoredConversation = { ...current, ...change.set, lastMessageAt: at };
+    const built = entries.map((entry, i) => buildEntry(after, current.lastSeq + 1 + i, at, entry, writeId));
+    const result = await deps.store.conversations.write(conversationId, {
+      ...change,
+      at,
+      entries: entries.length,
+      outbox,
+      writeId,
+      expectLastSeq: current.lastSeq,
+      intent: built,
+    });
+    if (result.ok) {
+      const taken = await deps.store.transcript.put(built);
+      if (taken.length > 0) throw new Error('an entry of a state change found its number taken');
+      if (outbox) deps.outboxWritten(conversationId);
+      return { ok: true, conversation: result.conversation, entries: built };
+    }
+    // Refused with the counter unmoved: the guard or the close refused it. Moved: numbers were taken, again.
+    if (result.current?.lastSeq === current.lastSeq) return result;
+  }
+  throw new Error('the conversation kept taking numbers; the state change was not written');
+}
+
+/**
+ * A range as read, with the entries of the conversation's intent that it covers but lacks written and
+ * put in place: a reader that finds a state change's entry missing writes it.
+ */
+export async function withIntent(
+  deps: Deps,
+  conversation: StoredConversation,
+  read: (TranscriptEntry | Gap)[],
+  from: number,
+  to: number,
+): Promise<(TranscriptEntry | Gap)[]> {
+  const present = new Set(read.map((entry) => entry.seq));
+  const missing = (conversation.intent ?? []).filter(
+    (entry) => entry.seq >= from && entry.seq <= to && !present.has(entry.seq),
+  );
+  if (missing.length === 0) return read;
+  await deps.store.transcript.put(missing);
+  return [...read, ...missing].sort((a, b) => a.seq - b.seq);
+}
+
+/** Writes whichever entries of the conversation's intent are missing (a state change whose puts never arrived). */
+export async function writeIntent(deps: Deps, conversation: StoredConversation): Promise<void> {
+  const intent = conversation.intent ?? [];
+  const first = intent[0];
+  const last = intent.at(-1);
+  if (!first || !last) return;
+  const found = await deps.store.transcript.range(
+    conversation.conversationId,
+    first.seq,
+    last.seq,
+    intent.length,
+  );
+  const present = new Set(found.map((entry) => entry.seq));
+  const missing = intent.filter((entry) => !present.has(entry.seq));
+  if (missing.length > 0) await deps.store.transcript.put(missing);
 }
 
 async function putEntries(
@@ -216,7 +323,11 @@ export async function healPointer(
   if (current && current.status !== 'closed') return;
   const fresh = deps.now().getTime() - Date.parse(pointer.createdAt) < OPENING_WINDOW_MS;
   if (!current && fresh) {
-    await deps.store.conversations.create(pointer.opening, 0, false);
+    await deps.store.conversations.create(pointer.opening, {
+      writeId: newId('wr'),
+      intent: [],
+      outbox: false,
+    });
     return;
   }
   await deps.store.conversations.releasePointer(channelId, userId, pointer.conversationId);
@@ -281,7 +392,9 @@ export async function openConversation(
     ...first,
   ];
   const outbox = entries.some((entry) => entry.event);
-  if (!(await deps.store.conversations.create(conversation, entries.length, outbox))) {
+  const writeId = newId('wr');
+  const built = entries.map((entry, i) => buildEntry(conversation, i + 1, createdAt, entry, writeId));
+  if (!(await deps.store.conversations.create(conversation, { writeId, intent: built, outbox }))) {
     // Another request finished this opening first (see healPointer): write like any other writer.
     const outcome = await writeToConversation(deps, conversation.conversationId, {}, entries);
     if (!outcome.ok) return undefined;
@@ -291,7 +404,6 @@ export async function openConversation(
     };
   }
   const stored: StoredConversation = { ...conversation, lastSeq: entries.length };
-  const built = entries.map((entry, i) => buildEntry(conversation, i + 1, createdAt, entry));
   const written = await putEntries(deps, stored, built, entries, undefined);
   if (outbox) deps.outboxWritten(conversation.conversationId);
   return { conversation: stored, entries: written.slice(entries.length - first.length) };

@@ -11,6 +11,12 @@ import type { Conversation, Delivery, DeliveryTarget, TranscriptEntry } from '#d
 export interface StoredConversation extends Conversation {
   /** The last sequence number taken; entries 1..lastSeq exist, or are gaps that a crash left. */
   lastSeq: number;
+  /**
+   * The entries of the last state change (opening, close, transfer, accept), written on the item by
+   * the same update that changed the state: whoever finds one of them missing (the next state change,
+   * the gap filler, a reader) writes it, so a state change never loses its entry.
+   */
+  intent?: TranscriptEntry[];
 }
 
 /** Conditions a write must find true on the stored conversation, checked by the write itself. */
@@ -33,6 +39,17 @@ export interface Guard {
 export interface ConversationWrite {
   at: string;
   entries: number;
+  /**
+   * This write's own id: the update records it, so when the SDK sends it again after an error for a
+   * write that had landed, the second send is refused and recognised as the first, not numbered again.
+   */
+  writeId: string;
+  /**
+   * With `intent`: the numbers are `expectLastSeq + 1...`, the write is refused if another number was
+   * taken meanwhile, and the entries (numbered already) are kept on the item as its intent.
+   */
+  expectLastSeq?: number;
+  intent?: TranscriptEntry[];
   set?: Partial<Omit<Conversation, 'conversationId' | 'channelId' | 'userId' | 'createdAt'>>;
   guard?: Guard;
   /** Required with a status or destination change: the queue the conversation lands in. */
@@ -54,8 +71,14 @@ export interface OpenPointer {
 
 export interface ConversationsPort {
   get(conversationId: string): Promise<StoredConversation | undefined>;
-  /** Creates the conversation with `lastSeq` numbers already taken; false when it exists already. */
-  create(conversation: Conversation, lastSeq: number, outbox: boolean): Promise<boolean>;
+  /**
+   * Creates the conversation with its first entries numbered 1... as its intent; false when it exists
+   * already (true when it exists by this very write, sent again by the SDK).
+   */
+  create(
+    conversation: Conversation,
+    opening: { writeId: string; intent: TranscriptEntry[]; outbox: boolean },
+  ): Promise<boolean>;
   write(conversationId: string, write: ConversationWrite): Promise<WriteResult>;
   /** Moves the counter up to the last entry written, if it is behind. */
   catchUpCounter(conversationId: string): Promise<void>;
@@ -76,7 +99,10 @@ export interface ConversationsPort {
 export type Gap = { id: string; conversationId: string; seq: number; gap: true; createdAt: string };
 
 export interface TranscriptPort {
-  /** Writes entries at their numbers; returns the numbers that were already filled (by a gap). */
+  /**
+   * Writes entries at their numbers; returns the numbers that were already filled by another write (a
+   * gap). An entry found there with the same `writeId` is this write's own, landed earlier.
+   */
   put(entries: TranscriptEntry[]): Promise<number[]>;
   /** Entries and gaps with `fromSeq <= seq <= toSeq`, oldest first, at most `limit`. */
   range(
@@ -86,7 +112,10 @@ export interface TranscriptPort {
     limit: number,
   ): Promise<(TranscriptEntry | Gap)[]>;
   get(conversationId: string, seq: number): Promise<TranscriptEntry | Gap | undefined>;
-  /** Fills a number nobody wrote with a gap; false when the entry arrived meanwhile. */
+  /**
+   * Fills a number nobody wrote with a gap; false when the entry arrived meanwhile, or is the
+   * conversation's intent and was written from there instead.
+   */
   fillGap(conversationId: string, seq: number, at: string): Promise<boolean>;
   /** Replaces an entry's delivery state if nobody changed it since `previous`; false when it lost that race. */
   saveDelivery(entry: TranscriptEntry, previous: Delivery, next: Delivery): Promise<boolean>;

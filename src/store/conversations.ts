@@ -35,6 +35,8 @@ const bookkeeping = new Set([
   'anotherPass',
   'cursors',
   'redriven',
+  'lastWriteId',
+  'lastWriteSeq',
 ]);
 
 function toConversation(item: Record<string, unknown> | undefined): StoredConversation | undefined {
@@ -92,7 +94,7 @@ function guardConditions(expression: Expression, guard: Guard | undefined): stri
 }
 
 export function dynamoConversations(db: Db): ConversationsPort {
-  const get = async (conversationId: string) => {
+  const read = async (conversationId: string) => {
     const { Item } = await db.doc.send(
       new GetCommand({
         TableName: db.tableName,
@@ -100,20 +102,24 @@ export function dynamoConversations(db: Db): ConversationsPort {
         ConsistentRead: true,
       }),
     );
-    return toConversation(Item);
+    return Item;
   };
+  const get = async (conversationId: string) => toConversation(await read(conversationId));
 
   return {
     get,
 
-    async create(conversation, lastSeq, outbox) {
-      return landed(
+    async create(conversation, { writeId, intent, outbox }) {
+      const created = await landed(
         db.doc.send(
           new PutCommand({
             TableName: db.tableName,
             Item: {
               ...conversation,
-              lastSeq,
+              lastSeq: intent.length,
+              lastWriteId: writeId,
+              lastWriteSeq: intent.length,
+              ...(intent.length > 0 && { intent }),
               ...keys.conversation(conversation.conversationId),
               ...queueKeys(conversation),
               ...(outbox && keys.dueState(conversation.conversationId, conversation.createdAt)),
@@ -123,19 +129,38 @@ export function dynamoConversations(db: Db): ConversationsPort {
           }),
         ),
       );
+      if (created) return true;
+      // Refused: another request created it, or this one did and the SDK sent it again.
+      return (await read(conversation.conversationId))?.lastWriteId === writeId;
     },
 
     async write(conversationId, write: ConversationWrite): Promise<WriteResult> {
       const expression = new Expression();
       const set: string[] = [];
       const remove: string[] = [];
-      const add: string[] = [];
+      const lastWriteId = expression.name('lastWriteId');
+      const token = expression.value(write.writeId);
       const conditions = [
         'attribute_exists(pk)',
         `${expression.name('status')} <> ${expression.value('closed')}`,
+        `(attribute_not_exists(${lastWriteId}) OR ${lastWriteId} <> ${token})`,
       ];
+      const lastSeq = expression.name('lastSeq');
+      let numbered: string;
+      if (write.expectLastSeq !== undefined) {
+        conditions.push(`${lastSeq} = ${expression.value(write.expectLastSeq)}`);
+        numbered = expression.value(write.expectLastSeq + write.entries);
+      } else {
+        numbered = `if_not_exists(${lastSeq}, ${expression.value(0)}) + ${expression.value(write.entries)}`;
+      }
+      // Operands read the item as it was, so both get the new counter: lastWriteSeq recalls where this write ended.
+      set.push(
+        `${lastSeq} = ${numbered}`,
+        `${expression.name('lastWriteSeq')} = ${numbered}`,
+        `${lastWriteId} = ${token}`,
+      );
+      if (write.intent) set.push(`${expression.name('intent')} = ${expression.value(write.intent)}`);
       if (write.entries > 0) {
-        add.push(`${expression.name('lastSeq')} ${expression.value(write.entries)}`);
         set.push(`${expression.name('lastMessageAt')} = ${expression.value(write.at)}`);
       }
       const { expiresAt } = expiry(db, write.at);
@@ -167,7 +192,6 @@ export function dynamoConversations(db: Db): ConversationsPort {
       const clauses = [
         set.length ? `SET ${set.join(', ')}` : '',
         remove.length ? `REMOVE ${remove.join(', ')}` : '',
-        add.length ? `ADD ${add.join(', ')}` : '',
       ].filter(Boolean);
       try {
         const { Attributes } = await db.doc.send(
@@ -185,7 +209,13 @@ export function dynamoConversations(db: Db): ConversationsPort {
         return { ok: true, conversation, firstSeq: conversation.lastSeq - write.entries + 1 };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
-        return { ok: false, current: await get(conversationId) };
+        const item = await read(conversationId);
+        if (item?.lastWriteId === write.writeId) {
+          // This very write landed before (the SDK sent it again after an error): answer as it would have.
+          const conversation = toConversation(item) as StoredConversation;
+          return { ok: true, conversation, firstSeq: (item.lastWriteSeq as number) - write.entries + 1 };
+        }
+        return { ok: false, current: toConversation(item) };
       }
     },
 
@@ -234,7 +264,7 @@ export function dynamoConversations(db: Db): ConversationsPort {
     },
 
     async claimPointer(channelId, userId, pointer) {
-      return landed(
+      const claimed = await landed(
         db.doc.send(
           new PutCommand({
             TableName: db.tableName,
@@ -243,6 +273,16 @@ export function dynamoConversations(db: Db): ConversationsPort {
           }),
         ),
       );
+      if (claimed) return true;
+      // Refused: another request's pointer, or this one's, sent again by the SDK after it landed.
+      const { Item } = await db.doc.send(
+        new GetCommand({
+          TableName: db.tableName,
+          Key: keys.openConversation(channelId, userId),
+          ConsistentRead: true,
+        }),
+      );
+      return Item?.conversationId === pointer.conversationId;
     },
 
     async releasePointer(channelId, userId, conversationId) {
@@ -277,7 +317,11 @@ export function dynamoConversations(db: Db): ConversationsPort {
         }),
       );
       return Items.map((item) => {
-        const { lastSeq: _seq, ...conversation } = toConversation(item) as StoredConversation;
+        const {
+          lastSeq: _seq,
+          intent: _intent,
+          ...conversation
+        } = toConversation(item) as StoredConversation;
         return conversation;
       });
     },

@@ -35,17 +35,33 @@ export function dynamoTranscript(db: Db): TranscriptPort {
     );
   };
 
+  const get = async (conversationId: string, seq: number) => {
+    const { Item } = await db.doc.send(
+      new GetCommand({
+        TableName: db.tableName,
+        Key: keys.message(conversationId, seq),
+        ConsistentRead: true,
+      }),
+    );
+    return toEntry(Item);
+  };
+
+  /** Puts an entry at its number; true when it is there now by this write, also if it landed before. */
+  const putOwn = async (entry: TranscriptEntry): Promise<boolean> => {
+    const item = {
+      ...entry,
+      ...keys.message(entry.conversationId, entry.seq),
+      ...failedKeys(entry, entry.delivery),
+    };
+    if (await putIfFree(item)) return true;
+    // Refused: a gap or another write's entry, or this very put, sent again by the SDK after it landed.
+    const found = await get(entry.conversationId, entry.seq);
+    return entry.writeId !== undefined && (found as TranscriptEntry | undefined)?.writeId === entry.writeId;
+  };
+
   return {
     async put(entries) {
-      const written = await Promise.all(
-        entries.map((entry) =>
-          putIfFree({
-            ...entry,
-            ...keys.message(entry.conversationId, entry.seq),
-            ...failedKeys(entry, entry.delivery),
-          }),
-        ),
-      );
+      const written = await Promise.all(entries.map(putOwn));
       return entries.filter((_entry, i) => !written[i]).map((entry) => entry.seq);
     },
 
@@ -68,18 +84,23 @@ export function dynamoTranscript(db: Db): TranscriptPort {
       return Items.map((item) => toEntry(item) as TranscriptEntry | Gap);
     },
 
-    async get(conversationId, seq) {
+    get,
+
+    async fillGap(conversationId, seq, at) {
+      // A state change keeps its entries on the conversation item until they are written: write the entry, not a gap.
       const { Item } = await db.doc.send(
         new GetCommand({
           TableName: db.tableName,
-          Key: keys.message(conversationId, seq),
+          Key: keys.conversation(conversationId),
+          ProjectionExpression: 'intent',
           ConsistentRead: true,
         }),
       );
-      return toEntry(Item);
-    },
-
-    fillGap(conversationId, seq, at) {
+      const intended = ((Item?.intent ?? []) as TranscriptEntry[]).find((entry) => entry.seq === seq);
+      if (intended) {
+        await putOwn(intended);
+        return false;
+      }
       return putIfFree({
         ...keys.message(conversationId, seq),
         conversationId,
