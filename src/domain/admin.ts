@@ -230,7 +230,7 @@ async function returnToQueue(deps: Deps, employeeId: string, queues: string[], r
     let after: string | undefined;
     for (;;) {
       const page = await deps.store.conversations.queue(queue, 'active', { after, limit: 200 });
-      for (const listed of page) {
+      for (const listed of page.conversations) {
         if (listed.assignee !== employeeId) continue;
         // Guarded: only if it is still this agent's, in one of the queues it lost.
         const outcome = await writeToConversation(
@@ -255,9 +255,8 @@ async function returnToQueue(deps: Deps, employeeId: string, queues: string[], r
         );
         if (outcome.ok) returned.push(listed.conversationId);
       }
-      const last = page.at(-1);
-      if (page.length < 200 || !last) break;
-      after = `${last.createdAt}#${last.conversationId}`;
+      if (!page.next) break;
+      after = page.next;
     }
   }
   return returned;

@@ -39,7 +39,7 @@ import type { ConversationWrite, Guard, StoredConversation } from '#domain/ports
 import { destinationHasOnline, isOnline } from '#domain/presence.ts';
 import { agentsStore, destinationsStore } from '#store/config-records.ts';
 import { claimIdempotencyKey, completeIdempotencyKey } from '#store/idempotency.ts';
-import { seqOfMessageId } from '#store/keys.ts';
+import { messageId, seqOfMessageId } from '#store/keys.ts';
 
 /** The Agent API use cases (PRODUCT.md section 3): what an agent, or an agent application, asks of us. */
 
@@ -194,9 +194,14 @@ export async function setPresence(deps: Deps, agent: Agent, input: PresenceInput
   return { online: input.online, heartbeatSeconds: Math.max(1, Math.floor(timeout / 4)) };
 }
 
-/** A list cursor: opaque to callers, the position (createdAt and id) of the last conversation returned. */
-function encodeCursor(conversation: Conversation): string {
-  return Buffer.from(`${conversation.createdAt}#${conversation.conversationId}`).toString('base64url');
+/** A list's position: createdAt and id, the order of the queue index. */
+function positionOf(conversation: Conversation): string {
+  return `${conversation.createdAt}#${conversation.conversationId}`;
+}
+
+/** A list cursor: opaque to callers, the position of the last conversation returned (or looked at). */
+function encodeCursor(position: string): string {
+  return Buffer.from(position).toString('base64url');
 }
 
 function decodeCursor(cursor: string | undefined): string | undefined {
@@ -240,13 +245,23 @@ export async function listConversations(deps: Deps, agent: Agent, query: Convers
       statuses.map((status) => deps.store.conversations.queue(queue, status, { after, limit: limit + 1 })),
     ),
   );
-  const position = (c: Conversation) => `${c.createdAt}#${c.conversationId}`;
-  const sorted = lists.flat().sort((a, b) => position(a).localeCompare(position(b)));
+  // A queue whose page stopped early is known only up to where it stopped: nothing past the earliest such
+  // point is shown yet, so a conversation it has not read cannot be skipped by the cursor.
+  const horizon = lists
+    .map((list) => list.next)
+    .filter((next): next is string => next !== undefined)
+    .sort()[0];
+  const sorted = lists
+    .flatMap((list) => list.conversations)
+    .filter((conversation) => horizon === undefined || positionOf(conversation) <= horizon)
+    .sort((a, b) => (positionOf(a) < positionOf(b) ? -1 : 1));
   const page = withinBytes(sorted, limit, agentView);
   const last = page.at(-1);
+  const more = sorted.length > page.length || horizon !== undefined;
+  const next = last ? positionOf(last) : horizon;
   return {
     conversations: page.map(agentView),
-    ...(sorted.length > page.length && last && { next: encodeCursor(last) }),
+    ...(more && next && { next: encodeCursor(next) }),
   };
 }
 
@@ -291,13 +306,14 @@ export async function transcript(deps: Deps, agent: Agent, conversationId: strin
     afterSeq = seq;
   }
   const limit = query.limit ?? 100;
-  const stored = await deps.store.transcript.range(
+  const { entries: stored, continueAt } = await deps.store.transcript.rangePage(
     conversationId,
     afterSeq + 1,
     conversation.lastSeq,
     limit + 1,
   );
-  const covered = stored.length > limit ? (stored.at(-1)?.seq ?? 0) : conversation.lastSeq;
+  // The store may stop short of `limit` (DynamoDB ends a page at 1 MB): what it did not read is not the end.
+  const covered = continueAt === undefined ? conversation.lastSeq : continueAt - 1;
   const read = await withIntent(deps, conversation, stored, afterSeq + 1, covered);
   const page = read.slice(0, limit);
   const visible = page.filter((entry): entry is TranscriptEntry => !isGap(entry)).map(entryView);
@@ -305,6 +321,7 @@ export async function transcript(deps: Deps, agent: Agent, conversationId: strin
   let next: string | undefined;
   if (messages.length < visible.length) next = messages.at(-1)?.id;
   else if (read.length > limit) next = page.at(-1)?.id;
+  else if (continueAt !== undefined) next = messageId(conversationId, covered);
   return { messages, ...(next && { next }) };
 }
 

@@ -87,12 +87,16 @@ export interface ConversationsPort {
   claimPointer(channelId: string, userId: string, pointer: OpenPointer): Promise<boolean>;
   /** Lets the pointer go if it still points to this conversation. */
   releasePointer(channelId: string, userId: string, conversationId: string): Promise<void>;
-  /** A page of a destination's queue in one status, oldest first, after `after` (createdAt#conversationId). */
+  /**
+   * A page of a destination's queue in one status, oldest first, after `after` (createdAt#conversationId),
+   * at most `limit`. `next` is where the store stopped, when it stopped before the end: at `limit`, or
+   * short of it (DynamoDB ends a query page at 1 MB), so fewer than `limit` never means the end.
+   */
   queue(
     destinationId: string,
     status: Conversation['status'],
     page: { after?: string; limit: number },
-  ): Promise<Conversation[]>;
+  ): Promise<{ conversations: Conversation[]; next?: string }>;
 }
 
 /** A gap left where a writer took a number and never wrote its entry; it is skipped everywhere. */
@@ -104,13 +108,23 @@ export interface TranscriptPort {
    * gap). An entry found there with the same `writeId` is this write's own, landed earlier.
    */
   put(entries: TranscriptEntry[]): Promise<number[]>;
-  /** Entries and gaps with `fromSeq <= seq <= toSeq`, oldest first, at most `limit`. */
+  /** Entries and gaps with `fromSeq <= seq <= toSeq`, oldest first, at most `limit`: fewer only at `toSeq`. */
   range(
     conversationId: string,
     fromSeq: number,
     toSeq: number,
     limit: number,
   ): Promise<(TranscriptEntry | Gap)[]>;
+  /**
+   * One query's page of `range`: `continueAt` is the number to read on from when the store stopped
+   * before `toSeq`, at `limit` or short of it (DynamoDB ends a query page at 1 MB).
+   */
+  rangePage(
+    conversationId: string,
+    fromSeq: number,
+    toSeq: number,
+    limit: number,
+  ): Promise<{ entries: (TranscriptEntry | Gap)[]; continueAt?: number }>;
   get(conversationId: string, seq: number): Promise<TranscriptEntry | Gap | undefined>;
   /**
    * Fills a number nobody wrote with a gap; false when the entry arrived meanwhile, or is the

@@ -300,7 +300,7 @@ export function dynamoConversations(db: Db): ConversationsPort {
 
     async queue(destinationId, status, page) {
       const { gsi2pk } = keys.queue(destinationId, status, '', '');
-      const { Items = [] } = await db.doc.send(
+      const { Items = [], LastEvaluatedKey } = await db.doc.send(
         new QueryCommand({
           TableName: db.tableName,
           IndexName: indexNames.byQueue,
@@ -316,7 +316,7 @@ export function dynamoConversations(db: Db): ConversationsPort {
           Limit: page.limit,
         }),
       );
-      return Items.map((item) => {
+      const conversations = Items.map((item) => {
         const {
           lastSeq: _seq,
           intent: _intent,
@@ -324,6 +324,8 @@ export function dynamoConversations(db: Db): ConversationsPort {
         } = toConversation(item) as StoredConversation;
         return conversation;
       });
+      const next = LastEvaluatedKey && (LastEvaluatedKey.gsi2sk as string).slice(`${status}#`.length);
+      return { conversations, ...(next && { next }) };
     },
   };
 }

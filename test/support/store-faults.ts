@@ -21,11 +21,18 @@ export function storeFaults(deps: Deps) {
   const landed: RequestView[] = [];
   deps.db.client.middlewareStack.add(
     (next, context) => async (args) => {
+      if (context.commandName === 'QueryCommand' && cap !== undefined) {
+        const input = args.input as Record<string, unknown>;
+        return next({ ...args, input: { ...input, Limit: Math.min(Number(input.Limit ?? cap), cap) } });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: `storeFaultsCap${Math.random()}` },
+  );
+  deps.db.client.middlewareStack.add(
+    (next, context) => async (args) => {
       const input = args.input as Record<string, unknown>;
       const command = String(context.commandName).replace(/Command$/, '');
-      if (command === 'Query' && cap !== undefined) {
-        input.Limit = Math.min(Number(input.Limit ?? cap), cap);
-      }
       const key = (input.Key ?? input.Item) as Record<string, { S?: string }> | undefined;
       const request = { command, sk: key?.sk?.S, input };
       const result = await next(args);
