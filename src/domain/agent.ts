@@ -15,6 +15,7 @@ import {
   isGap,
   type NewEntry,
   withIntent,
+  withPrechatOf,
   writeToConversation,
 } from '#domain/conversations.ts';
 import type { Deps } from '#domain/deps.ts';
@@ -141,7 +142,10 @@ async function changeAsAgent(
         { set: change.set, queue: change.queue, guard },
         change.entries,
       );
-      if (outcome.ok) return outcome;
+      // The write leaves the conversation item; the pre-chat data, on its own item, is as read.
+      if (outcome.ok) {
+        return { conversation: withPrechatOf(outcome.conversation, current), entries: outcome.entries };
+      }
     } catch (error) {
       if (!(error instanceof ConversationGoneError)) throw error;
     }

@@ -8,7 +8,14 @@ import type {
   DeliveryTarget,
   TranscriptEntry,
 } from '#domain/model.ts';
-import type { ConversationWrite, Gap, OpenPointer, StoredConversation } from '#domain/ports.ts';
+import type {
+  ConversationState,
+  ConversationWrite,
+  Gap,
+  OpenPointer,
+  Prechat,
+  StoredConversation,
+} from '#domain/ports.ts';
 import { agentsStore, destinationsStore } from '#store/config-records.ts';
 import { messageId } from '#store/keys.ts';
 
@@ -57,7 +64,9 @@ export function newDelivery(target: DeliveryTarget, payload: Record<string, unkn
 
 /** What an agent (or agent platform) may see of a conversation: everything but the hidden attributes. */
 export function agentView(
-  conversation: Conversation & Partial<Pick<StoredConversation, 'lastSeq' | 'intent'>>,
+  conversation: Omit<Conversation, keyof Prechat> &
+    Partial<Prechat> &
+    Partial<Pick<StoredConversation, 'lastSeq' | 'intent'>>,
 ) {
   const { hiddenAttributes: _hidden, lastSeq: _seq, intent: _intent, ...visible } = conversation;
   return visible;
@@ -80,17 +89,20 @@ type EntryContent = Omit<
   'id' | 'seq' | 'conversationId' | 'channelId' | 'createdAt' | 'delivery'
 >;
 
+/** A conversation as an event is built from: its pre-chat data is there where the event needs it (see `withPrechatFor`). */
+export type ConversationView = ConversationState & Partial<Prechat>;
+
 /** An entry to write, and the event it carries for one target, built once its id and conversation are known. */
 export interface NewEntry {
   content: EntryContent;
   event?: {
     target: DeliveryTarget;
-    payload: (entry: TranscriptEntry, conversation: Conversation) => Record<string, unknown>;
+    payload: (entry: TranscriptEntry, conversation: ConversationView) => Record<string, unknown>;
   };
 }
 
 function buildEntry(
-  conversation: Conversation,
+  conversation: ConversationView,
   seq: number,
   at: string,
   entry: NewEntry,
@@ -119,7 +131,7 @@ const MAX_RENUMBER = 5;
 const MAX_STATE_PASSES = 10;
 
 export type WriteOutcome =
-  | { ok: true; conversation: StoredConversation; entries: TranscriptEntry[] }
+  | { ok: true; conversation: ConversationView; entries: TranscriptEntry[] }
   | { ok: false; current: StoredConversation | undefined };
 
 type Change = Omit<ConversationWrite, 'at' | 'entries' | 'outbox' | 'writeId' | 'expectLastSeq' | 'intent'>;
@@ -155,12 +167,30 @@ export async function writeToConversation(
     writeId,
   });
   if (!result.ok) return result;
-  const built = entries.map((entry, i) =>
-    buildEntry(result.conversation, result.firstSeq + i, at, entry, writeId),
-  );
-  const written = await putEntries(deps, result.conversation, built, entries, change.guard);
+  const conversation = await withPrechatFor(deps, result.conversation, entries);
+  const built = entries.map((entry, i) => buildEntry(conversation, result.firstSeq + i, at, entry, writeId));
+  const written = await putEntries(deps, conversationId, built, entries, change.guard);
   if (outbox) deps.outboxWritten(conversationId);
-  return { ok: true, conversation: result.conversation, entries: written };
+  return { ok: true, conversation, entries: written };
+}
+
+/** The conversation as a write left it, with the pre-chat data (an item of its own) as read before. */
+export function withPrechatOf(state: ConversationState, read: Prechat): StoredConversation {
+  const { attributes, hiddenAttributes, customData } = read;
+  return { ...state, attributes, hiddenAttributes, customData };
+}
+
+/**
+ * The conversation an event is built from: an agent platform's notification carries the conversation
+ * as agents see it, pre-chat data included, read from its own item; nothing else needs it.
+ */
+async function withPrechatFor(
+  deps: Deps,
+  conversation: ConversationState,
+  entries: NewEntry[],
+): Promise<ConversationView> {
+  if (!entries.some((entry) => entry.event?.target === 'platform')) return conversation;
+  return { ...conversation, ...(await deps.store.conversations.prechat(conversation.conversationId)) };
 }
 
 /**
@@ -200,7 +230,7 @@ async function writeStateChange(
       const taken = await deps.store.transcript.put(built);
       if (taken.length > 0) throw new Error('an entry of a state change found its number taken');
       if (outbox) deps.outboxWritten(conversationId);
-      return { ok: true, conversation: result.conversation, entries: built };
+      return { ok: true, conversation: withPrechatOf(result.conversation, current), entries: built };
     }
     // Refused with the counter unmoved: the guard or the close refused it. Moved: numbers were taken, again.
     if (result.current?.lastSeq === current.lastSeq) return result;
@@ -247,7 +277,7 @@ export async function writeIntent(deps: Deps, conversation: StoredConversation):
 
 async function putEntries(
   deps: Deps,
-  conversation: StoredConversation,
+  conversationId: string,
   built: TranscriptEntry[],
   entries: NewEntry[],
   guard: ConversationWrite['guard'],
@@ -256,7 +286,7 @@ async function putEntries(
   const written = [...built];
   for (const [i, entry] of built.entries()) {
     if (!taken.has(entry.seq)) continue;
-    const again = await renumber(deps, conversation.conversationId, entries[i] as NewEntry, guard);
+    const again = await renumber(deps, conversationId, entries[i] as NewEntry, guard);
     written[i] = again;
   }
   return written;
@@ -368,7 +398,7 @@ export async function openConversation(
   destination: ResolvedDestination,
   details: OpenDetails,
   first: NewEntry[],
-): Promise<{ conversation: StoredConversation; entries: TranscriptEntry[] } | undefined> {
+): Promise<{ conversation: ConversationView; entries: TranscriptEntry[] } | undefined> {
   const createdAt = deps.now().toISOString();
   const conversation: Conversation = {
     conversationId: newId('cv'),
@@ -393,7 +423,8 @@ export async function openConversation(
   ];
   const outbox = entries.some((entry) => entry.event);
   const writeId = newId('wr');
-  const built = entries.map((entry, i) => buildEntry(conversation, i + 1, createdAt, entry, writeId));
+  const stored: StoredConversation = { ...conversation, lastSeq: entries.length };
+  const built = entries.map((entry, i) => buildEntry(stored, i + 1, createdAt, entry, writeId));
   if (!(await deps.store.conversations.create(conversation, { writeId, intent: built, outbox }))) {
     // Another request finished this opening first (see healPointer): write like any other writer.
     const outcome = await writeToConversation(deps, conversation.conversationId, {}, entries);
@@ -403,8 +434,7 @@ export async function openConversation(
       entries: outcome.entries.slice(entries.length - first.length),
     };
   }
-  const stored: StoredConversation = { ...conversation, lastSeq: entries.length };
-  const written = await putEntries(deps, stored, built, entries, undefined);
+  const written = await putEntries(deps, conversation.conversationId, built, entries, undefined);
   if (outbox) deps.outboxWritten(conversation.conversationId);
   return { conversation: stored, entries: written.slice(entries.length - first.length) };
 }
@@ -421,7 +451,7 @@ export async function appendForUser(
   channel: Channel,
   userId: string,
   entry: NewEntry,
-): Promise<{ conversation: StoredConversation; entry: TranscriptEntry }> {
+): Promise<{ conversation: ConversationView; entry: TranscriptEntry }> {
   for (let pass = 0; pass < MAX_POINTER_PASSES; pass++) {
     const pointer = await deps.store.conversations.pointer(channel.channelId, userId);
     if (!pointer) {

@@ -19,6 +19,15 @@ export interface StoredConversation extends Conversation {
   intent?: TranscriptEntry[];
 }
 
+/** The pre-chat data DialogStudio sent: the biggest part of a conversation, kept on an item of its own. */
+export type Prechat = Pick<Conversation, 'attributes' | 'hiddenAttributes' | 'customData'>;
+
+/**
+ * The conversation item as a write leaves it: everything but the pre-chat data, so that the item every
+ * write serialises on stays small whatever DialogStudio sent.
+ */
+export type ConversationState = Omit<StoredConversation, keyof Prechat>;
+
 /** Conditions a write must find true on the stored conversation, checked by the write itself. */
 export interface Guard {
   /** The conversation's destination is one of these (an agent's queues). */
@@ -34,7 +43,7 @@ export interface Guard {
 /**
  * One write to a conversation: it takes `entries` sequence numbers (every entry, the close included,
  * takes its number here), sets fields, and is refused once the conversation is closed. A field set
- * to `undefined` is removed.
+ * to `undefined` is removed; pre-chat fields, when set, replace the pre-chat data as a whole.
  */
 export interface ConversationWrite {
   at: string;
@@ -59,7 +68,7 @@ export interface ConversationWrite {
 }
 
 export type WriteResult =
-  | { ok: true; conversation: StoredConversation; firstSeq: number }
+  | { ok: true; conversation: ConversationState; firstSeq: number }
   | { ok: false; current: StoredConversation | undefined };
 
 /** The user's open-conversation pointer. It carries the record it opened, so anyone can finish an interrupted opening. */
@@ -70,7 +79,10 @@ export interface OpenPointer {
 }
 
 export interface ConversationsPort {
+  /** The conversation with its pre-chat data, read consistently. */
   get(conversationId: string): Promise<StoredConversation | undefined>;
+  /** Only the pre-chat data (empty for a conversation that has none). */
+  prechat(conversationId: string): Promise<Prechat>;
   /**
    * Creates the conversation with its first entries numbered 1... as its intent; false when it exists
    * already (true when it exists by this very write, sent again by the SDK).
@@ -89,7 +101,7 @@ export interface ConversationsPort {
   releasePointer(channelId: string, userId: string, conversationId: string): Promise<void>;
   /**
    * A page of a destination's queue in one status, oldest first, after `after` (createdAt#conversationId),
-   * at most `limit`. `next` is where the store stopped, when it stopped before the end: at `limit`, or
+   * at most `limit`, with their pre-chat data. `next` is where the store stopped, when it stopped before the end: at `limit`, or
    * short of it (DynamoDB ends a query page at 1 MB), so fewer than `limit` never means the end.
    */
   queue(
