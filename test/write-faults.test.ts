@@ -194,7 +194,12 @@ describe('a state change and its entry cannot come apart', () => {
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
+    let reached: () => void = () => {};
+    const putting = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
     deps.store.transcript.put = async (entries) => {
+      reached();
       await held;
       return put(entries);
     };
@@ -205,7 +210,7 @@ describe('a state change and its entry cannot come apart', () => {
       { destinationId: flow.sales.destinationId },
       flow.agent.auth,
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await putting;
     deps.store.transcript.put = put;
     await later(60_000, () => deliverFromStream(streamInsert(flow.conversationId)));
     release();
