@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -69,6 +70,7 @@ export function meterDynamoDb(client: DynamoDBClient) {
 
 /** The document client's command for each low-level one: the store sends everything through it. */
 const documentCommands = {
+  BatchGetItemCommand: BatchGetCommand,
   GetItemCommand: GetCommand,
   PutItemCommand: PutCommand,
   UpdateItemCommand: UpdateCommand,
@@ -108,7 +110,7 @@ export async function replay(
         if (!Command) throw new Error(`cannot replay ${commandName}`);
         try {
           // The recorded input is what the document client took for this very command.
-          const sent = tableName ? { ...input, TableName: tableName } : input;
+          const sent = tableName ? toTable(input, tableName) : input;
           await doc.send(new Command(sent as never) as GetCommand);
         } catch (error) {
           if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
@@ -116,6 +118,13 @@ export async function replay(
       }),
     );
   }
+}
+
+/** The same request against another table (a batch names its table as the key of its request items). */
+function toTable(input: Record<string, unknown>, tableName: string): Record<string, unknown> {
+  const batch = input.RequestItems as Record<string, unknown> | undefined;
+  if (!batch) return { ...input, TableName: tableName };
+  return { ...input, RequestItems: { [tableName]: Object.values(batch)[0] } };
 }
 
 /** How many round trips one after the other the recorded requests took. */

@@ -25,6 +25,7 @@ const { meterDynamoDb } = await import('./dynamodb-meter.ts');
 const { coldStartRows } = await import('./cold-start.ts');
 const { warmRows } = await import('./warm.ts');
 const { roundTripRows } = await import('./round-trips.ts');
+const { writeCapacityRows } = await import('./write-capacity.ts');
 const { createDb } = await import('#store/table.ts');
 const { dynamoStore } = await import('#store/store.ts');
 const { deliveryRows } = await import('./delivery.ts');
@@ -134,6 +135,24 @@ try {
         const seeded = await seedChannel(deps);
         const { token } = await seedAgent(deps, [seeded.support.destinationId]);
         return { channelToken: seeded.token, agentToken: token, webhookUrl: roundTripReceiver.url() };
+      },
+    })),
+  );
+  progress('row 2c: write capacity of an agent event with 1 KB and 120 KB of pre-chat data');
+  rows.push(
+    ...(await writeCapacityRows({
+      deps: plainDeps,
+      endpoint: stack.info.dynamodbEndpoint,
+      events: quick ? 3 : 20,
+      seed: async () => {
+        const seeded = await seedChannel(deps);
+        const { token } = await seedAgent(deps, [seeded.support.destinationId]);
+        return {
+          channelToken: seeded.token,
+          agentToken: token,
+          webhookUrl: roundTripReceiver.url(),
+          destinationId: seeded.support.destinationId,
+        };
       },
     })),
   );

@@ -87,24 +87,6 @@ async function seedFailedEvent(dir: string, conversationId: string, attempts: nu
     await ensureTable(db);
     const at = new Date().toISOString();
     const store = dynamoStore(db);
-    await store.conversations.create(
-      {
-        conversationId,
-        channelId: 'ch_seeded',
-        userId: 'u1',
-        userName: 'Seeded u1',
-        destinationId: 'support',
-        status: 'active',
-        assignee: 'seeded-agent',
-        attributes: {},
-        hiddenAttributes: {},
-        customData: {},
-        createdAt: at,
-        lastMessageAt: at,
-      },
-      1,
-      false,
-    );
     const id = messageId(conversationId, 1);
     const entry = {
       id,
@@ -128,6 +110,23 @@ async function seedFailedEvent(dir: string, conversationId: string, attempts: nu
         failedAt: at,
       },
     };
+    await store.conversations.create(
+      {
+        conversationId,
+        channelId: 'ch_seeded',
+        userId: 'u1',
+        userName: 'Seeded u1',
+        destinationId: 'support',
+        status: 'active',
+        assignee: 'seeded-agent',
+        attributes: {},
+        hiddenAttributes: {},
+        customData: {},
+        createdAt: at,
+        lastMessageAt: at,
+      },
+      { writeId: 'seeded', intent: [entry], outbox: false },
+    );
     await store.transcript.put([entry]);
     return entry.id;
   } finally {
@@ -340,8 +339,7 @@ describe('operator-bridge CLI', () => {
           createdAt: at,
           lastMessageAt: at,
         },
-        0,
-        false,
+        { writeId: 'seeded', intent: [], outbox: false },
       );
     });
     // Act

@@ -116,10 +116,9 @@ async function openConversationsIn(deps: Deps, queue: string): Promise<Conversat
     let after: string | undefined;
     for (;;) {
       const page = await deps.store.conversations.queue(queue, status, { after, limit: 200 });
-      open.push(...page);
-      const last = page.at(-1);
-      if (page.length < 200 || !last) break;
-      after = `${last.createdAt}#${last.conversationId}`;
+      open.push(...page.conversations);
+      if (!page.next) break;
+      after = page.next;
     }
   }
   return open;
@@ -350,7 +349,7 @@ async function returnToQueue(deps: Deps, employeeId: string, queues: string[], r
     let after: string | undefined;
     for (;;) {
       const page = await deps.store.conversations.queue(queue, 'active', { after, limit: 200 });
-      for (const listed of page) {
+      for (const listed of page.conversations) {
         if (listed.assignee !== employeeId) continue;
         // Guarded: only if it is still this agent's, in one of the queues it lost.
         const outcome = await writeToConversation(
@@ -375,9 +374,8 @@ async function returnToQueue(deps: Deps, employeeId: string, queues: string[], r
         );
         if (outcome.ok) returned.push(listed.conversationId);
       }
-      const last = page.at(-1);
-      if (page.length < 200 || !last) break;
-      after = `${last.createdAt}#${last.conversationId}`;
+      if (!page.next) break;
+      after = page.next;
     }
   }
   return returned;

@@ -14,6 +14,8 @@ import {
   findDestination,
   isGap,
   type NewEntry,
+  withIntent,
+  withPrechatOf,
   writeToConversation,
 } from '#domain/conversations.ts';
 import type { Deps } from '#domain/deps.ts';
@@ -32,7 +34,7 @@ import {
   selectDestinationEvent,
   textMessageEvent,
 } from '#domain/events.ts';
-import { parseCredential, secretMatches, seqOfMessageId } from '#domain/ids.ts';
+import { messageId, parseCredential, secretMatches, seqOfMessageId } from '#domain/ids.ts';
 import type { Agent, Conversation, TranscriptEntry } from '#domain/model.ts';
 import { requeueFailed } from '#domain/outbox.ts';
 import type { ConversationWrite, Guard, StoredConversation } from '#domain/ports.ts';
@@ -138,7 +140,10 @@ async function changeAsAgent(
         { set: change.set, queue: change.queue, guard },
         change.entries,
       );
-      if (outcome.ok) return outcome;
+      // The write leaves the conversation item; the pre-chat data, on its own item, is as read.
+      if (outcome.ok) {
+        return { conversation: withPrechatOf(outcome.conversation, current), entries: outcome.entries };
+      }
     } catch (error) {
       if (!(error instanceof ConversationGoneError)) throw error;
     }
@@ -191,9 +196,14 @@ export async function setPresence(deps: Deps, agent: Agent, input: PresenceInput
   return { online: input.online, heartbeatSeconds: Math.max(1, Math.floor(timeout / 4)) };
 }
 
-/** A list cursor: opaque to callers, the position (createdAt and id) of the last conversation returned. */
-function encodeCursor(conversation: Conversation): string {
-  return Buffer.from(`${conversation.createdAt}#${conversation.conversationId}`).toString('base64url');
+/** A list's position: createdAt and id, the order of the queue index. */
+function positionOf(conversation: Conversation): string {
+  return `${conversation.createdAt}#${conversation.conversationId}`;
+}
+
+/** A list cursor: opaque to callers, the position of the last conversation returned (or looked at). */
+function encodeCursor(position: string): string {
+  return Buffer.from(position).toString('base64url');
 }
 
 function decodeCursor(cursor: string | undefined): string | undefined {
@@ -237,13 +247,23 @@ export async function listConversations(deps: Deps, agent: Agent, query: Convers
       statuses.map((status) => deps.store.conversations.queue(queue, status, { after, limit: limit + 1 })),
     ),
   );
-  const position = (c: Conversation) => `${c.createdAt}#${c.conversationId}`;
-  const sorted = lists.flat().sort((a, b) => position(a).localeCompare(position(b)));
+  // A queue whose page stopped early is known only up to where it stopped: nothing past the earliest such
+  // point is shown yet, so a conversation it has not read cannot be skipped by the cursor.
+  const horizon = lists
+    .map((list) => list.next)
+    .filter((next): next is string => next !== undefined)
+    .sort()[0];
+  const sorted = lists
+    .flatMap((list) => list.conversations)
+    .filter((conversation) => horizon === undefined || positionOf(conversation) <= horizon)
+    .sort((a, b) => (positionOf(a) < positionOf(b) ? -1 : 1));
   const page = withinBytes(sorted, limit, agentView);
   const last = page.at(-1);
+  const more = sorted.length > page.length || horizon !== undefined;
+  const next = last ? positionOf(last) : horizon;
   return {
     conversations: page.map(agentView),
-    ...(sorted.length > page.length && last && { next: encodeCursor(last) }),
+    ...(more && next && { next: encodeCursor(next) }),
   };
 }
 
@@ -288,18 +308,22 @@ export async function transcript(deps: Deps, agent: Agent, conversationId: strin
     afterSeq = seq;
   }
   const limit = query.limit ?? 100;
-  const read = await deps.store.transcript.range(
+  const { entries: stored, continueAt } = await deps.store.transcript.rangePage(
     conversationId,
     afterSeq + 1,
     conversation.lastSeq,
     limit + 1,
   );
+  // The store may stop short of `limit` (DynamoDB ends a page at 1 MB): what it did not read is not the end.
+  const covered = continueAt === undefined ? conversation.lastSeq : continueAt - 1;
+  const read = await withIntent(deps, conversation, stored, afterSeq + 1, covered);
   const page = read.slice(0, limit);
   const visible = page.filter((entry): entry is TranscriptEntry => !isGap(entry)).map(entryView);
   const messages = withinBytes(visible, limit);
   let next: string | undefined;
   if (messages.length < visible.length) next = messages.at(-1)?.id;
   else if (read.length > limit) next = page.at(-1)?.id;
+  else if (continueAt !== undefined) next = messageId(conversationId, covered);
   return { messages, ...(next && { next }) };
 }
 

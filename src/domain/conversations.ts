@@ -8,7 +8,14 @@ import type {
   DeliveryTarget,
   TranscriptEntry,
 } from '#domain/model.ts';
-import type { ConversationWrite, Gap, OpenPointer, StoredConversation } from '#domain/ports.ts';
+import type {
+  ConversationState,
+  ConversationWrite,
+  Gap,
+  OpenPointer,
+  Prechat,
+  StoredConversation,
+} from '#domain/ports.ts';
 
 export interface ResolvedDestination {
   destinationId: string;
@@ -54,14 +61,18 @@ export function newDelivery(target: DeliveryTarget, payload: Record<string, unkn
 }
 
 /** What an agent (or agent platform) may see of a conversation: everything but the hidden attributes. */
-export function agentView(conversation: Conversation & { lastSeq?: number }) {
-  const { hiddenAttributes: _hidden, lastSeq: _seq, ...visible } = conversation;
+export function agentView(
+  conversation: Omit<Conversation, keyof Prechat> &
+    Partial<Prechat> &
+    Partial<Pick<StoredConversation, 'lastSeq' | 'intent'>>,
+) {
+  const { hiddenAttributes: _hidden, lastSeq: _seq, intent: _intent, ...visible } = conversation;
   return visible;
 }
 
 /** What an agent may see of a transcript entry: the outbox payload and routing stay internal. */
 export function entryView(entry: TranscriptEntry) {
-  const { delivery, channelId: _channel, idempotencyKey: _key, ...rest } = entry;
+  const { delivery, channelId: _channel, idempotencyKey: _key, writeId: _write, ...rest } = entry;
   if (!delivery) return rest;
   const { payload: _payload, ...state } = delivery;
   return { ...rest, delivery: state };
@@ -76,16 +87,25 @@ type EntryContent = Omit<
   'id' | 'seq' | 'conversationId' | 'channelId' | 'createdAt' | 'delivery'
 >;
 
+/** A conversation as an event is built from: its pre-chat data is there where the event needs it (see `withPrechatFor`). */
+export type ConversationView = ConversationState & Partial<Prechat>;
+
 /** An entry to write, and the event it carries for one target, built once its id and conversation are known. */
 export interface NewEntry {
   content: EntryContent;
   event?: {
     target: DeliveryTarget;
-    payload: (entry: TranscriptEntry, conversation: Conversation) => Record<string, unknown>;
+    payload: (entry: TranscriptEntry, conversation: ConversationView) => Record<string, unknown>;
   };
 }
 
-function buildEntry(conversation: Conversation, seq: number, at: string, entry: NewEntry): TranscriptEntry {
+function buildEntry(
+  conversation: ConversationView,
+  seq: number,
+  at: string,
+  entry: NewEntry,
+  writeId: string,
+): TranscriptEntry {
   const built: TranscriptEntry = {
     ...entry.content,
     id: messageId(conversation.conversationId, seq),
@@ -93,6 +113,7 @@ function buildEntry(conversation: Conversation, seq: number, at: string, entry: 
     conversationId: conversation.conversationId,
     channelId: conversation.channelId,
     createdAt: at,
+    writeId,
   };
   if (!entry.event) return built;
   return {
@@ -104,23 +125,36 @@ function buildEntry(conversation: Conversation, seq: number, at: string, entry: 
 /** How many times an entry whose number was given up on may take a new one before it is an error. */
 const MAX_RENUMBER = 5;
 
+/** How many times a state change reads again after another write took the number it meant to take. */
+const MAX_STATE_PASSES = 10;
+
 export type WriteOutcome =
-  | { ok: true; conversation: StoredConversation; entries: TranscriptEntry[] }
+  | { ok: true; conversation: ConversationView; entries: TranscriptEntry[] }
   | { ok: false; current: StoredConversation | undefined };
+
+type Change = Omit<ConversationWrite, 'at' | 'entries' | 'outbox' | 'writeId' | 'expectLastSeq' | 'intent'>;
+
+function changesState(change: Change): boolean {
+  return change.set?.status !== undefined || change.set?.destinationId !== undefined;
+}
 
 /**
  * Writes to a conversation through its counter: one conditional update of the conversation item takes
  * the entries' numbers (and applies the change, under its guard), then each entry is put at its
- * number. If a deliverer meanwhile gave a number up as a gap (a writer that took so long looks like
- * one that crashed), that entry takes a new number: nothing a user sent is lost, and nothing is ever
- * numbered after the close.
+ * number. Every write carries its own id, so a write the SDK sends again after an error for a landed
+ * one is recognised, never numbered or stored twice. A state change (status or destination) keeps its
+ * entries on the item in the same update (see `writeStateChange`). A plain message whose number a
+ * deliverer meanwhile gave up as a gap (a writer that took so long looks like one that crashed) takes
+ * a new number: nothing a user sent is lost, and nothing is ever numbered after the close.
  */
 export async function writeToConversation(
   deps: Deps,
   conversationId: string,
-  change: Omit<ConversationWrite, 'at' | 'entries' | 'outbox'>,
+  change: Change,
   entries: NewEntry[],
 ): Promise<WriteOutcome> {
+  const writeId = newId('wr');
+  if (changesState(change)) return writeStateChange(deps, conversationId, change, entries, writeId);
   const at = deps.now().toISOString();
   const outbox = entries.some((entry) => entry.event);
   const result = await deps.store.conversations.write(conversationId, {
@@ -128,17 +162,120 @@ export async function writeToConversation(
     at,
     entries: entries.length,
     outbox,
+    writeId,
   });
   if (!result.ok) return result;
-  const built = entries.map((entry, i) => buildEntry(result.conversation, result.firstSeq + i, at, entry));
-  const written = await putEntries(deps, result.conversation, built, entries, change.guard);
+  const conversation = await withPrechatFor(deps, result.conversation, entries);
+  const built = entries.map((entry, i) => buildEntry(conversation, result.firstSeq + i, at, entry, writeId));
+  const written = await putEntries(deps, conversationId, built, entries, change.guard);
   if (outbox) deps.outboxWritten(conversationId);
-  return { ok: true, conversation: result.conversation, entries: written };
+  return { ok: true, conversation, entries: written };
+}
+
+/** The conversation as a write left it, with the pre-chat data (an item of its own) as read before. */
+export function withPrechatOf(state: ConversationState, read: Prechat): StoredConversation {
+  const { attributes, hiddenAttributes, customData } = read;
+  return { ...state, attributes, hiddenAttributes, customData };
+}
+
+/**
+ * The conversation an event is built from: an agent platform's notification carries the conversation
+ * as agents see it, pre-chat data included, read from its own item; nothing else needs it.
+ */
+async function withPrechatFor(
+  deps: Deps,
+  conversation: ConversationState,
+  entries: NewEntry[],
+): Promise<ConversationView> {
+  if (!entries.some((entry) => entry.event?.target === 'platform')) return conversation;
+  return { ...conversation, ...(await deps.store.conversations.prechat(conversation.conversationId)) };
+}
+
+/**
+ * A state change and its entries cannot come apart: the update that changes the status or destination
+ * also takes the next numbers (refused if another write took them first: then it reads again) and
+ * keeps the entries, numbered, on the item as its intent. If the puts that follow never arrive (a
+ * crash, a timeout, a put later than the gap grace), whoever finds the number missing writes the entry
+ * from there: the next state change before it replaces the intent, the gap filler, a reader. DynamoDB
+ * transactions would do it too, but dynalite (the local runtime's store) has none; one item does it
+ * on both.
+ */
+async function writeStateChange(
+  deps: Deps,
+  conversationId: string,
+  change: Change,
+  entries: NewEntry[],
+  writeId: string,
+): Promise<WriteOutcome> {
+  const at = deps.now().toISOString();
+  const outbox = entries.some((entry) => entry.event);
+  for (let pass = 0; pass < MAX_STATE_PASSES; pass++) {
+    const current = await deps.store.conversations.get(conversationId);
+    if (!current || current.status === 'closed') return { ok: false, current };
+    await writeIntent(deps, current);
+    const after: StoredConversation = { ...current, ...change.set, lastMessageAt: at };
+    const built = entries.map((entry, i) => buildEntry(after, current.lastSeq + 1 + i, at, entry, writeId));
+    const result = await deps.store.conversations.write(conversationId, {
+      ...change,
+      at,
+      entries: entries.length,
+      outbox,
+      writeId,
+      expectLastSeq: current.lastSeq,
+      intent: built,
+    });
+    if (result.ok) {
+      const taken = await deps.store.transcript.put(built);
+      if (taken.length > 0) throw new Error('an entry of a state change found its number taken');
+      if (outbox) deps.outboxWritten(conversationId);
+      return { ok: true, conversation: withPrechatOf(result.conversation, current), entries: built };
+    }
+    // Refused with the counter unmoved: the guard or the close refused it. Moved: numbers were taken, again.
+    if (result.current?.lastSeq === current.lastSeq) return result;
+  }
+  throw new Error('the conversation kept taking numbers; the state change was not written');
+}
+
+/**
+ * A range as read, with the entries of the conversation's intent that it covers but lacks written and
+ * put in place: a reader that finds a state change's entry missing writes it.
+ */
+export async function withIntent(
+  deps: Deps,
+  conversation: StoredConversation,
+  read: (TranscriptEntry | Gap)[],
+  from: number,
+  to: number,
+): Promise<(TranscriptEntry | Gap)[]> {
+  const present = new Set(read.map((entry) => entry.seq));
+  const missing = (conversation.intent ?? []).filter(
+    (entry) => entry.seq >= from && entry.seq <= to && !present.has(entry.seq),
+  );
+  if (missing.length === 0) return read;
+  await deps.store.transcript.put(missing);
+  return [...read, ...missing].sort((a, b) => a.seq - b.seq);
+}
+
+/** Writes whichever entries of the conversation's intent are missing (a state change whose puts never arrived). */
+export async function writeIntent(deps: Deps, conversation: StoredConversation): Promise<void> {
+  const intent = conversation.intent ?? [];
+  const first = intent[0];
+  const last = intent.at(-1);
+  if (!first || !last) return;
+  const found = await deps.store.transcript.range(
+    conversation.conversationId,
+    first.seq,
+    last.seq,
+    intent.length,
+  );
+  const present = new Set(found.map((entry) => entry.seq));
+  const missing = intent.filter((entry) => !present.has(entry.seq));
+  if (missing.length > 0) await deps.store.transcript.put(missing);
 }
 
 async function putEntries(
   deps: Deps,
-  conversation: StoredConversation,
+  conversationId: string,
   built: TranscriptEntry[],
   entries: NewEntry[],
   guard: ConversationWrite['guard'],
@@ -147,7 +284,7 @@ async function putEntries(
   const written = [...built];
   for (const [i, entry] of built.entries()) {
     if (!taken.has(entry.seq)) continue;
-    const again = await renumber(deps, conversation.conversationId, entries[i] as NewEntry, guard);
+    const again = await renumber(deps, conversationId, entries[i] as NewEntry, guard);
     written[i] = again;
   }
   return written;
@@ -214,7 +351,11 @@ export async function healPointer(
   if (current && current.status !== 'closed') return;
   const fresh = deps.now().getTime() - Date.parse(pointer.createdAt) < OPENING_WINDOW_MS;
   if (!current && fresh) {
-    await deps.store.conversations.create(pointer.opening, 0, false);
+    await deps.store.conversations.create(pointer.opening, {
+      writeId: newId('wr'),
+      intent: [],
+      outbox: false,
+    });
     return;
   }
   await deps.store.conversations.releasePointer(channelId, userId, pointer.conversationId);
@@ -255,7 +396,7 @@ export async function openConversation(
   destination: ResolvedDestination,
   details: OpenDetails,
   first: NewEntry[],
-): Promise<{ conversation: StoredConversation; entries: TranscriptEntry[] } | undefined> {
+): Promise<{ conversation: ConversationView; entries: TranscriptEntry[] } | undefined> {
   const createdAt = deps.now().toISOString();
   const conversation: Conversation = {
     conversationId: newId('cv'),
@@ -279,7 +420,10 @@ export async function openConversation(
     ...first,
   ];
   const outbox = entries.some((entry) => entry.event);
-  if (!(await deps.store.conversations.create(conversation, entries.length, outbox))) {
+  const writeId = newId('wr');
+  const stored: StoredConversation = { ...conversation, lastSeq: entries.length };
+  const built = entries.map((entry, i) => buildEntry(stored, i + 1, createdAt, entry, writeId));
+  if (!(await deps.store.conversations.create(conversation, { writeId, intent: built, outbox }))) {
     // Another request finished this opening first (see healPointer): write like any other writer.
     const outcome = await writeToConversation(deps, conversation.conversationId, {}, entries);
     if (!outcome.ok) return undefined;
@@ -288,9 +432,7 @@ export async function openConversation(
       entries: outcome.entries.slice(entries.length - first.length),
     };
   }
-  const stored: StoredConversation = { ...conversation, lastSeq: entries.length };
-  const built = entries.map((entry, i) => buildEntry(conversation, i + 1, createdAt, entry));
-  const written = await putEntries(deps, stored, built, entries, undefined);
+  const written = await putEntries(deps, conversation.conversationId, built, entries, undefined);
   if (outbox) deps.outboxWritten(conversation.conversationId);
   return { conversation: stored, entries: written.slice(entries.length - first.length) };
 }
@@ -307,7 +449,7 @@ export async function appendForUser(
   channel: Channel,
   userId: string,
   entry: NewEntry,
-): Promise<{ conversation: StoredConversation; entry: TranscriptEntry }> {
+): Promise<{ conversation: ConversationView; entry: TranscriptEntry }> {
   for (let pass = 0; pass < MAX_POINTER_PASSES; pass++) {
     const pointer = await deps.store.conversations.pointer(channel.channelId, userId);
     if (!pointer) {

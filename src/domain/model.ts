@@ -104,6 +104,8 @@ export interface TranscriptEntry {
   employeeId?: string;
   /** The Idempotency-Key of the agent request that wrote it; internal, not shown. */
   idempotencyKey?: string;
+  /** The write that numbered it, so a put sent again finds its own entry; internal, not shown. */
+  writeId?: string;
   createdAt: string;
   delivery?: Delivery;
 }

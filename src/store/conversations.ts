@@ -1,25 +1,54 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Conversation } from '#domain/model.ts';
 import type {
+  ConversationState,
   ConversationsPort,
   ConversationWrite,
   DeliveryState,
   Guard,
   LeasePort,
   OpenPointer,
+  Prechat,
   StoredConversation,
   WriteResult,
 } from '#domain/ports.ts';
 import { expiry, isConditionFailure, landed } from '#store/items.ts';
-import { indexNames, keys, seqOfSortKey } from '#store/keys.ts';
+import { indexNames, keys, seqOfSortKey, sortKeys } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
 /**
  * The conversation item (`CONV#{id}` / `META`) is the one point of serialisation of a conversation:
  * every entry takes its number from its counter in a conditional update that refuses once the
  * conversation is closed, so nothing is ever numbered after `Closed`. The same item carries the
- * delivery lease and cursors, so the deliverer needs no item of its own.
+ * delivery lease and cursors, so the deliverer needs no item of its own. It stays small: the pre-chat
+ * data (up to 256 KiB) is an item of its own (`PRECHAT`), written at the opening and when DialogStudio
+ * sends new pre-chat data, so no write per message or per delivery copies it.
  */
+
+const prechatFields = ['attributes', 'hiddenAttributes', 'customData'] as const;
+
+function prechatOf(item: Record<string, unknown> | undefined): Prechat {
+  return {
+    attributes: (item?.attributes as Prechat['attributes'] | undefined) ?? {},
+    hiddenAttributes: (item?.hiddenAttributes as Prechat['hiddenAttributes'] | undefined) ?? {},
+    customData: (item?.customData as Prechat['customData'] | undefined) ?? {},
+  };
+}
+
+/** Splits a record into its pre-chat data (if it names any) and the rest. */
+function withoutPrechat<T extends Partial<Prechat>>(record: T) {
+  const { attributes, hiddenAttributes, customData, ...rest } = record;
+  const named = [attributes, hiddenAttributes, customData].some((field) => field !== undefined);
+  return { prechat: named ? prechatOf({ attributes, hiddenAttributes, customData }) : undefined, rest };
+}
 
 /** Attributes of the item that are bookkeeping, not part of the conversation record. */
 const bookkeeping = new Set([
@@ -35,12 +64,18 @@ const bookkeeping = new Set([
   'anotherPass',
   'cursors',
   'redriven',
+  'lastWriteId',
+  'lastWriteSeq',
 ]);
 
-function toConversation(item: Record<string, unknown> | undefined): StoredConversation | undefined {
+function toConversation(item: Record<string, unknown> | undefined): ConversationState | undefined {
   if (!item) return undefined;
-  const record = Object.fromEntries(Object.entries(item).filter(([name]) => !bookkeeping.has(name)));
-  return { lastSeq: 0, ...record } as StoredConversation;
+  const record = Object.fromEntries(
+    Object.entries(item).filter(
+      ([name]) => !bookkeeping.has(name) && !(prechatFields as readonly string[]).includes(name),
+    ),
+  );
+  return { lastSeq: 0, ...record } as ConversationState;
 }
 
 function queueKeys(
@@ -97,7 +132,7 @@ function guardConditions(expression: Expression, guard: Guard | undefined): stri
 }
 
 export function dynamoConversations(db: Db): ConversationsPort {
-  const get = async (conversationId: string) => {
+  const read = async (conversationId: string) => {
     const { Item } = await db.doc.send(
       new GetCommand({
         TableName: db.tableName,
@@ -105,20 +140,70 @@ export function dynamoConversations(db: Db): ConversationsPort {
         ConsistentRead: true,
       }),
     );
-    return toConversation(Item);
+    return Item;
+  };
+
+  /** Items by key, in one round trip per hundred, whatever the store leaves unprocessed retried. */
+  const batchGet = async (wanted: Record<string, unknown>[], consistent: boolean) => {
+    const found: Record<string, unknown>[] = [];
+    for (let i = 0; i < wanted.length; i += 100) {
+      let Keys: Record<string, unknown>[] | undefined = wanted.slice(i, i + 100);
+      while (Keys && Keys.length > 0) {
+        const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await db.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [db.tableName]: { Keys, ConsistentRead: consistent } },
+          }),
+        );
+        found.push(...(Responses?.[db.tableName] ?? []));
+        Keys = UnprocessedKeys?.[db.tableName]?.Keys;
+      }
+    }
+    return found;
+  };
+
+  const get = async (conversationId: string): Promise<StoredConversation | undefined> => {
+    const items = await batchGet([keys.conversation(conversationId), keys.prechat(conversationId)], true);
+    const meta = items.find((item) => item.sk === sortKeys.conversation);
+    if (!meta) return undefined;
+    // Before the pre-chat data had its own item it was on the conversation item: read it from there.
+    const prechat = items.find((item) => item.sk === keys.prechat(conversationId).sk) ?? meta;
+    return { ...(toConversation(meta) as ConversationState), ...prechatOf(prechat) };
+  };
+
+  const putPrechat = async (conversationId: string, prechat: Prechat) => {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: { ...keys.prechat(conversationId), conversationId, ...prechat },
+      }),
+    );
   };
 
   return {
     get,
 
-    async create(conversation, lastSeq, outbox) {
-      return landed(
+    async prechat(conversationId) {
+      const { Item } = await db.doc.send(
+        new GetCommand({ TableName: db.tableName, Key: keys.prechat(conversationId), ConsistentRead: true }),
+      );
+      return prechatOf(Item ?? (await read(conversationId)));
+    },
+
+    async create(conversation, { writeId, intent, outbox }) {
+      const { prechat, rest } = withoutPrechat(conversation);
+      // The pre-chat item first: a conversation item never names pre-chat data that is not there yet.
+      const empty = Object.values(prechat ?? {}).every((field) => Object.keys(field).length === 0);
+      if (prechat && !empty) await putPrechat(conversation.conversationId, prechat);
+      const created = await landed(
         db.doc.send(
           new PutCommand({
             TableName: db.tableName,
             Item: {
-              ...conversation,
-              lastSeq,
+              ...rest,
+              lastSeq: intent.length,
+              lastWriteId: writeId,
+              lastWriteSeq: intent.length,
+              ...(intent.length > 0 && { intent }),
               ...keys.conversation(conversation.conversationId),
               ...queueKeys(conversation),
               ...(outbox && keys.dueState(conversation.conversationId, conversation.createdAt)),
@@ -128,25 +213,45 @@ export function dynamoConversations(db: Db): ConversationsPort {
           }),
         ),
       );
+      if (created) return true;
+      // Refused: another request created it, or this one did and the SDK sent it again.
+      return (await read(conversation.conversationId))?.lastWriteId === writeId;
     },
 
     async write(conversationId, write: ConversationWrite): Promise<WriteResult> {
       const expression = new Expression();
       const set: string[] = [];
       const remove: string[] = [];
-      const add: string[] = [];
+      const lastWriteId = expression.name('lastWriteId');
+      const token = expression.value(write.writeId);
       const conditions = [
         'attribute_exists(pk)',
         `${expression.name('status')} <> ${expression.value('closed')}`,
+        `(attribute_not_exists(${lastWriteId}) OR ${lastWriteId} <> ${token})`,
       ];
+      const lastSeq = expression.name('lastSeq');
+      let numbered: string;
+      if (write.expectLastSeq !== undefined) {
+        conditions.push(`${lastSeq} = ${expression.value(write.expectLastSeq)}`);
+        numbered = expression.value(write.expectLastSeq + write.entries);
+      } else {
+        numbered = `if_not_exists(${lastSeq}, ${expression.value(0)}) + ${expression.value(write.entries)}`;
+      }
+      // Operands read the item as it was, so both get the new counter: lastWriteSeq recalls where this write ended.
+      set.push(
+        `${lastSeq} = ${numbered}`,
+        `${expression.name('lastWriteSeq')} = ${numbered}`,
+        `${lastWriteId} = ${token}`,
+      );
+      if (write.intent) set.push(`${expression.name('intent')} = ${expression.value(write.intent)}`);
       if (write.entries > 0) {
-        add.push(`${expression.name('lastSeq')} ${expression.value(write.entries)}`);
         set.push(`${expression.name('lastMessageAt')} = ${expression.value(write.at)}`);
       }
       const { expiresAt } = expiry(db, write.at);
       if (expiresAt !== undefined)
         set.push(`${expression.name('expiresAt')} = ${expression.value(expiresAt)}`);
-      for (const [field, value] of Object.entries(write.set ?? {})) {
+      const { prechat, rest: fields } = withoutPrechat(write.set ?? {});
+      for (const [field, value] of Object.entries(fields)) {
         if (value === undefined) remove.push(expression.name(field));
         else set.push(`${expression.name(field)} = ${expression.value(value)}`);
       }
@@ -172,8 +277,11 @@ export function dynamoConversations(db: Db): ConversationsPort {
       const clauses = [
         set.length ? `SET ${set.join(', ')}` : '',
         remove.length ? `REMOVE ${remove.join(', ')}` : '',
-        add.length ? `ADD ${add.join(', ')}` : '',
       ].filter(Boolean);
+      if (prechat) {
+        // Replaced before the update: a crash between leaves new pre-chat data that the caller's retry writes again.
+        await putPrechat(conversationId, prechat);
+      }
       try {
         const { Attributes } = await db.doc.send(
           new UpdateCommand({
@@ -186,10 +294,16 @@ export function dynamoConversations(db: Db): ConversationsPort {
             ReturnValues: 'ALL_NEW',
           }),
         );
-        const conversation = toConversation(Attributes) as StoredConversation;
+        const conversation = toConversation(Attributes) as ConversationState;
         return { ok: true, conversation, firstSeq: conversation.lastSeq - write.entries + 1 };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
+        const item = await read(conversationId);
+        if (item?.lastWriteId === write.writeId) {
+          // This very write landed before (the SDK sent it again after an error): answer as it would have.
+          const conversation = toConversation(item) as ConversationState;
+          return { ok: true, conversation, firstSeq: (item.lastWriteSeq as number) - write.entries + 1 };
+        }
         return { ok: false, current: await get(conversationId) };
       }
     },
@@ -239,7 +353,7 @@ export function dynamoConversations(db: Db): ConversationsPort {
     },
 
     async claimPointer(channelId, userId, pointer) {
-      return landed(
+      const claimed = await landed(
         db.doc.send(
           new PutCommand({
             TableName: db.tableName,
@@ -248,6 +362,16 @@ export function dynamoConversations(db: Db): ConversationsPort {
           }),
         ),
       );
+      if (claimed) return true;
+      // Refused: another request's pointer, or this one's, sent again by the SDK after it landed.
+      const { Item } = await db.doc.send(
+        new GetCommand({
+          TableName: db.tableName,
+          Key: keys.openConversation(channelId, userId),
+          ConsistentRead: true,
+        }),
+      );
+      return Item?.conversationId === pointer.conversationId;
     },
 
     async releasePointer(channelId, userId, conversationId) {
@@ -265,7 +389,7 @@ export function dynamoConversations(db: Db): ConversationsPort {
 
     async queue(destinationId, status, page) {
       const { gsi2pk } = keys.queue(destinationId, status, '', '');
-      const { Items = [] } = await db.doc.send(
+      const { Items = [], LastEvaluatedKey } = await db.doc.send(
         new QueryCommand({
           TableName: db.tableName,
           IndexName: indexNames.byQueue,
@@ -281,10 +405,18 @@ export function dynamoConversations(db: Db): ConversationsPort {
           Limit: page.limit,
         }),
       );
-      return Items.map((item) => {
-        const { lastSeq: _seq, ...conversation } = toConversation(item) as StoredConversation;
-        return conversation;
+      // The index carries what a list shows but the pre-chat data: that comes from its own items.
+      const prechats = await batchGet(
+        Items.map((item) => keys.prechat(item.conversationId as string)),
+        false,
+      );
+      const byId = new Map(prechats.map((item) => [item.conversationId as string, item]));
+      const conversations = Items.map((item) => {
+        const { lastSeq: _seq, intent: _intent, ...conversation } = toConversation(item) as ConversationState;
+        return { ...conversation, ...prechatOf(byId.get(conversation.conversationId)) };
       });
+      const next = LastEvaluatedKey && (LastEvaluatedKey.gsi2sk as string).slice(`${status}#`.length);
+      return { conversations, ...(next && { next }) };
     },
   };
 }

@@ -8,12 +8,15 @@
  *   IDS / ID#{id}                               an id of the namespace agents and destinations share, reserved for good
  *   OPEN#{channelId}#{userId} / OPEN            pointer to the user's open conversation, with the record it opened
  *   CONV#{conversationId} / META                conversation, and the one point of serialisation of its writes:
- *                                               the sequence counter (`lastSeq`), the delivery lease, the
- *                                               per-target delivery cursors and the redriven set
+ *                                               the sequence counter (`lastSeq`), the last write's id, the
+ *                                               last state change's entries (`intent`), the delivery lease,
+ *                                               the per-target delivery cursors and the redriven set; small:
+ *                                               the pre-chat data is not on it
+ *   CONV#{conversationId} / PRECHAT             its pre-chat data (attributes, hidden attributes, custom data)
  *   CONV#{conversationId} / MSG#{seq}           transcript entry; agent and client events carry delivery state (the outbox)
  *   CONV#{conversationId} / IDEMPOTENCY#{employeeId}#{key}   first answer to an agent's Idempotency-Key
  *   CONV#{conversationId} / WAKE#{id}           a nudge for the stream: redrive and setWebhook insert one
- * byState index (gsi1pk, gsi1sk), sparse: where the sweep finds work
+ * byState index (gsi1pk, gsi1sk), sparse: where the sweep finds work; projects only the ids it needs
  *   OUTBOX#DUE#{shard} / {dueAt}#{conversationId}       on META: the conversation has an event due at dueAt
  *   OUTBOX#WAITING#{channelId}#{target} / {conversationId}   on META: its next event waits for that target's URL
  *   OUTBOX#FAILED#{shard} / {failedAt}#{conversationId}#{seq}   on an entry that ran out of tries
@@ -21,7 +24,7 @@
  *   LIVE#CONN#{connectionId} / CONNECTION           live updates: one open WebSocket, its agent and queues
  *   LIVE#QUEUE#{queue} / CONN#{connectionId}        live updates: who hears about a queue
  *   LIVE#AGENT#{employeeId} / CONN#{connectionId}   live updates: an agent's connections, closed on revoke
- * byQueue index (gsi2pk, gsi2sk): conversations of a destination
+ * byQueue index (gsi2pk, gsi2sk): conversations of a destination; projects the fields a list shows
  *   QUEUE#{destinationId} / {status}#{createdAt}#{conversationId}
  */
 export const indexNames = { byState: 'byState', byQueue: 'byQueue' } as const;
@@ -60,6 +63,7 @@ export const keys = {
     sk: 'OPEN',
   }),
   conversation: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: sortKeys.conversation }),
+  prechat: (conversationId: string) => ({ pk: `CONV#${conversationId}`, sk: 'PRECHAT' }),
   message: (conversationId: string, seq: number) => ({
     pk: `CONV#${conversationId}`,
     sk: `MSG#${String(seq).padStart(SEQ_WIDTH, '0')}`,

@@ -22,9 +22,32 @@ export const tableDefinition = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
+  // Indexes only find work and list conversations: each carries what its queries read (INCLUDE), so a
+  // write copies into an index only when one of those changes, and never the pre-chat data or the intent.
   indexes: [
-    { name: indexNames.byState, partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    { name: indexNames.byQueue, partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    {
+      name: indexNames.byState,
+      partitionKey: 'gsi1pk',
+      sortKey: 'gsi1sk',
+      include: ['conversationId', 'seq'],
+    },
+    {
+      name: indexNames.byQueue,
+      partitionKey: 'gsi2pk',
+      sortKey: 'gsi2sk',
+      include: [
+        'conversationId',
+        'channelId',
+        'userId',
+        'userName',
+        'destinationId',
+        'status',
+        'assignee',
+        'createdAt',
+        'lastMessageAt',
+        'closedAt',
+      ],
+    },
   ],
 } as const;
 
@@ -75,7 +98,7 @@ export async function ensureTable(db: Db): Promise<void> {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] },
       })),
     }),
   );

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { Delivery, TranscriptEntry } from '#domain/model.ts';
 import type { Gap, TranscriptPort } from '#domain/ports.ts';
 import { fromItem, landed } from '#store/items.ts';
-import { keys, messageId } from '#store/keys.ts';
+import { keys, messageId, seqOfSortKey } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
 /**
@@ -35,51 +35,87 @@ export function dynamoTranscript(db: Db): TranscriptPort {
     );
   };
 
+  const get = async (conversationId: string, seq: number) => {
+    const { Item } = await db.doc.send(
+      new GetCommand({
+        TableName: db.tableName,
+        Key: keys.message(conversationId, seq),
+        ConsistentRead: true,
+      }),
+    );
+    return toEntry(Item);
+  };
+
+  /** Puts an entry at its number; true when it is there now by this write, also if it landed before. */
+  const putOwn = async (entry: TranscriptEntry): Promise<boolean> => {
+    const item = {
+      ...entry,
+      ...keys.message(entry.conversationId, entry.seq),
+      ...failedKeys(entry, entry.delivery),
+    };
+    if (await putIfFree(item)) return true;
+    // Refused: a gap or another write's entry, or this very put, sent again by the SDK after it landed.
+    const found = await get(entry.conversationId, entry.seq);
+    return entry.writeId !== undefined && (found as TranscriptEntry | undefined)?.writeId === entry.writeId;
+  };
+
+  const rangePage = async (conversationId: string, fromSeq: number, toSeq: number, limit: number) => {
+    if (toSeq < fromSeq) return { entries: [] };
+    const from = keys.message(conversationId, fromSeq);
+    const { Items = [], LastEvaluatedKey } = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': from.pk,
+          ':from': from.sk,
+          ':to': keys.message(conversationId, toSeq).sk,
+        },
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
+    const entries = Items.map((item) => toEntry(item) as TranscriptEntry | Gap);
+    const stoppedAt = LastEvaluatedKey ? seqOfSortKey(LastEvaluatedKey.sk as string) : toSeq;
+    return { entries, ...(stoppedAt < toSeq && { continueAt: stoppedAt + 1 }) };
+  };
+
   return {
     async put(entries) {
-      const written = await Promise.all(
-        entries.map((entry) =>
-          putIfFree({
-            ...entry,
-            ...keys.message(entry.conversationId, entry.seq),
-            ...failedKeys(entry, entry.delivery),
-          }),
-        ),
-      );
+      const written = await Promise.all(entries.map(putOwn));
       return entries.filter((_entry, i) => !written[i]).map((entry) => entry.seq);
     },
 
+    rangePage,
+
     async range(conversationId, fromSeq, toSeq, limit) {
-      if (toSeq < fromSeq) return [];
-      const from = keys.message(conversationId, fromSeq);
-      const { Items = [] } = await db.doc.send(
-        new QueryCommand({
-          TableName: db.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': from.pk,
-            ':from': from.sk,
-            ':to': keys.message(conversationId, toSeq).sk,
-          },
-          ConsistentRead: true,
-          Limit: limit,
-        }),
-      );
-      return Items.map((item) => toEntry(item) as TranscriptEntry | Gap);
+      const entries: (TranscriptEntry | Gap)[] = [];
+      let from: number | undefined = fromSeq;
+      while (from !== undefined && entries.length < limit) {
+        const page = await rangePage(conversationId, from, toSeq, limit - entries.length);
+        entries.push(...page.entries);
+        from = page.continueAt;
+      }
+      return entries;
     },
 
-    async get(conversationId, seq) {
+    get,
+
+    async fillGap(conversationId, seq, at) {
+      // A state change keeps its entries on the conversation item until they are written: write the entry, not a gap.
       const { Item } = await db.doc.send(
         new GetCommand({
           TableName: db.tableName,
-          Key: keys.message(conversationId, seq),
+          Key: keys.conversation(conversationId),
+          ProjectionExpression: 'intent',
           ConsistentRead: true,
         }),
       );
-      return toEntry(Item);
-    },
-
-    fillGap(conversationId, seq, at) {
+      const intended = ((Item?.intent ?? []) as TranscriptEntry[]).find((entry) => entry.seq === seq);
+      if (intended) {
+        await putOwn(intended);
+        return false;
+      }
       return putIfFree({
         ...keys.message(conversationId, seq),
         conversationId,

@@ -229,7 +229,7 @@ describe('HTTP API', () => {
 });
 
 describe('table', () => {
-  it('has the key schema and indexes of the shared table definition', () => {
+  it('has the key schema and indexes of the shared table definition, each projecting only what its queries read', () => {
     synthesized.template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: tableDefinition.partitionKey, KeyType: 'HASH' },
@@ -241,7 +241,7 @@ describe('table', () => {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] },
       })),
     });
   });
