@@ -1,5 +1,6 @@
 import type { Store } from '#domain/ports.ts';
-import { dynamoConversations, dynamoLeases } from '#store/conversations.ts';
+import { dynamoConversations } from '#store/conversations.ts';
+import { dynamoLeases } from '#store/leases.ts';
 import { dynamoOutboxIndex } from '#store/outbox-index.ts';
 import type { Db } from '#store/table.ts';
 import { dynamoTranscript } from '#store/transcript.ts';

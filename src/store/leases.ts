@@ -1,0 +1,101 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryState, LeasePort } from '#domain/ports.ts';
+import { Expression } from '#store/expression.ts';
+import { isConditionFailure, landed } from '#store/items.ts';
+import { keys } from '#store/keys.ts';
+import type { Db } from '#store/table.ts';
+
+/**
+ * The delivery lease, kept on the conversation item (`CONV#{id}` / `META`) with the per-target
+ * cursors and the redriven set, so the deliverer needs no item of its own.
+ */
+
+function deliveryState(item: Record<string, unknown>): DeliveryState {
+  return {
+    channelId: item.channelId as string,
+    lastSeq: (item.lastSeq as number | undefined) ?? 0,
+    cursors: (item.cursors as DeliveryState['cursors'] | undefined) ?? {},
+    redriven: [...((item.redriven as Set<number> | undefined) ?? [])].sort((a, b) => a - b),
+    lastMessageAt: item.lastMessageAt as string,
+  };
+}
+
+export function dynamoLeases(db: Db): LeasePort {
+  return {
+    async acquire(conversationId, owner, now, until) {
+      try {
+        const { Attributes } = await db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.conversation(conversationId),
+            UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until REMOVE anotherPass',
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
+            ExpressionAttributeValues: {
+              ':owner': owner,
+              ':until': until.toISOString(),
+              ':now': now.toISOString(),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return deliveryState(Attributes ?? {});
+      } catch (error) {
+        if (isConditionFailure(error)) return 'held';
+        throw error;
+      }
+    },
+
+    async requestAnotherPass(conversationId, now) {
+      return landed(
+        db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.conversation(conversationId),
+            UpdateExpression: 'SET anotherPass = :yes',
+            ConditionExpression: 'attribute_exists(leaseOwner) AND leaseUntil >= :now',
+            ExpressionAttributeValues: { ':yes': true, ':now': now.toISOString() },
+          }),
+        ),
+      );
+    },
+
+    async release(conversationId, owner, progress, force) {
+      const expression = new Expression();
+      const set = [`cursors = ${expression.value(progress.cursors)}`];
+      const remove = ['leaseOwner', 'leaseUntil'];
+      const { head } = progress;
+      if (head) {
+        const state =
+          'due' in head
+            ? keys.dueState(conversationId, head.due)
+            : keys.waitingState(head.waitingFor.channelId, head.waitingFor.target, conversationId);
+        set.push(`gsi1pk = ${expression.value(state.gsi1pk)}`, `gsi1sk = ${expression.value(state.gsi1sk)}`);
+      } else {
+        remove.push('gsi1pk', 'gsi1sk');
+      }
+      const conditions = [`leaseOwner = ${expression.value(owner)}`];
+      if (!force) {
+        conditions.push(
+          `${expression.name('lastSeq')} = ${expression.value(progress.seenLastSeq)}`,
+          'attribute_not_exists(anotherPass)',
+        );
+      }
+      const done = progress.redrivenDone.length
+        ? ` DELETE redriven ${expression.value(new Set(progress.redrivenDone))}`
+        : '';
+      return landed(
+        db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.conversation(conversationId),
+            UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}${done}`,
+            ConditionExpression: conditions.join(' AND '),
+            ...(Object.keys(expression.names).length > 0 && { ExpressionAttributeNames: expression.names }),
+            ExpressionAttributeValues: expression.values,
+          }),
+        ),
+      );
+    },
+  };
+}
