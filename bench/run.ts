@@ -15,7 +15,7 @@ process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
 // The local runtime's sweep, rarer than its default second, so that it seldom lands in a recorded call.
 process.env.DELIVERY_SWEEP_SECONDS = '5';
 const { startLocalStack } = await import('#local/stack.ts');
-const { outboxDepth, sweepOutbox } = await import('#delivery/engine.ts');
+const { failedEventCount, sweepOutbox } = await import('#delivery/engine.ts');
 const { buildBundles } = await import('../scripts/function-bundles.ts');
 const { inProcessClient: client, seedAgent, seedChannel } = await import('../test/support/clients.ts');
 const { prepareBundleEvents } = await import('../test/support/bundle-events.ts');
@@ -165,7 +165,7 @@ try {
   progress('row 6: cost on paper');
   const sweepRequests = await meter.record(async () => {
     await sweepOutbox(deps, {});
-    await outboxDepth(deps);
+    await failedEventCount(deps);
   });
   const value = (name: string) => rows.find((r) => r.name === name)?.value ?? 0;
   const logBytesPerCall = (name: string) => {

@@ -34,6 +34,7 @@ const bookkeeping = new Set([
   'anotherPass',
   'cursors',
   'redriven',
+  'redriveVersion',
 ]);
 
 function toConversation(item: Record<string, unknown> | undefined): StoredConversation | undefined {

@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryState, LeasePort } from '#domain/ports.ts';
 import { Expression } from '#store/expression.ts';
-import { isConditionFailure, landed } from '#store/items.ts';
+import { expiry, isConditionFailure, landed } from '#store/items.ts';
 import { keys } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
@@ -15,12 +15,68 @@ function deliveryState(item: Record<string, unknown>): DeliveryState {
     channelId: item.channelId as string,
     lastSeq: (item.lastSeq as number | undefined) ?? 0,
     cursors: (item.cursors as DeliveryState['cursors'] | undefined) ?? {},
+    closed: item.status === 'closed',
     redriven: [...((item.redriven as Set<number> | undefined) ?? [])].sort((a, b) => a - b),
+    redriveVersion: (item.redriveVersion as number | undefined) ?? 0,
     lastMessageAt: item.lastMessageAt as string,
   };
 }
 
+type Progress = Parameters<LeasePort['release']>[2];
+
+/**
+ * One write of the conversation item: saves the cursors, the head (where the sweep finds it) and a
+ * renewed expiry, and lets go of the lease. `settle` also takes finished events off the redriven set,
+ * only if nothing landed since the pass read its state (numbers, redrives, requests for a pass).
+ */
+function releaseWith(db: Db) {
+  return (conversationId: string, owner: string, progress: Progress, settle: boolean) => {
+    const expression = new Expression();
+    const set = [`cursors = ${expression.value(progress.cursors)}`];
+    const remove = ['leaseOwner', 'leaseUntil'];
+    const { expiresAt } = expiry(db, progress.at);
+    if (expiresAt !== undefined) set.push(`expiresAt = ${expression.value(expiresAt)}`);
+    const { head } = progress;
+    if (head) {
+      const state =
+        'due' in head
+          ? keys.dueState(conversationId, head.due)
+          : keys.waitingState(head.waitingFor.channelId, head.waitingFor.target, conversationId);
+      set.push(`gsi1pk = ${expression.value(state.gsi1pk)}`, `gsi1sk = ${expression.value(state.gsi1sk)}`);
+    } else {
+      remove.push('gsi1pk', 'gsi1sk');
+    }
+    const conditions = [`leaseOwner = ${expression.value(owner)}`];
+    let done = '';
+    if (settle) {
+      const version = expression.name('redriveVersion');
+      conditions.push(
+        `${expression.name('lastSeq')} = ${expression.value(progress.seenLastSeq)}`,
+        'attribute_not_exists(anotherPass)',
+        progress.seenRedriveVersion === 0
+          ? `attribute_not_exists(${version})`
+          : `${version} = ${expression.value(progress.seenRedriveVersion)}`,
+      );
+      if (progress.redrivenDone.length)
+        done = ` DELETE redriven ${expression.value(new Set(progress.redrivenDone))}`;
+    }
+    return landed(
+      db.doc.send(
+        new UpdateCommand({
+          TableName: db.tableName,
+          Key: keys.conversation(conversationId),
+          UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}${done}`,
+          ConditionExpression: conditions.join(' AND '),
+          ...(Object.keys(expression.names).length > 0 && { ExpressionAttributeNames: expression.names }),
+          ExpressionAttributeValues: expression.values,
+        }),
+      ),
+    );
+  };
+}
+
 export function dynamoLeases(db: Db): LeasePort {
+  const letGo = releaseWith(db);
   return {
     async acquire(conversationId, owner, now, until) {
       try {
@@ -61,41 +117,9 @@ export function dynamoLeases(db: Db): LeasePort {
     },
 
     async release(conversationId, owner, progress, force) {
-      const expression = new Expression();
-      const set = [`cursors = ${expression.value(progress.cursors)}`];
-      const remove = ['leaseOwner', 'leaseUntil'];
-      const { head } = progress;
-      if (head) {
-        const state =
-          'due' in head
-            ? keys.dueState(conversationId, head.due)
-            : keys.waitingState(head.waitingFor.channelId, head.waitingFor.target, conversationId);
-        set.push(`gsi1pk = ${expression.value(state.gsi1pk)}`, `gsi1sk = ${expression.value(state.gsi1sk)}`);
-      } else {
-        remove.push('gsi1pk', 'gsi1sk');
-      }
-      const conditions = [`leaseOwner = ${expression.value(owner)}`];
-      if (!force) {
-        conditions.push(
-          `${expression.name('lastSeq')} = ${expression.value(progress.seenLastSeq)}`,
-          'attribute_not_exists(anotherPass)',
-        );
-      }
-      const done = progress.redrivenDone.length
-        ? ` DELETE redriven ${expression.value(new Set(progress.redrivenDone))}`
-        : '';
-      return landed(
-        db.doc.send(
-          new UpdateCommand({
-            TableName: db.tableName,
-            Key: keys.conversation(conversationId),
-            UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}${done}`,
-            ConditionExpression: conditions.join(' AND '),
-            ...(Object.keys(expression.names).length > 0 && { ExpressionAttributeNames: expression.names }),
-            ExpressionAttributeValues: expression.values,
-          }),
-        ),
-      );
+      if (await letGo(conversationId, owner, progress, true)) return true;
+      // Out of time with work landed meanwhile: let go without erasing it, and come back soon.
+      return force && letGo(conversationId, owner, { ...progress, head: { due: progress.at } }, false);
     },
   };
 }

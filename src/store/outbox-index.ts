@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutboxIndexPort } from '#domain/ports.ts';
-import { queryAll } from '#store/items.ts';
+import { expiry, isConditionFailure, queryAll, queryPrefix } from '#store/items.ts';
 import { indexNames, keys, OUTBOX_SHARDS } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
@@ -16,26 +16,6 @@ const WAKE_TTL_SECONDS = 86_400;
  * engine decides on consistent reads of the conversation and its entries.
  */
 export function dynamoOutboxIndex(db: Db): OutboxIndexPort {
-  const count = async (partition: string): Promise<number> => {
-    let total = 0;
-    let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
-    do {
-      const page = await db.doc.send(
-        new QueryCommand({
-          TableName: db.tableName,
-          IndexName: indexNames.byState,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': partition },
-          Select: 'COUNT',
-          ExclusiveStartKey,
-        }),
-      );
-      total += page.Count ?? 0;
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return total;
-  };
-
   return {
     async due(shard, until) {
       const items = await queryAll(db, {
@@ -74,26 +54,72 @@ export function dynamoOutboxIndex(db: Db): OutboxIndexPort {
         .map((item) => ({ conversationId: item.conversationId as string, seq: item.seq as number }));
     },
 
-    async counts() {
-      const [due, failed] = await Promise.all([
-        Promise.all(shards.map((shard) => count(keys.duePartition(shard)))),
-        Promise.all(shards.map((shard) => count(keys.failedPartition(shard)))),
-      ]);
-      const sum = (numbers: number[]) => numbers.reduce((total, n) => total + n, 0);
-      return { pendingConversations: sum(due), failedEvents: sum(failed) };
+    async failedCount() {
+      const counters = await queryPrefix<{ events?: number }>(db, keys.counters());
+      return counters.reduce((total, counter) => total + (counter.events ?? 0), 0);
     },
 
-    async requeue(conversationId, seq, now) {
-      const due = keys.dueState(conversationId, now);
+    async countFailed(conversationId, delta) {
       await db.doc.send(
         new UpdateCommand({
           TableName: db.tableName,
-          Key: keys.conversation(conversationId),
-          UpdateExpression: 'ADD redriven :seq SET gsi1pk = :pk, gsi1sk = :sk',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':seq': new Set([seq]), ':pk': due.gsi1pk, ':sk': due.gsi1sk },
+          Key: keys.failedCounter(conversationId),
+          UpdateExpression: 'ADD events :delta',
+          ExpressionAttributeValues: { ':delta': delta },
         }),
       );
+    },
+
+    async redrive(conversationId, seq, now, closedToo) {
+      const due = keys.dueState(conversationId, now);
+      const { expiresAt } = expiry(db, now);
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.conversation(conversationId),
+            UpdateExpression: `ADD redriven :seq, redriveVersion :one SET gsi1pk = :pk, gsi1sk = :sk${
+              expiresAt === undefined ? '' : ', expiresAt = :expiresAt'
+            }`,
+            ConditionExpression: closedToo
+              ? 'attribute_exists(pk)'
+              : 'attribute_exists(pk) AND #status <> :closed',
+            ...(!closedToo && { ExpressionAttributeNames: { '#status': 'status' } }),
+            ExpressionAttributeValues: {
+              ':seq': new Set([seq]),
+              ':one': 1,
+              ':pk': due.gsi1pk,
+              ':sk': due.gsi1sk,
+              ...(expiresAt !== undefined && { ':expiresAt': expiresAt }),
+              ...(!closedToo && { ':closed': 'closed' }),
+            },
+          }),
+        );
+        return 'redriven';
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const { Item } = await db.doc.send(
+          new GetCommand({
+            TableName: db.tableName,
+            Key: keys.conversation(conversationId),
+            ConsistentRead: true,
+            ProjectionExpression: 'pk',
+          }),
+        );
+        return Item ? 'closed' : 'gone';
+      }
+    },
+
+    async redriven(conversationId) {
+      const { Item } = await db.doc.send(
+        new GetCommand({
+          TableName: db.tableName,
+          Key: keys.conversation(conversationId),
+          ConsistentRead: true,
+          ProjectionExpression: 'redriven',
+        }),
+      );
+      return [...((Item?.redriven as Set<number> | undefined) ?? [])];
     },
 
     async wake(conversationId, now) {
