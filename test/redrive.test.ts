@@ -181,6 +181,37 @@ describe('the lease', () => {
   });
 });
 
+describe('a pass', () => {
+  it('posts to the new URL as soon as setWebhook has answered, also in the middle of a pass', async () => {
+    // Prepare: two events; setWebhook moves the channel to another URL after the first is saved.
+    const flow = await acceptedConversation(client, deps, receiver.url('/old'));
+    await flow.say('one');
+    await flow.say('two');
+    const { saveDelivery } = deps.store.transcript;
+    let moved: Promise<{ status: number }> | undefined;
+    deps.store.transcript.saveDelivery = async (...args) => {
+      const saved = await saveDelivery(...args);
+      moved ??= client('POST', `${flow.api}/setWebhook`, { url: receiver.url('/new') });
+      await moved;
+      return saved;
+    };
+    restore.push(() => {
+      deps.store.transcript.saveDelivery = saveDelivery;
+    });
+    // Act
+    await deliver(flow.conversationId);
+    // Assess
+    expect((await moved)?.status).toBe(200);
+    const texts = (path: string) =>
+      receiver
+        .accepted()
+        .filter((request) => request.path === path)
+        .map((request) => request.body.text);
+    expect(texts('/old')).toEqual(['one']);
+    expect(texts('/new')).toEqual(['two']);
+  });
+});
+
 describe('who may retry, and when', () => {
   it('refuses with 409 conversation_closed once closed, and sends nothing after Closed', async () => {
     // Prepare
