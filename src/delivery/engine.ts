@@ -72,6 +72,8 @@ type TargetResult = 'settled' | Exclude<Head, undefined>;
 class Pass {
   readonly cursors: DeliveryState['cursors'];
   readonly redrivenDone: number[] = [];
+  /** The conversation's failed events, as this pass leaves them. */
+  failedEvents: number;
   readonly heads = new Map<DeliveryTarget, Exclude<Head, undefined>>();
 
   constructor(
@@ -81,6 +83,7 @@ class Pass {
     private readonly deadline: number,
   ) {
     this.cursors = { ...state.cursors };
+    this.failedEvents = state.failedEvents;
   }
 
   /** The earliest due head, else a parked one, else none: where the sweep should find this conversation. */
@@ -137,6 +140,7 @@ class Pass {
     if (delivery.status === 'pending') return entry;
     const pending = redriven(delivery, this.deps.now());
     if (!(await this.deps.store.transcript.saveDelivery(entry, delivery, pending))) return undefined;
+    this.failedEvents = Math.max(0, this.failedEvents - 1);
     await this.deps.store.outbox.countFailed(this.conversationId, -1);
     return { ...entry, delivery: pending };
   }
@@ -224,7 +228,10 @@ class Pass {
       ...(outcome.kind !== 'delivered' && { error: outcome.error }),
     });
     if (!saved) return { due: deps.now().toISOString() };
-    if (next.status === 'failed') await deps.store.outbox.countFailed(this.conversationId, 1);
+    if (next.status === 'failed') {
+      this.failedEvents++;
+      await deps.store.outbox.countFailed(this.conversationId, 1);
+    }
     if (next.status === 'pending') return { due: next.nextAttemptAt as string };
     return 'settled';
   }
@@ -274,6 +281,7 @@ export async function deliverConversation(
       head,
       seenLastSeq: (state as DeliveryState).lastSeq,
       seenRedriveVersion: (state as DeliveryState).redriveVersion,
+      failedEvents: pass.failedEvents,
       at: deps.now().toISOString(),
     });
     try {

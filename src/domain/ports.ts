@@ -110,6 +110,8 @@ export interface DeliveryState {
   redriven: number[];
   /** Counts the redrives that landed: a release that saw an older one keeps the redriven set. */
   redriveVersion: number;
+  /** How many of its events are failed: while any is, or one is pending, the conversation never expires. */
+  failedEvents: number;
   /** When the newest number was taken: how old a gap after the last entry is. */
   lastMessageAt: string;
 }
@@ -145,6 +147,8 @@ export interface LeasePort {
       head: Head;
       seenLastSeq: number;
       seenRedriveVersion: number;
+      /** Its failed events after the pass: with a head or any of these, the item carries no expiry. */
+      failedEvents: number;
       at: string;
     },
     force: boolean,

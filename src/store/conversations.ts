@@ -35,6 +35,7 @@ const bookkeeping = new Set([
   'cursors',
   'redriven',
   'redriveVersion',
+  'failedEvents',
 ]);
 
 function toConversation(item: Record<string, unknown> | undefined): StoredConversation | undefined {

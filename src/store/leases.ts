@@ -18,6 +18,7 @@ function deliveryState(item: Record<string, unknown>): DeliveryState {
     closed: item.status === 'closed',
     redriven: [...((item.redriven as Set<number> | undefined) ?? [])].sort((a, b) => a - b),
     redriveVersion: (item.redriveVersion as number | undefined) ?? 0,
+    failedEvents: (item.failedEvents as number | undefined) ?? 0,
     lastMessageAt: item.lastMessageAt as string,
   };
 }
@@ -25,8 +26,9 @@ function deliveryState(item: Record<string, unknown>): DeliveryState {
 type Progress = Parameters<LeasePort['release']>[2];
 
 /**
- * One write of the conversation item: saves the cursors, the head (where the sweep finds it) and a
- * renewed expiry, and lets go of the lease. `settle` also takes finished events off the redriven set,
+ * One write of the conversation item: saves the cursors, the head (where the sweep finds it), the
+ * failed count and the expiry (none while an event is pending or failed, else renewed), and lets go
+ * of the lease. `settle` also takes finished events off the redriven set,
  * only if nothing landed since the pass read its state (numbers, redrives, requests for a pass).
  */
 function releaseWith(db: Db) {
@@ -34,9 +36,12 @@ function releaseWith(db: Db) {
     const expression = new Expression();
     const set = [`cursors = ${expression.value(progress.cursors)}`];
     const remove = ['leaseOwner', 'leaseUntil'];
-    const { expiresAt } = expiry(db, progress.at);
-    if (expiresAt !== undefined) set.push(`expiresAt = ${expression.value(expiresAt)}`);
     const { head } = progress;
+    // Only the holder changes the failed count, so it is set whole; an undelivered event never expires.
+    set.push(`failedEvents = ${expression.value(progress.failedEvents)}`);
+    const { expiresAt } = expiry(db, progress.at);
+    if (head || progress.failedEvents > 0) remove.push('expiresAt');
+    else if (expiresAt !== undefined) set.push(`expiresAt = ${expression.value(expiresAt)}`);
     if (head) {
       const state =
         'due' in head

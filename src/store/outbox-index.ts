@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutboxIndexPort } from '#domain/ports.ts';
-import { expiry, isConditionFailure, queryAll, queryPrefix } from '#store/items.ts';
+import { isConditionFailure, queryAll, queryPrefix } from '#store/items.ts';
 import { indexNames, keys, OUTBOX_SHARDS } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
@@ -72,15 +72,13 @@ export function dynamoOutboxIndex(db: Db): OutboxIndexPort {
 
     async redrive(conversationId, seq, now, closedToo) {
       const due = keys.dueState(conversationId, now);
-      const { expiresAt } = expiry(db, now);
       try {
         await db.doc.send(
           new UpdateCommand({
             TableName: db.tableName,
             Key: keys.conversation(conversationId),
-            UpdateExpression: `ADD redriven :seq, redriveVersion :one SET gsi1pk = :pk, gsi1sk = :sk${
-              expiresAt === undefined ? '' : ', expiresAt = :expiresAt'
-            }`,
+            // Pending again: the conversation carries no expiry until the deliverer is done with it.
+            UpdateExpression: 'ADD redriven :seq, redriveVersion :one SET gsi1pk = :pk, gsi1sk = :sk REMOVE expiresAt',
             ConditionExpression: closedToo
               ? 'attribute_exists(pk)'
               : 'attribute_exists(pk) AND #status <> :closed',
@@ -90,7 +88,6 @@ export function dynamoOutboxIndex(db: Db): OutboxIndexPort {
               ':one': 1,
               ':pk': due.gsi1pk,
               ':sk': due.gsi1sk,
-              ...(expiresAt !== undefined && { ':expiresAt': expiresAt }),
               ...(!closedToo && { ':closed': 'closed' }),
             },
           }),
