@@ -28,6 +28,7 @@ const { roundTripRows } = await import('./round-trips.ts');
 const { createDb } = await import('#store/table.ts');
 const { dynamoStore } = await import('#store/store.ts');
 const { deliveryRows } = await import('./delivery.ts');
+const { sweepRows } = await import('./sweep.ts');
 const { httpRows } = await import('./http.ts');
 const { costRows, lambdaCostParts } = await import('./cost.ts');
 const { percentile } = await import('./stats.ts');
@@ -138,6 +139,16 @@ try {
     })),
   );
   await roundTripReceiver.close();
+
+  progress('row 4b: the sweep as failed events pile up');
+  rows.push(
+    ...(await sweepRows({
+      deps: plainDeps,
+      client,
+      meter: meterDynamoDb(plainDb.client),
+      failed: quick ? 200 : 1000,
+    })),
+  );
   deps.outboxWritten = outboxWritten;
 
   progress('row 4: delivery through the local runtime’s loop');

@@ -141,7 +141,7 @@ class Pass {
     const pending = redriven(delivery, this.deps.now());
     if (!(await this.deps.store.transcript.saveDelivery(entry, delivery, pending))) return undefined;
     this.failedEvents = Math.max(0, this.failedEvents - 1);
-    await this.deps.store.outbox.countFailed(this.conversationId, -1);
+    await this.deps.store.outbox.countFailed(-1);
     return { ...entry, delivery: pending };
   }
 
@@ -230,7 +230,7 @@ class Pass {
     if (!saved) return { due: deps.now().toISOString() };
     if (next.status === 'failed') {
       this.failedEvents++;
-      await deps.store.outbox.countFailed(this.conversationId, 1);
+      await deps.store.outbox.countFailed(1);
     }
     if (next.status === 'pending') return { due: next.nextAttemptAt as string };
     return 'settled';

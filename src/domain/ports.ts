@@ -169,7 +169,7 @@ export interface OutboxIndexPort {
   /** How many events are failed, from counters: never reads the failed events themselves. */
   failedCount(): Promise<number>;
   /** Moves the failed-events counter after an event became failed (+1) or was made pending again (-1). */
-  countFailed(conversationId: string, delta: number): Promise<void>;
+  countFailed(delta: number): Promise<void>;
   /**
    * Puts a failed event back in line, in one write of the conversation item: adds it to the redriven
    * set, counts the redrive and makes the conversation due now. Refused ('closed') once the

@@ -12,7 +12,7 @@
  *   CONV#{conversationId} / MSG#{seq}           transcript entry; agent and client events carry delivery state (the outbox)
  *   CONV#{conversationId} / IDEMPOTENCY#{key}   first answer to an Idempotency-Key
  *   CONV#{conversationId} / WAKE#{id}           a nudge for the stream: redrive and setWebhook insert one
- *   OUTBOX#COUNTERS / FAILED#{shard}            how many events are failed (the sweep's metric), per shard
+ *   OUTBOX#COUNTERS / FAILED                    how many events are failed (the sweep's metric)
  * byState index (gsi1pk, gsi1sk), sparse: where the sweep finds work
  *   OUTBOX#DUE#{shard} / {dueAt}#{conversationId}       on META: the conversation has an event due at dueAt
  *   OUTBOX#WAITING#{channelId}#{target} / {conversationId}   on META: its next event waits for that target's URL
@@ -86,11 +86,7 @@ export const keys = {
     gsi1sk: `${failedAt}#${conversationId}#${seq}`,
   }),
   failedPartition: (shard: number) => `OUTBOX#FAILED#${shard}`,
-  failedCounter: (conversationId: string) => ({
-    pk: 'OUTBOX#COUNTERS',
-    sk: `FAILED#${shardOf(conversationId)}`,
-  }),
-  counters: () => ({ pk: 'OUTBOX#COUNTERS', skPrefix: 'FAILED#' }),
+  failedCounter: () => ({ pk: 'OUTBOX#COUNTERS', sk: 'FAILED' }),
   queue: (destinationId: string, status: string, createdAt: string, conversationId: string) => ({
     gsi2pk: `QUEUE#${destinationId}`,
     gsi2sk: `${status}#${createdAt}#${conversationId}`,
