@@ -1,6 +1,7 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deliverConversation, failedEventCount, sweepOutbox } from '#delivery/engine.ts';
+import { setAgentPlatform } from '#domain/admin.ts';
 import type { Deps } from '#domain/deps.ts';
 import { listFailedEvents, redriveFailedEvents } from '#domain/outbox.ts';
 import { handler as deliverFromStream } from '../functions/delivery/deliver-from-stream.ts';
@@ -130,7 +131,7 @@ describe('a redrive is one decision', () => {
     const { saveDelivery } = deps.store.transcript;
     deps.store.transcript.saveDelivery = async (...args) => {
       const saved = await saveDelivery(...args);
-      if (args[2].status === 'failed') await new Promise((resolve) => setTimeout(resolve, 1_300));
+      if (args[2].status === 'failed') await new Promise((resolve) => setTimeout(resolve, 2_000));
       return saved;
     };
     const release = deps.store.leases.release;
@@ -147,7 +148,7 @@ describe('a redrive is one decision', () => {
       deps.store.transcript.saveDelivery = saveDelivery;
     });
     // Act
-    await deliverConversation(deps, flow.conversationId, { budgetMs: 1_100 });
+    await deliverConversation(deps, flow.conversationId, { budgetMs: 1_800 });
     receiver.script(() => 200);
     await sweepOutbox(deps);
     // Assess
@@ -209,6 +210,26 @@ describe('a pass', () => {
         .map((request) => request.body.text);
     expect(texts('/old')).toEqual(['one']);
     expect(texts('/new')).toEqual(['two']);
+  });
+});
+
+describe('index state per target', () => {
+  it('finds an event waiting for setWebhook although the agent platform’s retry is hours away', async () => {
+    // Prepare: no DialogStudio webhook yet; the agent platform answers 503, retry in two hours.
+    const flow = await acceptedConversation(client, deps, undefined);
+    receiver.script((request) =>
+      request.path === '/platform-later' ? { status: 503, headers: { 'retry-after': '7200' } } : 200,
+    );
+    await setAgentPlatform(deps, flow.channel.channelId, receiver.url('/platform-later'));
+    await client('POST', `${flow.api}/sendText`, { userId: 'client-1', text: 'for the platform' });
+    await flow.say('waits for the webhook');
+    await deliver(flow.conversationId);
+    // Act: setWebhook's own nudge is lost (nothing listens here); the sweep must find the conversation.
+    await client('POST', `${flow.api}/setWebhook`, { url: receiver.url('/ds-later') });
+    await sweepOutbox(deps);
+    // Assess
+    const sent = receiver.accepted().filter((request) => request.path === '/ds-later');
+    expect(sent.map((request) => request.body.text)).toEqual(['waits for the webhook']);
   });
 });
 

@@ -86,15 +86,32 @@ class Pass {
     this.failedEvents = state.failedEvents;
   }
 
-  /** The earliest due head, else a parked one, else none: where the sweep should find this conversation. */
+  /**
+   * Where the sweep should find this conversation: parked on a target that waits for its URL, with
+   * the other target's state beside it (so neither hides behind the other), else the earliest due.
+   */
   head(): Head {
-    const heads = [...this.heads.values()];
-    const due = heads
-      .filter((head): head is { due: string } => 'due' in head)
-      .map((head) => head.due)
+    const dueOf = (target: DeliveryTarget) => {
+      const head = this.heads.get(target);
+      if (!head) return undefined;
+      return 'due' in head ? head.due : '';
+    };
+    const parked = targets.find((target) => {
+      const head = this.heads.get(target);
+      return head !== undefined && 'waitingFor' in head;
+    });
+    if (parked) {
+      const other = targets.find((target) => target !== parked) as DeliveryTarget;
+      const { waitingFor } = this.heads.get(parked) as {
+        waitingFor: { channelId: string; target: DeliveryTarget };
+      };
+      return { waitingFor, otherDue: dueOf(other) };
+    }
+    const due = targets
+      .map(dueOf)
+      .filter((at): at is string => at !== undefined)
       .sort()[0];
-    if (due) return { due };
-    return heads[0];
+    return due === undefined ? undefined : { due };
   }
 
   async run(): Promise<void> {
@@ -350,13 +367,16 @@ export async function sweepOutbox(
   const now = deps.now().toISOString();
   const shards = Array.from({ length: OUTBOX_SHARDS }, (_, shard) => shard);
   const channels = await channelsStore.list(deps.db);
+  // A channel's parked conversations: all of them once the URL is there, else those whose other target is due.
   const [due, parked] = await Promise.all([
     Promise.all(shards.map((shard) => deps.store.outbox.due(shard, now))),
     Promise.all(
       channels.flatMap((channel) =>
-        targets
-          .filter((target) => targetUrl(channel, target))
-          .map((target) => deps.store.outbox.waiting(channel.channelId, target)),
+        targets.map((target) =>
+          targetUrl(channel, target)
+            ? deps.store.outbox.waiting(channel.channelId, target)
+            : deps.store.outbox.waiting(channel.channelId, target, now),
+        ),
       ),
     ),
   ]);

@@ -85,8 +85,14 @@ export async function releaseWaitingEvents(
   channelId: string,
   target: DeliveryTarget,
 ): Promise<number> {
-  const waiting = await deps.store.outbox.waiting(channelId, target);
   const now = deps.now().toISOString();
+  // Parked on this target, or on the other one while this one waits too (or is due): they can go now.
+  const other = target === 'dialogstudio' ? 'platform' : 'dialogstudio';
+  const [own, beside] = await Promise.all([
+    deps.store.outbox.waiting(channelId, target),
+    deps.store.outbox.waiting(channelId, other, now),
+  ]);
+  const waiting = [...new Set([...own, ...beside])];
   for (const conversationId of waiting) {
     await deps.store.outbox.wake(conversationId, now);
     deps.outboxWritten(conversationId);

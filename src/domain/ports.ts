@@ -119,7 +119,14 @@ export interface DeliveryState {
 /** Where the sweep will find the conversation next, or undefined when nothing is pending. */
 export type Head =
   | { due: string }
-  | { waitingFor: { channelId: string; target: DeliveryTarget } }
+  | {
+      waitingFor: { channelId: string; target: DeliveryTarget };
+      /**
+       * The other target, kept in the same index entry so that neither hides behind the other: when
+       * its next event is due, '' when it waits for its URL too, undefined when it has nothing.
+       */
+      otherDue?: string;
+    }
   | undefined;
 
 export interface LeasePort {
@@ -163,8 +170,11 @@ export interface FailedRef {
 export interface OutboxIndexPort {
   /** Conversations with an event due by `until`, from one shard of the index (may lag behind writes). */
   due(shard: number, until: string): Promise<string[]>;
-  /** Conversations of a channel whose next event for `target` waits for its URL (may lag behind writes). */
-  waiting(channelId: string, target: DeliveryTarget): Promise<string[]>;
+  /**
+   * Conversations of a channel whose next event for `target` waits for its URL (may lag behind
+   * writes); with `otherDueBy`, only those whose other target is due by then or waits for its URL too.
+   */
+  waiting(channelId: string, target: DeliveryTarget, otherDueBy?: string): Promise<string[]>;
   failed(): Promise<FailedRef[]>;
   /** How many events are failed, from counters: never reads the failed events themselves. */
   failedCount(): Promise<number>;

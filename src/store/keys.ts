@@ -15,7 +15,9 @@
  *   OUTBOX#COUNTERS / FAILED                    how many events are failed (the sweep's metric)
  * byState index (gsi1pk, gsi1sk), sparse: where the sweep finds work
  *   OUTBOX#DUE#{shard} / {dueAt}#{conversationId}       on META: the conversation has an event due at dueAt
- *   OUTBOX#WAITING#{channelId}#{target} / {conversationId}   on META: its next event waits for that target's URL
+ *   OUTBOX#WAITING#{channelId}#{target} / {otherDue}#{conversationId}   on META: its next event waits for that
+ *                                               target's URL; otherDue: when the other target is due ('' if it
+ *                                               waits too, '~' if it has nothing), so neither hides the other
  *   OUTBOX#FAILED#{shard} / {failedAt}#{conversationId}#{seq}   on an entry that ran out of tries
  *   LIVE#TICKET#{sha256 of the ticket} / TICKET     live updates: a single-use ticket, short-lived
  *   LIVE#CONN#{connectionId} / CONNECTION           live updates: one open WebSocket, its agent and queues
@@ -76,9 +78,9 @@ export const keys = {
     gsi1sk: `${dueAt}#${conversationId}`,
   }),
   duePartition: (shard: number) => `OUTBOX#DUE#${shard}`,
-  waitingState: (channelId: string, target: string, conversationId: string) => ({
+  waitingState: (channelId: string, target: string, conversationId: string, otherDue = '~') => ({
     gsi1pk: `OUTBOX#WAITING#${channelId}#${target}`,
-    gsi1sk: conversationId,
+    gsi1sk: `${otherDue}#${conversationId}`,
   }),
   waitingPartition: (channelId: string, target: string) => `OUTBOX#WAITING#${channelId}#${target}`,
   failedState: (failedAt: string, conversationId: string, seq: number) => ({

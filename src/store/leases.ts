@@ -46,7 +46,12 @@ function releaseWith(db: Db) {
       const state =
         'due' in head
           ? keys.dueState(conversationId, head.due)
-          : keys.waitingState(head.waitingFor.channelId, head.waitingFor.target, conversationId);
+          : keys.waitingState(
+              head.waitingFor.channelId,
+              head.waitingFor.target,
+              conversationId,
+              head.otherDue,
+            );
       set.push(`gsi1pk = ${expression.value(state.gsi1pk)}`, `gsi1sk = ${expression.value(state.gsi1sk)}`);
     } else {
       remove.push('gsi1pk', 'gsi1sk');

@@ -27,11 +27,12 @@ export function dynamoOutboxIndex(db: Db): OutboxIndexPort {
       return items.map((item) => item.conversationId as string);
     },
 
-    async waiting(channelId, target) {
+    async waiting(channelId, target, otherDueBy) {
+      const pk = keys.waitingPartition(channelId, target);
       const items = await queryAll(db, {
         IndexName: indexNames.byState,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.waitingPartition(channelId, target) },
+        KeyConditionExpression: otherDueBy ? 'gsi1pk = :pk AND gsi1sk <= :until' : 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk, ...(otherDueBy && { ':until': `${otherDueBy}#~` }) },
         ProjectionExpression: 'conversationId',
       });
       return items.map((item) => item.conversationId as string);
