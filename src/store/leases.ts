@@ -38,7 +38,8 @@ function releaseWith(db: Db) {
     const remove = ['leaseOwner', 'leaseUntil'];
     const { head } = progress;
     // Only the holder changes the failed count, so it is set whole; an undelivered event never expires.
-    set.push(`failedEvents = ${expression.value(progress.failedEvents)}`);
+    if (progress.failedEvents > 0) set.push(`failedEvents = ${expression.value(progress.failedEvents)}`);
+    else remove.push('failedEvents');
     const { expiresAt } = expiry(db, progress.at);
     if (head || progress.failedEvents > 0) remove.push('expiresAt');
     else if (expiresAt !== undefined) set.push(`expiresAt = ${expression.value(expiresAt)}`);

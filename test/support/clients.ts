@@ -96,6 +96,8 @@ export async function tableSnapshot(deps: Deps): Promise<string> {
         anotherPass: _again,
         cursors: _cursors,
         redriven: _redriven,
+        redriveVersion: _redrives,
+        failedEvents: _failedEvents,
         ...item
       }) => `${item.pk}|${item.sk}|${JSON.stringify(item)}`,
     ).sort(),
