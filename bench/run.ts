@@ -15,7 +15,7 @@ process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
 // The local runtime's sweep, rarer than its default second, so that it seldom lands in a recorded call.
 process.env.DELIVERY_SWEEP_SECONDS = '5';
 const { startLocalStack } = await import('#local/stack.ts');
-const { outboxDepth, sweepOutbox } = await import('#delivery/engine.ts');
+const { failedEventCount, sweepOutbox } = await import('#delivery/engine.ts');
 const { buildBundles } = await import('../scripts/function-bundles.ts');
 const { inProcessClient: client, seedAgent, seedChannel } = await import('../test/support/clients.ts');
 const { prepareBundleEvents } = await import('../test/support/bundle-events.ts');
@@ -29,6 +29,7 @@ const { writeCapacityRows } = await import('./write-capacity.ts');
 const { createDb } = await import('#store/table.ts');
 const { dynamoStore } = await import('#store/store.ts');
 const { deliveryRows } = await import('./delivery.ts');
+const { sweepRows } = await import('./sweep.ts');
 const { httpRows } = await import('./http.ts');
 const { costRows, lambdaCostParts } = await import('./cost.ts');
 const { percentile } = await import('./stats.ts');
@@ -157,6 +158,16 @@ try {
     })),
   );
   await roundTripReceiver.close();
+
+  progress('row 4b: the sweep as failed events pile up');
+  rows.push(
+    ...(await sweepRows({
+      deps: plainDeps,
+      client,
+      meter: meterDynamoDb(plainDb.client),
+      failed: quick ? 200 : 1000,
+    })),
+  );
   deps.outboxWritten = outboxWritten;
 
   progress('row 4: delivery through the local runtime’s loop');
@@ -184,7 +195,7 @@ try {
   progress('row 6: cost on paper');
   const sweepRequests = await meter.record(async () => {
     await sweepOutbox(deps, {});
-    await outboxDepth(deps);
+    await failedEventCount(deps);
   });
   const value = (name: string) => rows.find((r) => r.name === name)?.value ?? 0;
   const logBytesPerCall = (name: string) => {

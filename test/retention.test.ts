@@ -2,11 +2,13 @@ import { DeleteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverConversation } from '#delivery/engine.ts';
 import type { Wired } from '#deps';
 import { keys } from '#store/keys.ts';
 import { handler as deliverFromStream } from '../functions/delivery/deliver-from-stream.ts';
 import { inProcessClient as client, seedAgent, seedChannel } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
+import { startWebhookReceiver } from './support/webhook-receiver.ts';
 
 /**
  * RETENTION_DAYS: only the conversation item carries a DynamoDB TTL, renewed by every entry, so a
@@ -29,7 +31,24 @@ async function itemsOf(conversationId: string) {
   return Items.filter((item) => item.pk === `CONV#${conversationId}`);
 }
 
-/** What DynamoDB's TTL does: deletes the conversation item, and the stream tells of it as a service's REMOVE. */
+/** The stream record of a conversation item that DynamoDB's TTL removed: a service's REMOVE. */
+function removeRecord(old: Record<string, unknown>) {
+  return {
+    Records: [
+      {
+        eventName: 'REMOVE',
+        userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' },
+        dynamodb: {
+          SequenceNumber: '1',
+          Keys: marshall({ pk: old.pk, sk: old.sk }),
+          OldImage: marshall(old, { removeUndefinedValues: true }),
+        },
+      },
+    ],
+  } as unknown as DynamoDBStreamEvent;
+}
+
+/** What DynamoDB's TTL does: deletes the conversation item, and the stream tells of it. */
 async function expire(conversationId: string) {
   const { Attributes } = await deps.db.doc.send(
     new DeleteCommand({
@@ -38,19 +57,7 @@ async function expire(conversationId: string) {
       ReturnValues: 'ALL_OLD',
     }),
   );
-  return deliverFromStream({
-    Records: [
-      {
-        eventName: 'REMOVE',
-        userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' },
-        dynamodb: {
-          SequenceNumber: '1',
-          Keys: marshall(keys.conversation(conversationId)),
-          OldImage: marshall(Attributes ?? {}, { removeUndefinedValues: true }),
-        },
-      },
-    ],
-  } as unknown as DynamoDBStreamEvent);
+  return deliverFromStream(removeRecord(Attributes ?? {}));
 }
 
 async function activeConversation() {
@@ -113,5 +120,43 @@ describe('retention', () => {
     expect(meta?.expiresAt).toBeGreaterThan(Date.now() / 1000 + 29 * 86_400);
     const event = items.find((item) => item.id === sent.body.id);
     expect(event?.delivery.status).toBe('pending');
+  });
+
+  it('answers a duplicate of the same TTL record as done, without a failure', async () => {
+    // Prepare: a pending event keeps the conversation; the stream then delivers the record again.
+    const { conversationId, path, agent } = await activeConversation();
+    await client('POST', `${path}/messages`, { text: 'pending' }, agent.auth);
+    const { Item } = await deps.db.doc.send(
+      new GetCommand({ TableName: deps.db.tableName, Key: keys.conversation(conversationId) }),
+    );
+    await expire(conversationId);
+    // Act
+    const again = await deliverFromStream(removeRecord(Item ?? {}));
+    // Assess
+    expect(again).toEqual({ batchItemFailures: [] });
+    expect((await itemsOf(conversationId)).some((item) => item.sk === 'META')).toBe(true);
+  });
+
+  it('carries no expiry while an event is pending or failed, and renews it when the last one is delivered', async () => {
+    // Prepare: no webhook yet, so the agent's message waits.
+    const receiver = await startWebhookReceiver(() => 400);
+    const { conversationId, path, agent, api } = await activeConversation();
+    const waits = await client('POST', `${path}/messages`, { text: 'waits' }, agent.auth);
+    const meta = async () => (await itemsOf(conversationId)).find((item) => item.sk === 'META');
+    // Act
+    await deliverConversation(deps, conversationId);
+    const whilePending = await meta();
+    await client('POST', `${api}/setWebhook`, { url: receiver.url('/refuses') });
+    await deliverConversation(deps, conversationId);
+    const whileFailed = await meta();
+    receiver.script(() => 200);
+    await client('POST', `${path}/messages/${waits.body.id}/retry`, undefined, agent.auth);
+    await deliverConversation(deps, conversationId);
+    const afterDelivery = await meta();
+    await receiver.close();
+    // Assess
+    expect(whilePending?.expiresAt).toBeUndefined();
+    expect(whileFailed?.expiresAt).toBeUndefined();
+    expect(afterDelivery?.expiresAt).toBeGreaterThan(Date.now() / 1000 + 29 * 86_400);
   });
 });

@@ -5,7 +5,7 @@ import { standardWebhookHeaders } from '#delivery/signature.ts';
 import { isGap } from '#domain/conversations.ts';
 import type { Deps } from '#domain/deps.ts';
 import type { Channel, Delivery, DeliveryTarget, TranscriptEntry } from '#domain/model.ts';
-import { type AttemptOutcome, afterAttempt } from '#domain/outbox.ts';
+import { type AttemptOutcome, afterAttempt, redriven } from '#domain/outbox.ts';
 import type { DeliveryState, Gap, Head } from '#domain/ports.ts';
 import { failureForLog, logger } from '#logger';
 import { OUTBOX_SHARDS } from '#store/keys.ts';
@@ -71,8 +71,9 @@ type TargetResult = 'settled' | Exclude<Head, undefined>;
 class Pass {
   readonly cursors: DeliveryState['cursors'];
   readonly redrivenDone: number[] = [];
+  /** The conversation's failed events, as this pass leaves them. */
+  failedEvents: number;
   readonly heads = new Map<DeliveryTarget, Exclude<Head, undefined>>();
-  private channel: Channel | undefined;
 
   constructor(
     private readonly deps: Deps,
@@ -81,40 +82,83 @@ class Pass {
     private readonly deadline: number,
   ) {
     this.cursors = { ...state.cursors };
+    this.failedEvents = state.failedEvents;
   }
 
-  /** The earliest due head, else a parked one, else none: where the sweep should find this conversation. */
+  /**
+   * Where the sweep should find this conversation: parked on a target that waits for its URL, with
+   * the other target's state beside it (so neither hides behind the other), else the earliest due.
+   */
   head(): Head {
-    const heads = [...this.heads.values()];
-    const due = heads
-      .filter((head): head is { due: string } => 'due' in head)
-      .map((head) => head.due)
+    const dueOf = (target: DeliveryTarget) => {
+      const head = this.heads.get(target);
+      if (!head) return undefined;
+      return 'due' in head ? head.due : '';
+    };
+    const parked = targets.find((target) => {
+      const head = this.heads.get(target);
+      return head !== undefined && 'waitingFor' in head;
+    });
+    if (parked) {
+      const other = targets.find((target) => target !== parked) as DeliveryTarget;
+      const { waitingFor } = this.heads.get(parked) as {
+        waitingFor: { channelId: string; target: DeliveryTarget };
+      };
+      return { waitingFor, otherDue: dueOf(other) };
+    }
+    const due = targets
+      .map(dueOf)
+      .filter((at): at is string => at !== undefined)
       .sort()[0];
-    if (due) return { due };
-    return heads[0];
+    return due === undefined ? undefined : { due };
   }
 
   async run(): Promise<void> {
-    // Read once per pass, never cached across runs: a webhook that setWebhook just changed is used at once.
-    this.channel = await this.deps.store.directory.channels.get(this.state.channelId);
     await this.redriven();
     await this.forward();
   }
 
-  /** Failed events put back in line sit behind the cursor: they go first, in order, and hold their target. */
+  /**
+   * Failed events put back in line sit behind the cursor: they go first, in order, and hold their
+   * target. The redrive left each one `failed`; it is made pending here, under the lease. Once the
+   * conversation is closed and its target's cursor has passed the `Closed`, only the `Closed` itself
+   * goes out again: nothing is delivered after it.
+   */
   private async redriven() {
     for (const seq of this.state.redriven) {
       const entry = await this.deps.store.transcript.get(this.conversationId, seq);
       const delivery = (entry as TranscriptEntry | undefined)?.delivery;
-      if (delivery?.status !== 'pending') {
+      if (!delivery || delivery.status === 'delivered' || this.afterClosed(entry as TranscriptEntry)) {
         this.redrivenDone.push(seq);
         continue;
       }
       if (this.heads.has(delivery.target)) continue;
-      const result = await this.tryDeliver(entry as TranscriptEntry);
+      const pending = await this.backInLine(entry as TranscriptEntry);
+      if (!pending) {
+        this.heads.set(delivery.target, { due: this.deps.now().toISOString() });
+        continue;
+      }
+      const result = await this.tryDeliver(pending);
       if (result === 'settled') this.redrivenDone.push(seq);
       else this.heads.set(delivery.target, result);
     }
+  }
+
+  private afterClosed(entry: TranscriptEntry): boolean {
+    const delivery = entry.delivery as Delivery;
+    const closedSettled = this.state.closed && this.cursor(delivery.target) >= this.state.lastSeq;
+    return closedSettled && delivery.payload.type !== 'Closed';
+  }
+
+  /** A redriven entry as pending, with a fresh retry window; undefined when it changed under us. */
+  private async backInLine(entry: TranscriptEntry): Promise<TranscriptEntry | undefined> {
+    const delivery = entry.delivery as Delivery;
+    if (delivery.status === 'pending') return entry;
+    const pending = redriven(delivery, this.deps.now());
+    if (!(await this.deps.store.transcript.saveDelivery(entry, delivery, pending))) return undefined;
+    this.failedEvents = Math.max(0, this.failedEvents - 1);
+    await this.deps.store.outbox.countFailed(-1);
+    return { ...entry, delivery: pending };
   }
 
   private cursor(target: DeliveryTarget): number {
@@ -180,17 +224,15 @@ class Pass {
   private async tryDeliver(entry: TranscriptEntry): Promise<TargetResult> {
     const { deps } = this;
     const delivery = entry.delivery as Delivery;
-    let url = targetUrl(this.channel, delivery.target);
-    if (!url) {
-      this.channel = await deps.store.directory.channels.get(this.state.channelId);
-      url = targetUrl(this.channel, delivery.target);
-      if (!url) return { waitingFor: { channelId: this.state.channelId, target: delivery.target } };
-    }
     const now = deps.now();
     if (Date.parse(delivery.nextAttemptAt ?? '') > now.getTime())
       return { due: delivery.nextAttemptAt as string };
     if (Date.now() + deps.config.DELIVERY_TIMEOUT_MS > this.deadline) return { due: now.toISOString() };
-    const outcome = await attempt(deps, this.channel as Channel, entry, url);
+    // Read before every attempt, never cached: once setWebhook answers, no attempt starts to the old URL.
+    const channel = await deps.store.directory.channels.get(this.state.channelId);
+    const url = targetUrl(channel, delivery.target);
+    if (!channel || !url) return { waitingFor: { channelId: this.state.channelId, target: delivery.target } };
+    const outcome = await attempt(deps, channel, entry, url);
     const next = afterAttempt(delivery, outcome, deps.now(), deps.config);
     const saved = await deps.store.transcript.saveDelivery(entry, delivery, next);
     logger.info('delivery attempt', {
@@ -202,6 +244,10 @@ class Pass {
       ...(outcome.kind !== 'delivered' && { error: outcome.error }),
     });
     if (!saved) return { due: deps.now().toISOString() };
+    if (next.status === 'failed') {
+      this.failedEvents++;
+      await deps.store.outbox.countFailed(1);
+    }
     if (next.status === 'pending') return { due: next.nextAttemptAt as string };
     return 'settled';
   }
@@ -239,22 +285,37 @@ export async function deliverConversation(
   const budgetMs = run.budgetMs ?? defaultBudgetMs(deps);
   const deadline = Date.now() + budgetMs;
   const owner = newLeaseOwner();
+  // Every attempt starts before the deadline and ends within its timeout: the lease outlasts it.
   const leaseUntil = () =>
-    new Date(deps.now().getTime() + budgetMs + deps.config.DELIVERY_TIMEOUT_MS + 5_000);
+    new Date(deps.now().getTime() + budgetMs + deps.config.DELIVERY_LEASE_SECONDS * 1000);
   let state = await takeLease(deps, conversationId, owner, leaseUntil());
   while (state) {
     const pass = new Pass(deps, conversationId, state, deadline);
-    await pass.run();
-    let head = pass.head();
-    const outOfTime = Date.now() >= deadline;
-    if (outOfTime && !head) head = { due: deps.now().toISOString() };
-    const progress = {
+    const progress = (head: Head) => ({
       cursors: pass.cursors,
       redrivenDone: pass.redrivenDone,
       head,
-      seenLastSeq: state.lastSeq,
-    };
-    if (await deps.store.leases.release(conversationId, owner, progress, outOfTime)) {
+      seenLastSeq: (state as DeliveryState).lastSeq,
+      seenRedriveVersion: (state as DeliveryState).redriveVersion,
+      failedEvents: pass.failedEvents,
+      at: deps.now().toISOString(),
+    });
+    try {
+      await pass.run();
+    } catch (error) {
+      // Let go at once, due now: the stream's retry of the record (or the sweep) finds it free.
+      await deps.store.leases.release(
+        conversationId,
+        owner,
+        progress({ due: deps.now().toISOString() }),
+        true,
+      );
+      throw error;
+    }
+    let head = pass.head();
+    const outOfTime = Date.now() >= deadline;
+    if (outOfTime && !head) head = { due: deps.now().toISOString() };
+    if (await deps.store.leases.release(conversationId, owner, progress(head), outOfTime)) {
       await afterRelease(deps, conversationId, head, run);
       return;
     }
@@ -300,18 +361,21 @@ export interface SweepOptions {
 export async function sweepOutbox(
   deps: Deps,
   options: SweepOptions = {},
-): Promise<{ conversations: number }> {
+): Promise<{ conversations: number; due: number }> {
   const deliver = options.deliver ?? ((conversationId: string) => deliverConversation(deps, conversationId));
   const now = deps.now().toISOString();
   const shards = Array.from({ length: OUTBOX_SHARDS }, (_, shard) => shard);
   const channels = await deps.store.directory.channels.list();
+  // A channel's parked conversations: all of them once the URL is there, else those whose other target is due.
   const [due, parked] = await Promise.all([
     Promise.all(shards.map((shard) => deps.store.outbox.due(shard, now))),
     Promise.all(
       channels.flatMap((channel) =>
-        targets
-          .filter((target) => targetUrl(channel, target))
-          .map((target) => deps.store.outbox.waiting(channel.channelId, target)),
+        targets.map((target) =>
+          targetUrl(channel, target)
+            ? deps.store.outbox.waiting(channel.channelId, target)
+            : deps.store.outbox.waiting(channel.channelId, target, now),
+        ),
       ),
     ),
   ]);
@@ -326,11 +390,13 @@ export async function sweepOutbox(
       logger.error('delivery failed', { conversationId, ...failureForLog(error) });
     }
   });
-  return { conversations: started };
+  return { conversations: started, due: conversationIds.length };
 }
 
-/** How much is in the outbox: the sweep publishes these as metrics, alarms watch `failed`. */
-export async function outboxDepth(deps: Deps): Promise<{ pending: number; failed: number }> {
-  const { pendingConversations, failedEvents } = await deps.store.outbox.counts();
-  return { pending: pendingConversations, failed: failedEvents };
+/**
+ * How many events are failed, for the sweep's metric and the alarm: read from counters, so the
+ * sweep's cost does not grow with the failed events kept.
+ */
+export function failedEventCount(deps: Deps): Promise<number> {
+  return deps.store.outbox.failedCount();
 }

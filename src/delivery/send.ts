@@ -10,9 +10,26 @@ import {
   webhookHostname,
 } from '#domain/webhook-url.ts';
 
+type Resolve = (hostname: string) => Promise<{ address: string; family: number }[]>;
+
 export interface SendOptions {
+  /** The whole attempt's limit, the DNS lookup included: a holder never outlives its lease in a lookup. */
   timeoutMs: number;
   policy: WebhookPolicy;
+  /** How host names are resolved (the system resolver unless a test stands in for a slow one). */
+  resolve?: Resolve;
+}
+
+const systemResolve: Resolve = (hostname) => lookup(hostname, { all: true });
+
+/** Settles with `work`, or rejects once `signal` aborts, whichever comes first. */
+function within<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
 
 /** Seconds to wait from a Retry-After header: delta-seconds or an HTTP date. */
@@ -40,11 +57,16 @@ export function classifyResponse(status: number, retryAfter: string | undefined,
  * to the checked address: a DNS answer that changes between check and connect cannot reach a
  * private or metadata address.
  */
-async function pinnedLookup(url: URL, policy: WebhookPolicy): Promise<LookupFunction> {
+async function pinnedLookup(
+  url: URL,
+  policy: WebhookPolicy,
+  resolve: Resolve,
+  signal: AbortSignal,
+): Promise<LookupFunction> {
   const hostname = webhookHostname(url);
   const addresses = isIP(hostname)
     ? [{ address: hostname, family: isIP(hostname) }]
-    : await lookup(hostname, { all: true });
+    : await within(resolve(hostname), signal);
   assertAddressesAllowed(
     addresses.map((entry) => entry.address),
     policy,
@@ -76,15 +98,16 @@ export async function postEvent(
 ): Promise<AttemptOutcome> {
   let url: URL;
   let pinned: LookupFunction;
+  const signal = AbortSignal.timeout(options.timeoutMs);
   try {
     url = parseWebhookUrl(rawUrl, options.policy);
-    pinned = await pinnedLookup(url, options.policy);
+    pinned = await pinnedLookup(url, options.policy, options.resolve ?? systemResolve, signal);
   } catch (error) {
     const refused = (error as { code?: string }).code === 'invalid_webhook_url';
     const message = `webhook refused: ${(error as Error).message}`;
-    return refused
-      ? { kind: 'fail', error: message }
-      : { kind: 'retry', error: `dns: ${(error as Error).message}` };
+    if (refused) return { kind: 'fail', error: message };
+    if (signal.aborted) return { kind: 'retry', error: `timeout after ${options.timeoutMs} ms (dns)` };
+    return { kind: 'retry', error: `dns: ${(error as Error).message}` };
   }
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<AttemptOutcome>((resolve) => {
@@ -93,7 +116,7 @@ export async function postEvent(
       {
         method: 'POST',
         lookup: pinned,
-        signal: AbortSignal.timeout(options.timeoutMs),
+        signal,
         headers: {
           'content-type': 'application/json',
           'content-length': String(Buffer.byteLength(body)),

@@ -36,7 +36,7 @@ import {
 } from '#domain/events.ts';
 import { messageId, parseCredential, secretMatches, seqOfMessageId } from '#domain/ids.ts';
 import type { Agent, Conversation, TranscriptEntry } from '#domain/model.ts';
-import { requeueFailed } from '#domain/outbox.ts';
+import { assertRedrivable, requeueFailed } from '#domain/outbox.ts';
 import type { ConversationWrite, Guard, StoredConversation } from '#domain/ports.ts';
 import { destinationHasOnline, isOnline } from '#domain/presence.ts';
 
@@ -536,19 +536,24 @@ export async function transfer(deps: Deps, agent: Agent, conversationId: string,
 }
 
 /**
- * An agent puts a failed event of a conversation it may see back in line (the CLI's redrive, for one
- * event): 404 unless the conversation is among the agent's queues and the message is one of its
- * events to DialogStudio, 409 `not_failed` unless that event is `failed` right now.
+ * An agent puts a failed event back in line (the CLI's redrive, for one event). Allowed to the
+ * conversation's assignee, or while nobody holds it to any agent of its destination (404 to others,
+ * and 404 unless the message is one of its events to DialogStudio); 409 `conversation_closed` once
+ * closed unless the event is the `Closed` itself; 409 `not_failed` unless the event is `failed`.
  */
 export async function retryEvent(deps: Deps, agent: Agent, conversationId: string, messageId: string) {
-  await visibleConversation(deps, agent, conversationId);
+  const conversation = await visibleConversation(deps, agent, conversationId);
+  if (conversation.assignee && conversation.assignee !== agent.employeeId) throw conversationNotFound();
   const seq = seqOfMessageId(conversationId, messageId);
   const entry = seq === undefined ? undefined : await deps.store.transcript.get(conversationId, seq);
   const delivery = isGap(entry) ? undefined : entry?.delivery;
   if (!entry || delivery?.target !== 'dialogstudio') {
     throw new NotFoundError('message_not_found', 'No such agent event in this conversation');
   }
-  const notFailed = new ConflictError('not_failed', `The event is ${delivery.status}, not failed`);
-  if (delivery.status !== 'failed' || !(await requeueFailed(deps, entry as TranscriptEntry))) throw notFailed;
+  assertRedrivable(conversation, entry as TranscriptEntry);
+  if (delivery.status !== 'failed') {
+    throw new ConflictError('not_failed', `The event is ${delivery.status}, not failed`);
+  }
+  await requeueFailed(deps, entry as TranscriptEntry);
   return { id: entry.id };
 }

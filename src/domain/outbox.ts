@@ -1,6 +1,6 @@
 import type { Config } from '#config';
 import type { Deps } from '#domain/deps.ts';
-import { NotFoundError } from '#domain/errors.ts';
+import { ConflictError, NotFoundError } from '#domain/errors.ts';
 import { conversationOfMessageId, seqOfMessageId } from '#domain/ids.ts';
 import type { Delivery, DeliveryTarget, TranscriptEntry } from '#domain/model.ts';
 
@@ -85,8 +85,14 @@ export async function releaseWaitingEvents(
   channelId: string,
   target: DeliveryTarget,
 ): Promise<number> {
-  const waiting = await deps.store.outbox.waiting(channelId, target);
   const now = deps.now().toISOString();
+  // Parked on this target, or on the other one while this one waits too (or is due): they can go now.
+  const other = target === 'dialogstudio' ? 'platform' : 'dialogstudio';
+  const [own, beside] = await Promise.all([
+    deps.store.outbox.waiting(channelId, target),
+    deps.store.outbox.waiting(channelId, other, now),
+  ]);
+  const waiting = [...new Set([...own, ...beside])];
   for (const conversationId of waiting) {
     await deps.store.outbox.wake(conversationId, now);
     deps.outboxWritten(conversationId);
@@ -105,10 +111,19 @@ export interface FailedEvent {
   failedAt?: string;
 }
 
+/** Failed events not put back in line yet (a redriven one stays failed until the deliverer takes it up). */
 async function failedEntries(deps: Deps): Promise<TranscriptEntry[]> {
   const refs = await deps.store.outbox.failed();
+  const conversations = [...new Set(refs.map((ref) => ref.conversationId))];
+  const redrivenSets = new Map(
+    await Promise.all(
+      conversations.map(async (id) => [id, new Set(await deps.store.outbox.redriven(id))] as const),
+    ),
+  );
   const entries = await Promise.all(
-    refs.map((ref) => deps.store.transcript.get(ref.conversationId, ref.seq)),
+    refs
+      .filter((ref) => !redrivenSets.get(ref.conversationId)?.has(ref.seq))
+      .map((ref) => deps.store.transcript.get(ref.conversationId, ref.seq)),
   );
   return entries.filter(
     (entry): entry is TranscriptEntry =>
@@ -140,38 +155,68 @@ export async function failedEvent(deps: Deps, id: string): Promise<TranscriptEnt
     : undefined;
 }
 
-/**
- * Puts one failed event back in line: pending again with a fresh retry window, in its conversation's
- * redriven set (it sits behind the delivery cursor), and the conversation due now. Returns false when
- * it was no longer failed.
- */
-export async function requeueFailed(deps: Deps, entry: TranscriptEntry): Promise<boolean> {
-  const delivery = entry.delivery as Delivery;
-  const now = deps.now();
-  if (!(await deps.store.transcript.saveDelivery(entry, delivery, redriven(delivery, now)))) return false;
-  await deps.store.outbox.requeue(entry.conversationId, entry.seq, now.toISOString());
-  await deps.store.outbox.wake(entry.conversationId, now.toISOString());
-  deps.outboxWritten(entry.conversationId);
-  return true;
+/** Why a failed event may not go back in line: once its conversation closed, only its `Closed` may. */
+function closedConflict(): ConflictError {
+  return new ConflictError(
+    'conversation_closed',
+    'The conversation is closed: only its failed Closed event may be redriven',
+  );
 }
 
-/** Puts failed events back in line: the given ids, or all of them. Returns the ids redriven. */
+const isClosedEvent = (entry: TranscriptEntry) => entry.delivery?.payload.type === 'Closed';
+
+/**
+ * Puts one failed event back in line, in one write of its conversation item: in the redriven set
+ * (it sits behind the delivery cursor), the redrive counted, the conversation due now. The entry
+ * itself stays `failed` until the deliverer, holding the lease, makes it pending and tries it, so
+ * a fault after this write loses nothing and a fault before it leaves the event failed and
+ * retryable. Refused once the conversation is closed, unless the event is the `Closed` itself.
+ */
+export async function requeueFailed(deps: Deps, entry: TranscriptEntry): Promise<void> {
+  const now = deps.now().toISOString();
+  const outcome = await deps.store.outbox.redrive(entry.conversationId, entry.seq, now, isClosedEvent(entry));
+  if (outcome === 'closed') throw closedConflict();
+  if (outcome === 'gone') throw new NotFoundError('conversation_not_found', 'No such conversation');
+  // Only a nudge: the conversation is due in the index already, so the sweep finds it without this.
+  await deps.store.outbox.wake(entry.conversationId, now);
+  deps.outboxWritten(entry.conversationId);
+}
+
+/** Whether the event may be redriven now: its conversation open, or the event its `Closed`. */
+export function assertRedrivable(conversation: { status: string } | undefined, entry: TranscriptEntry) {
+  if (conversation?.status === 'closed' && !isClosedEvent(entry)) throw closedConflict();
+}
+
+/**
+ * Puts failed events back in line: the given ids (each must be failed and redrivable, checked before
+ * any is redriven), or all of them, skipping events of closed conversations other than their
+ * `Closed`. Returns the ids redriven.
+ */
 export async function redriveFailedEvents(deps: Deps, ids?: string[]): Promise<string[]> {
-  let entries: TranscriptEntry[];
-  if (ids) {
-    entries = await Promise.all(
-      ids.map(async (id) => {
-        const entry = await failedEvent(deps, id);
-        if (!entry) throw new NotFoundError('failed_event_not_found', `No failed event ${id}`);
-        return entry;
-      }),
-    );
-  } else {
-    entries = await failedEntries(deps);
+  const entries = ids
+    ? await Promise.all(
+        ids.map(async (id) => {
+          const entry = await failedEvent(deps, id);
+          if (!entry) throw new NotFoundError('failed_event_not_found', `No failed event ${id}`);
+          return entry;
+        }),
+      )
+    : await failedEntries(deps);
+  const redrivable: TranscriptEntry[] = [];
+  for (const entry of entries) {
+    const conversation = await deps.store.conversations.get(entry.conversationId);
+    if (ids) assertRedrivable(conversation, entry);
+    else if (conversation?.status === 'closed' && !isClosedEvent(entry)) continue;
+    redrivable.push(entry);
   }
   const redrivenIds: string[] = [];
-  for (const entry of entries) {
-    if (await requeueFailed(deps, entry)) redrivenIds.push(entry.id);
+  for (const entry of redrivable) {
+    try {
+      await requeueFailed(deps, entry);
+      redrivenIds.push(entry.id);
+    } catch (error) {
+      if (ids || !(error instanceof ConflictError || error instanceof NotFoundError)) throw error;
+    }
   }
   return redrivenIds;
 }

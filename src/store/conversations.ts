@@ -12,14 +12,13 @@ import type {
   ConversationState,
   ConversationsPort,
   ConversationWrite,
-  DeliveryState,
   Guard,
-  LeasePort,
   OpenPointer,
   Prechat,
   StoredConversation,
   WriteResult,
 } from '#domain/ports.ts';
+import { Expression } from '#store/expression.ts';
 import { expiry, isConditionFailure, landed } from '#store/items.ts';
 import { indexNames, keys, seqOfSortKey, sortKeys } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
@@ -66,6 +65,8 @@ const bookkeeping = new Set([
   'redriven',
   'lastWriteId',
   'lastWriteSeq',
+  'redriveVersion',
+  'failedEvents',
 ]);
 
 function toConversation(item: Record<string, unknown> | undefined): ConversationState | undefined {
@@ -87,25 +88,6 @@ function queueKeys(
     conversation.createdAt,
     conversation.conversationId,
   );
-}
-
-/** Builds an update expression with generated placeholders, so field names never clash with reserved words. */
-class Expression {
-  readonly names: Record<string, string> = {};
-  readonly values: Record<string, unknown> = {};
-  private count = 0;
-
-  name(attribute: string): string {
-    const placeholder = `#a${this.count++}`;
-    this.names[placeholder] = attribute;
-    return placeholder;
-  }
-
-  value(value: unknown): string {
-    const placeholder = `:v${this.count++}`;
-    this.values[placeholder] = value;
-    return placeholder;
-  }
 }
 
 function guardConditions(expression: Expression, guard: Guard | undefined): string[] {
@@ -417,96 +399,6 @@ export function dynamoConversations(db: Db): ConversationsPort {
       });
       const next = LastEvaluatedKey && (LastEvaluatedKey.gsi2sk as string).slice(`${status}#`.length);
       return { conversations, ...(next && { next }) };
-    },
-  };
-}
-
-function deliveryState(item: Record<string, unknown>): DeliveryState {
-  return {
-    channelId: item.channelId as string,
-    lastSeq: (item.lastSeq as number | undefined) ?? 0,
-    cursors: (item.cursors as DeliveryState['cursors'] | undefined) ?? {},
-    redriven: [...((item.redriven as Set<number> | undefined) ?? [])].sort((a, b) => a - b),
-    lastMessageAt: item.lastMessageAt as string,
-  };
-}
-
-export function dynamoLeases(db: Db): LeasePort {
-  return {
-    async acquire(conversationId, owner, now, until) {
-      try {
-        const { Attributes } = await db.doc.send(
-          new UpdateCommand({
-            TableName: db.tableName,
-            Key: keys.conversation(conversationId),
-            UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until REMOVE anotherPass',
-            ConditionExpression:
-              'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
-            ExpressionAttributeValues: {
-              ':owner': owner,
-              ':until': until.toISOString(),
-              ':now': now.toISOString(),
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return deliveryState(Attributes ?? {});
-      } catch (error) {
-        if (isConditionFailure(error)) return 'held';
-        throw error;
-      }
-    },
-
-    async requestAnotherPass(conversationId, now) {
-      return landed(
-        db.doc.send(
-          new UpdateCommand({
-            TableName: db.tableName,
-            Key: keys.conversation(conversationId),
-            UpdateExpression: 'SET anotherPass = :yes',
-            ConditionExpression: 'attribute_exists(leaseOwner) AND leaseUntil >= :now',
-            ExpressionAttributeValues: { ':yes': true, ':now': now.toISOString() },
-          }),
-        ),
-      );
-    },
-
-    async release(conversationId, owner, progress, force) {
-      const expression = new Expression();
-      const set = [`cursors = ${expression.value(progress.cursors)}`];
-      const remove = ['leaseOwner', 'leaseUntil'];
-      const { head } = progress;
-      if (head) {
-        const state =
-          'due' in head
-            ? keys.dueState(conversationId, head.due)
-            : keys.waitingState(head.waitingFor.channelId, head.waitingFor.target, conversationId);
-        set.push(`gsi1pk = ${expression.value(state.gsi1pk)}`, `gsi1sk = ${expression.value(state.gsi1sk)}`);
-      } else {
-        remove.push('gsi1pk', 'gsi1sk');
-      }
-      const conditions = [`leaseOwner = ${expression.value(owner)}`];
-      if (!force) {
-        conditions.push(
-          `${expression.name('lastSeq')} = ${expression.value(progress.seenLastSeq)}`,
-          'attribute_not_exists(anotherPass)',
-        );
-      }
-      const done = progress.redrivenDone.length
-        ? ` DELETE redriven ${expression.value(new Set(progress.redrivenDone))}`
-        : '';
-      return landed(
-        db.doc.send(
-          new UpdateCommand({
-            TableName: db.tableName,
-            Key: keys.conversation(conversationId),
-            UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}${done}`,
-            ConditionExpression: conditions.join(' AND '),
-            ...(Object.keys(expression.names).length > 0 && { ExpressionAttributeNames: expression.names }),
-            ExpressionAttributeValues: expression.values,
-          }),
-        ),
-      );
     },
   };
 }

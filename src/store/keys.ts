@@ -16,9 +16,12 @@
  *   CONV#{conversationId} / MSG#{seq}           transcript entry; agent and client events carry delivery state (the outbox)
  *   CONV#{conversationId} / IDEMPOTENCY#{employeeId}#{key}   first answer to an agent's Idempotency-Key
  *   CONV#{conversationId} / WAKE#{id}           a nudge for the stream: redrive and setWebhook insert one
+ *   OUTBOX#COUNTERS / FAILED                    how many events are failed (the sweep's metric)
  * byState index (gsi1pk, gsi1sk), sparse: where the sweep finds work; projects only the ids it needs
  *   OUTBOX#DUE#{shard} / {dueAt}#{conversationId}       on META: the conversation has an event due at dueAt
- *   OUTBOX#WAITING#{channelId}#{target} / {conversationId}   on META: its next event waits for that target's URL
+ *   OUTBOX#WAITING#{channelId}#{target} / {otherDue}#{conversationId}   on META: its next event waits for that
+ *                                               target's URL; otherDue: when the other target is due ('' if it
+ *                                               waits too, '~' if it has nothing), so neither hides the other
  *   OUTBOX#FAILED#{shard} / {failedAt}#{conversationId}#{seq}   on an entry that ran out of tries
  *   LIVE#TICKET#{sha256 of the ticket} / TICKET     live updates: a single-use ticket, short-lived
  *   LIVE#CONN#{connectionId} / CONNECTION           live updates: one open WebSocket, its agent and queues
@@ -82,9 +85,9 @@ export const keys = {
     gsi1sk: `${dueAt}#${conversationId}`,
   }),
   duePartition: (shard: number) => `OUTBOX#DUE#${shard}`,
-  waitingState: (channelId: string, target: string, conversationId: string) => ({
+  waitingState: (channelId: string, target: string, conversationId: string, otherDue = '~') => ({
     gsi1pk: `OUTBOX#WAITING#${channelId}#${target}`,
-    gsi1sk: conversationId,
+    gsi1sk: `${otherDue}#${conversationId}`,
   }),
   waitingPartition: (channelId: string, target: string) => `OUTBOX#WAITING#${channelId}#${target}`,
   failedState: (failedAt: string, conversationId: string, seq: number) => ({
@@ -92,6 +95,7 @@ export const keys = {
     gsi1sk: `${failedAt}#${conversationId}#${seq}`,
   }),
   failedPartition: (shard: number) => `OUTBOX#FAILED#${shard}`,
+  failedCounter: () => ({ pk: 'OUTBOX#COUNTERS', sk: 'FAILED' }),
   queue: (destinationId: string, status: string, createdAt: string, conversationId: string) => ({
     gsi2pk: `QUEUE#${destinationId}`,
     gsi2sk: `${status}#${createdAt}#${conversationId}`,

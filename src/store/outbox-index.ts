@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { PutCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutboxIndexPort } from '#domain/ports.ts';
-import { queryAll } from '#store/items.ts';
+import { isConditionFailure, queryAll } from '#store/items.ts';
 import { indexNames, keys, OUTBOX_SHARDS } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
@@ -16,26 +16,6 @@ const WAKE_TTL_SECONDS = 86_400;
  * engine decides on consistent reads of the conversation and its entries.
  */
 export function dynamoOutboxIndex(db: Db): OutboxIndexPort {
-  const count = async (partition: string): Promise<number> => {
-    let total = 0;
-    let ExclusiveStartKey: QueryCommandInput['ExclusiveStartKey'];
-    do {
-      const page = await db.doc.send(
-        new QueryCommand({
-          TableName: db.tableName,
-          IndexName: indexNames.byState,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': partition },
-          Select: 'COUNT',
-          ExclusiveStartKey,
-        }),
-      );
-      total += page.Count ?? 0;
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return total;
-  };
-
   return {
     async due(shard, until) {
       const items = await queryAll(db, {
@@ -47,11 +27,12 @@ export function dynamoOutboxIndex(db: Db): OutboxIndexPort {
       return items.map((item) => item.conversationId as string);
     },
 
-    async waiting(channelId, target) {
+    async waiting(channelId, target, otherDueBy) {
+      const pk = keys.waitingPartition(channelId, target);
       const items = await queryAll(db, {
         IndexName: indexNames.byState,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.waitingPartition(channelId, target) },
+        KeyConditionExpression: otherDueBy ? 'gsi1pk = :pk AND gsi1sk <= :until' : 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk, ...(otherDueBy && { ':until': `${otherDueBy}#~` }) },
         ProjectionExpression: 'conversationId',
       });
       return items.map((item) => item.conversationId as string);
@@ -74,26 +55,73 @@ export function dynamoOutboxIndex(db: Db): OutboxIndexPort {
         .map((item) => ({ conversationId: item.conversationId as string, seq: item.seq as number }));
     },
 
-    async counts() {
-      const [due, failed] = await Promise.all([
-        Promise.all(shards.map((shard) => count(keys.duePartition(shard)))),
-        Promise.all(shards.map((shard) => count(keys.failedPartition(shard)))),
-      ]);
-      const sum = (numbers: number[]) => numbers.reduce((total, n) => total + n, 0);
-      return { pendingConversations: sum(due), failedEvents: sum(failed) };
+    async failedCount() {
+      const { Item } = await db.doc.send(
+        new GetCommand({ TableName: db.tableName, Key: keys.failedCounter(), ConsistentRead: true }),
+      );
+      return Math.max(0, (Item?.events as number | undefined) ?? 0);
     },
 
-    async requeue(conversationId, seq, now) {
-      const due = keys.dueState(conversationId, now);
+    // One item: events fail (and are redriven) far below the 1,000 writes a second one item takes.
+    async countFailed(delta) {
       await db.doc.send(
         new UpdateCommand({
           TableName: db.tableName,
-          Key: keys.conversation(conversationId),
-          UpdateExpression: 'ADD redriven :seq SET gsi1pk = :pk, gsi1sk = :sk',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':seq': new Set([seq]), ':pk': due.gsi1pk, ':sk': due.gsi1sk },
+          Key: keys.failedCounter(),
+          UpdateExpression: 'ADD events :delta',
+          ExpressionAttributeValues: { ':delta': delta },
         }),
       );
+    },
+
+    async redrive(conversationId, seq, now, closedToo) {
+      const due = keys.dueState(conversationId, now);
+      try {
+        await db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.conversation(conversationId),
+            // Pending again: the conversation carries no expiry until the deliverer is done with it.
+            UpdateExpression:
+              'ADD redriven :seq, redriveVersion :one SET gsi1pk = :pk, gsi1sk = :sk REMOVE expiresAt',
+            ConditionExpression: closedToo
+              ? 'attribute_exists(pk)'
+              : 'attribute_exists(pk) AND #status <> :closed',
+            ...(!closedToo && { ExpressionAttributeNames: { '#status': 'status' } }),
+            ExpressionAttributeValues: {
+              ':seq': new Set([seq]),
+              ':one': 1,
+              ':pk': due.gsi1pk,
+              ':sk': due.gsi1sk,
+              ...(!closedToo && { ':closed': 'closed' }),
+            },
+          }),
+        );
+        return 'redriven';
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const { Item } = await db.doc.send(
+          new GetCommand({
+            TableName: db.tableName,
+            Key: keys.conversation(conversationId),
+            ConsistentRead: true,
+            ProjectionExpression: 'pk',
+          }),
+        );
+        return Item ? 'closed' : 'gone';
+      }
+    },
+
+    async redriven(conversationId) {
+      const { Item } = await db.doc.send(
+        new GetCommand({
+          TableName: db.tableName,
+          Key: keys.conversation(conversationId),
+          ConsistentRead: true,
+          ProjectionExpression: 'redriven',
+        }),
+      );
+      return [...((Item?.redriven as Set<number> | undefined) ?? [])];
     },
 
     async wake(conversationId, now) {

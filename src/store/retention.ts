@@ -1,14 +1,37 @@
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { expiry, queryAll } from '#store/items.ts';
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { expiry, landed } from '#store/items.ts';
 import { keys } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
+type Key = { pk: string; sk: string };
+
+/** Walks a conversation's items a page at a time (never the whole transcript in memory), keys and delivery state only. */
+async function eachPage(db: Db, pk: string, visit: (items: Record<string, unknown>[]) => Promise<boolean>) {
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.doc.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ProjectionExpression: 'pk, sk, delivery.#status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ConsistentRead: true,
+        Limit: 500,
+        ExclusiveStartKey,
+      }),
+    );
+    if (!(await visit(page.Items ?? []))) return;
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+}
+
 /**
  * A conversation item expired (DynamoDB TTL, counted from its last write): the rest of the
- * conversation goes with it, and so does the user's pointer if it still names it. Only the
- * conversation item carries a TTL, so nothing expires while the conversation is active. A
- * conversation that still has an event pending or failed is not let go: its item is put back for
- * another retention period, so TTL never removes an event that has not reached its target.
+ * conversation goes with it, and so does the user's pointer if it still names it. The deliverer
+ * keeps the expiry off the item while an event is pending or failed, so this is rare; when it
+ * happens anyway (a write renewed the expiry meanwhile), the item is put back for another period and
+ * nothing undelivered is removed. Idempotent: the stream may deliver the same record twice.
  */
 export async function expireConversation(
   db: Db,
@@ -16,37 +39,45 @@ export async function expireConversation(
 ): Promise<'removed' | 'kept'> {
   const conversationId = expired.conversationId as string;
   const { pk } = keys.conversation(conversationId);
-  const items = await queryAll(db, {
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': pk },
-    ConsistentRead: true,
+  let undelivered = false;
+  let back = false;
+  await eachPage(db, pk, async (items) => {
+    const statuses = items.map((item) => (item.delivery as { status?: string } | undefined)?.status);
+    undelivered = statuses.some((status) => status === 'pending' || status === 'failed');
+    back = items.some((item) => item.sk === keys.conversation(conversationId).sk);
+    return !undelivered && !back;
   });
-  const undelivered = items.some((item) => ['pending', 'failed'].includes(item.delivery?.status));
+  // The item is there again: an earlier run of this record kept it. A late duplicate removes nothing.
+  if (back) return 'kept';
   if (undelivered) {
-    const now = new Date().toISOString();
-    await db.doc.send(
-      new PutCommand({
-        TableName: db.tableName,
-        Item: { ...expired, ...expiry(db, now) },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+    // Already back if this record came twice (or a new write recreated it): then there is nothing to do.
+    await landed(
+      db.doc.send(
+        new PutCommand({
+          TableName: db.tableName,
+          Item: { ...expired, ...expiry(db, new Date().toISOString()) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
     );
     return 'kept';
   }
-  for (const item of items) {
-    await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: { pk: item.pk, sk: item.sk } }));
-  }
-  await db.doc
-    .send(
+  await eachPage(db, pk, async (items) => {
+    for (const item of items) {
+      const { pk: itemPk, sk } = item as Key;
+      await db.doc.send(new DeleteCommand({ TableName: db.tableName, Key: { pk: itemPk, sk } }));
+    }
+    return true;
+  });
+  await landed(
+    db.doc.send(
       new DeleteCommand({
         TableName: db.tableName,
         Key: keys.openConversation(expired.channelId as string, expired.userId as string),
         ConditionExpression: 'conversationId = :id',
         ExpressionAttributeValues: { ':id': conversationId },
       }),
-    )
-    .catch((error: Error) => {
-      if (error.name !== 'ConditionalCheckFailedException') throw error;
-    });
+    ),
+  );
   return 'removed';
 }

@@ -1,7 +1,8 @@
 import type { Store } from '#domain/ports.ts';
 import { dynamoDirectory } from '#store/config-records.ts';
-import { dynamoConversations, dynamoLeases } from '#store/conversations.ts';
+import { dynamoConversations } from '#store/conversations.ts';
 import { dynamoIdempotency } from '#store/idempotency.ts';
+import { dynamoLeases } from '#store/leases.ts';
 import { dynamoLive } from '#store/live.ts';
 import { dynamoOutboxIndex } from '#store/outbox-index.ts';
 import type { Db } from '#store/table.ts';

@@ -30,7 +30,7 @@ export function retryCases(context: () => { client: Client; deps: Wired; receive
     receiver.script(() => 503);
     // Act
     const retried = await client('POST', `${path}/messages/${id}/retry`, undefined, agent.auth);
-    const whileFailing = await eventually(deliveryOf, (delivery) => delivery?.attempts >= 1);
+    const whileFailing = await eventually(deliveryOf, (delivery) => delivery?.lastStatus === 503);
     receiver.script(() => 200);
     const afterFix = await eventually(deliveryOf, (delivery) => delivery?.status === 'delivered');
     // Assess

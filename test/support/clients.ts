@@ -97,6 +97,8 @@ export async function tableSnapshot(deps: Wired): Promise<string> {
         anotherPass: _again,
         cursors: _cursors,
         redriven: _redriven,
+        redriveVersion: _redrives,
+        failedEvents: _failedEvents,
         ...item
       }) => `${item.pk}|${item.sk}|${JSON.stringify(item)}`,
     ).sort(),

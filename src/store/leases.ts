@@ -1,0 +1,136 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryState, LeasePort } from '#domain/ports.ts';
+import { Expression } from '#store/expression.ts';
+import { expiry, isConditionFailure, landed } from '#store/items.ts';
+import { keys } from '#store/keys.ts';
+import type { Db } from '#store/table.ts';
+
+/**
+ * The delivery lease, kept on the conversation item (`CONV#{id}` / `META`) with the per-target
+ * cursors and the redriven set, so the deliverer needs no item of its own.
+ */
+
+function deliveryState(item: Record<string, unknown>): DeliveryState {
+  return {
+    channelId: item.channelId as string,
+    lastSeq: (item.lastSeq as number | undefined) ?? 0,
+    cursors: (item.cursors as DeliveryState['cursors'] | undefined) ?? {},
+    closed: item.status === 'closed',
+    redriven: [...((item.redriven as Set<number> | undefined) ?? [])].sort((a, b) => a - b),
+    redriveVersion: (item.redriveVersion as number | undefined) ?? 0,
+    failedEvents: (item.failedEvents as number | undefined) ?? 0,
+    lastMessageAt: item.lastMessageAt as string,
+  };
+}
+
+type Progress = Parameters<LeasePort['release']>[2];
+
+/**
+ * One write of the conversation item: saves the cursors, the head (where the sweep finds it), the
+ * failed count and the expiry (none while an event is pending or failed, else renewed), and lets go
+ * of the lease. `settle` also takes finished events off the redriven set,
+ * only if nothing landed since the pass read its state (numbers, redrives, requests for a pass).
+ */
+function releaseWith(db: Db) {
+  return (conversationId: string, owner: string, progress: Progress, settle: boolean) => {
+    const expression = new Expression();
+    const set = [`cursors = ${expression.value(progress.cursors)}`];
+    const remove = ['leaseOwner', 'leaseUntil'];
+    const { head } = progress;
+    // Only the holder changes the failed count, so it is set whole; an undelivered event never expires.
+    if (progress.failedEvents > 0) set.push(`failedEvents = ${expression.value(progress.failedEvents)}`);
+    else remove.push('failedEvents');
+    const { expiresAt } = expiry(db, progress.at);
+    if (head || progress.failedEvents > 0) remove.push('expiresAt');
+    else if (expiresAt !== undefined) set.push(`expiresAt = ${expression.value(expiresAt)}`);
+    if (head) {
+      const state =
+        'due' in head
+          ? keys.dueState(conversationId, head.due)
+          : keys.waitingState(
+              head.waitingFor.channelId,
+              head.waitingFor.target,
+              conversationId,
+              head.otherDue,
+            );
+      set.push(`gsi1pk = ${expression.value(state.gsi1pk)}`, `gsi1sk = ${expression.value(state.gsi1sk)}`);
+    } else {
+      remove.push('gsi1pk', 'gsi1sk');
+    }
+    const conditions = [`leaseOwner = ${expression.value(owner)}`];
+    let done = '';
+    if (settle) {
+      const version = expression.name('redriveVersion');
+      conditions.push(
+        `${expression.name('lastSeq')} = ${expression.value(progress.seenLastSeq)}`,
+        'attribute_not_exists(anotherPass)',
+        progress.seenRedriveVersion === 0
+          ? `attribute_not_exists(${version})`
+          : `${version} = ${expression.value(progress.seenRedriveVersion)}`,
+      );
+      if (progress.redrivenDone.length)
+        done = ` DELETE redriven ${expression.value(new Set(progress.redrivenDone))}`;
+    }
+    return landed(
+      db.doc.send(
+        new UpdateCommand({
+          TableName: db.tableName,
+          Key: keys.conversation(conversationId),
+          UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}${done}`,
+          ConditionExpression: conditions.join(' AND '),
+          ...(Object.keys(expression.names).length > 0 && { ExpressionAttributeNames: expression.names }),
+          ExpressionAttributeValues: expression.values,
+        }),
+      ),
+    );
+  };
+}
+
+export function dynamoLeases(db: Db): LeasePort {
+  const letGo = releaseWith(db);
+  return {
+    async acquire(conversationId, owner, now, until) {
+      try {
+        const { Attributes } = await db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.conversation(conversationId),
+            UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until REMOVE anotherPass',
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
+            ExpressionAttributeValues: {
+              ':owner': owner,
+              ':until': until.toISOString(),
+              ':now': now.toISOString(),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return deliveryState(Attributes ?? {});
+      } catch (error) {
+        if (isConditionFailure(error)) return 'held';
+        throw error;
+      }
+    },
+
+    async requestAnotherPass(conversationId, now) {
+      return landed(
+        db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.conversation(conversationId),
+            UpdateExpression: 'SET anotherPass = :yes',
+            ConditionExpression: 'attribute_exists(leaseOwner) AND leaseUntil >= :now',
+            ExpressionAttributeValues: { ':yes': true, ':now': now.toISOString() },
+          }),
+        ),
+      );
+    },
+
+    async release(conversationId, owner, progress, force) {
+      if (await letGo(conversationId, owner, progress, true)) return true;
+      // Out of time with work landed meanwhile: let go without erasing it, and come back soon.
+      return force && letGo(conversationId, owner, { ...progress, head: { due: progress.at } }, false);
+    },
+  };
+}
