@@ -7,6 +7,7 @@ import type { Deps } from '#domain/deps.ts';
 import type { Channel, Delivery, DeliveryTarget, TranscriptEntry } from '#domain/model.ts';
 import { type AttemptOutcome, afterAttempt } from '#domain/outbox.ts';
 import type { DeliveryState, Gap, Head } from '#domain/ports.ts';
+import { webhookPolicy } from '#domain/webhook-url.ts';
 import { failureForLog, logger } from '#logger';
 import { channelsStore } from '#store/config-records.ts';
 import { OUTBOX_SHARDS } from '#store/keys.ts';
@@ -44,10 +45,7 @@ function attempt(deps: Deps, channel: Channel, entry: TranscriptEntry, url: stri
       : {};
   return postEvent(url, body, headers, {
     timeoutMs: deps.config.DELIVERY_TIMEOUT_MS,
-    policy: {
-      allowPrivate: deps.config.ALLOW_PRIVATE_WEBHOOKS,
-      allowedHosts: deps.config.WEBHOOK_ALLOWED_HOSTS,
-    },
+    policy: webhookPolicy(deps.config),
   });
 }
 

@@ -8,6 +8,7 @@ import {
   parseWebhookUrl,
   type WebhookPolicy,
   webhookHostname,
+  webhookPort,
 } from '#domain/webhook-url.ts';
 
 export interface SendOptions {
@@ -48,6 +49,7 @@ async function pinnedLookup(url: URL, policy: WebhookPolicy): Promise<LookupFunc
   assertAddressesAllowed(
     addresses.map((entry) => entry.address),
     policy,
+    webhookPort(url),
   );
   const [first] = addresses;
   if (!first) throw new Error(`no address for ${hostname}`);

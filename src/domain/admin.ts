@@ -5,7 +5,7 @@ import { newCredential, newId, newSigningSecret } from '#domain/ids.ts';
 import type { Agent, Channel, Destination } from '#domain/model.ts';
 import { releaseWaitingEvents } from '#domain/outbox.ts';
 import { isOnline } from '#domain/presence.ts';
-import { assertWebhookAllowed } from '#domain/webhook-url.ts';
+import { assertWebhookAllowed, webhookPolicy } from '#domain/webhook-url.ts';
 import * as z from '#domain/zod.ts';
 import { agentsStore, channelsStore, destinationsStore } from '#store/config-records.ts';
 import { isConditionFailure } from '#store/items.ts';
@@ -140,10 +140,8 @@ export async function setAgentPlatform(deps: Deps, channelId: string, url: strin
     });
     return { channelId };
   }
-  const checked = await assertWebhookAllowed(url, {
-    allowPrivate: deps.config.ALLOW_PRIVATE_WEBHOOKS,
-    allowedHosts: [],
-  });
+  // The agent platform is the user's own service, not DialogStudio: the DialogStudio host list does not apply.
+  const checked = await assertWebhookAllowed(url, { ...webhookPolicy(deps.config), allowedHosts: [] });
   const secret = newSigningSecret();
   await channelsStore.update(deps.db, channelId, {
     agentPlatformUrl: checked.href,
