@@ -11,9 +11,13 @@ const list = z
 /** A flag given as a JSON boolean (cdk.json) or as a string (`-c key=false`). */
 const flag = z.union([z.boolean(), z.enum(['true', 'false'])]).transform((value) => String(value) === 'true');
 const positiveInteger = z.coerce.number().int().positive();
-/** A web origin (`https://app.example.com`), with nothing after the host and port. */
+/**
+ * A web origin (`https://app.example.com`), with nothing after the host and port. Only https: a page
+ * served over http can be altered on its way, and CORS would hand it the agent's answers.
+ */
 const origin = z
   .url()
+  .refine((value) => new URL(value).protocol === 'https:', 'must be an https origin')
   .refine((value) => new URL(value).origin === value.replace(/\/$/, ''), 'must be an origin, with no path')
   .transform((value) => new URL(value).origin);
 
