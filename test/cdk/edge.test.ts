@@ -58,7 +58,7 @@ describe('throttling', () => {
     }
     expect(operatorRouteKeys).toHaveLength(6);
     // The stage names routes by key, so it waits for them.
-    expect((stage?.DependsOn as string[]).length).toBeGreaterThanOrEqual(6);
+    expect(((stage?.DependsOn ?? []) as string[]).length).toBeGreaterThanOrEqual(6);
   });
 
   it('puts nothing in front of the API unless asked', () => {
