@@ -34,7 +34,7 @@ const agentReads = ['agents', 'destinations', 'conversations'] as const;
 const conversationWrites = ['conversations', 'openConversations'] as const;
 /** The delivery engine: it reads a conversation's channel (webhook, platform secret) and its outbox. */
 const delivery = {
-  reads: ['channels', 'conversations', 'outboxStates'],
+  reads: ['channels', 'channelSecrets', 'conversations', 'outboxStates'],
   writes: ['conversations'],
 } as const satisfies TableAccess;
 

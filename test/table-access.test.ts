@@ -5,8 +5,11 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setAgentPlatform } from '#domain/admin.ts';
 import type { Deps } from '#domain/deps.ts';
 import { deliveryFunctions, liveNotifier, liveRoutes, matchRoute, routes, type TableAccess } from '#routes';
+import { channelSecretsStore } from '#store/channel-secrets.ts';
+import { channelsStore } from '#store/config-records.ts';
 import { familyOf } from '#store/key-families.ts';
 import { handler as deliverFromStream } from '../functions/delivery/deliver-from-stream.ts';
 import { handler as deliverOnTimer } from '../functions/delivery/deliver-on-timer.ts';
@@ -134,12 +137,33 @@ const declared = new Map<string, TableAccess>([
   ...Object.values(deliveryFunctions).map((fn) => [fn.name, fn.table] as const),
 ]);
 
+describe('the platform signing secret', () => {
+  it('is kept out of the channel item, which every Operator API function reads', async () => {
+    // Prepare
+    const { channel } = await seedChannel(deps);
+
+    // Act
+    const { signingSecret } = await setAgentPlatform(deps, channel.channelId, receiver.url('/platform'));
+    const stored = await channelsStore.get(deps.db, channel.channelId);
+    const kept = await channelSecretsStore.platformSecret(deps.db, {
+      ...channel,
+      agentPlatformSecret: undefined,
+    });
+
+    // Assess
+    expect(stored?.agentPlatformUrl).toBe(receiver.url('/platform'));
+    expect(JSON.stringify(stored)).not.toContain(signingSecret as string);
+    expect(kept).toBe(signingSecret);
+  });
+});
+
 describe('table access by function', () => {
   it('stays inside the key families each function declares', { timeout: 60_000 }, async () => {
     // Prepare
-    const { api, support, sales } = await seedChannel(deps);
+    const { api, channel, support, sales } = await seedChannel(deps);
     const ada = await seedAgent(deps, [support.destinationId, sales.destinationId]);
     const lambda = { getRemainingTimeInMillis: () => 20_000 } as Context;
+    await setAgentPlatform(deps, channel.channelId, receiver.url('/platform'));
 
     // Act: a day of work, every function at least once.
     await call('GET', `${api}/getDestinations`);

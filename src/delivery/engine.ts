@@ -9,6 +9,7 @@ import { type AttemptOutcome, afterAttempt } from '#domain/outbox.ts';
 import type { DeliveryState, Gap, Head } from '#domain/ports.ts';
 import { webhookPolicy } from '#domain/webhook-url.ts';
 import { failureForLog, logger } from '#logger';
+import { channelSecretsStore } from '#store/channel-secrets.ts';
 import { channelsStore } from '#store/config-records.ts';
 import { OUTBOX_SHARDS } from '#store/keys.ts';
 
@@ -36,13 +37,17 @@ function targetUrl(channel: Channel | undefined, target: DeliveryTarget): string
   return target === 'dialogstudio' ? channel?.webhookUrl : channel?.agentPlatformUrl;
 }
 
-function attempt(deps: Deps, channel: Channel, entry: TranscriptEntry, url: string): Promise<AttemptOutcome> {
+async function attempt(
+  deps: Deps,
+  channel: Channel,
+  entry: TranscriptEntry,
+  url: string,
+): Promise<AttemptOutcome> {
   const delivery = entry.delivery as Delivery;
   const body = JSON.stringify(delivery.payload);
-  const headers =
-    delivery.target === 'platform' && channel.agentPlatformSecret
-      ? standardWebhookHeaders(channel.agentPlatformSecret, entry.id, deps.now(), body)
-      : {};
+  const secret =
+    delivery.target === 'platform' ? await channelSecretsStore.platformSecret(deps.db, channel) : undefined;
+  const headers = secret ? standardWebhookHeaders(secret, entry.id, deps.now(), body) : {};
   return postEvent(url, body, headers, {
     timeoutMs: deps.config.DELIVERY_TIMEOUT_MS,
     policy: webhookPolicy(deps.config),

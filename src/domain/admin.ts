@@ -7,6 +7,7 @@ import { releaseWaitingEvents } from '#domain/outbox.ts';
 import { isOnline } from '#domain/presence.ts';
 import { assertWebhookAllowed, webhookPolicy } from '#domain/webhook-url.ts';
 import * as z from '#domain/zod.ts';
+import { channelSecretsStore } from '#store/channel-secrets.ts';
 import { agentsStore, channelsStore, destinationsStore } from '#store/config-records.ts';
 import { isConditionFailure } from '#store/items.ts';
 
@@ -138,14 +139,17 @@ export async function setAgentPlatform(deps: Deps, channelId: string, url: strin
       agentPlatformUrl: undefined,
       agentPlatformSecret: undefined,
     });
+    await channelSecretsStore.setPlatformSecret(deps.db, channelId, undefined);
     return { channelId };
   }
   // The agent platform is the user's own service, not DialogStudio: the DialogStudio host list does not apply.
   const checked = await assertWebhookAllowed(url, { ...webhookPolicy(deps.config), allowedHosts: [] });
   const secret = newSigningSecret();
+  // The secret first, in an item of its own: the channel, which many functions read, never holds it.
+  await channelSecretsStore.setPlatformSecret(deps.db, channelId, secret);
   await channelsStore.update(deps.db, channelId, {
     agentPlatformUrl: checked.href,
-    agentPlatformSecret: secret,
+    agentPlatformSecret: undefined,
   });
   await releaseWaitingEvents(deps, channelId, 'platform');
   return { channelId, agentPlatformUrl: checked.href, signingSecret: secret };

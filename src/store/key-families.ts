@@ -6,8 +6,10 @@ import { indexNames } from '#store/keys.ts';
  * `dynamodb:LeadingKeys` conditions, so a function's role reaches only those partitions.
  */
 export const keyFamilies = {
-  /** Channels: name, token hash, webhook, platform URL and secret. */
+  /** Channels: name, token hash, webhook, platform URL. */
   channels: { leadingKeys: ['CHANNELS'] },
+  /** A channel's agent-platform signing secret, readable only by the functions that sign with it. */
+  channelSecrets: { leadingKeys: ['SECRET#*'] },
   destinations: { leadingKeys: ['DESTINATIONS'] },
   /** Agents: profile, token hash, presence. */
   agents: { leadingKeys: ['AGENTS'] },

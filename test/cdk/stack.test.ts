@@ -47,7 +47,7 @@ const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'
 const operatorRead = ['CHANNELS', 'DESTINATIONS', 'AGENTS', 'OPEN#*', 'CONV#*'];
 const agentRead = ['AGENTS', 'DESTINATIONS', 'CONV#*'];
 const delivery: Grant[] = [
-  { on: 'table', actions: reads, leadingKeys: ['CHANNELS', 'CONV#*'] },
+  { on: 'table', actions: reads, leadingKeys: ['CHANNELS', 'SECRET#*', 'CONV#*'] },
   { on: 'table', actions: writes, leadingKeys: ['CONV#*'] },
   { on: 'byState', actions: ['dynamodb:Query'], leadingKeys: ['OUTBOX#*'] },
 ];
@@ -150,7 +150,7 @@ const expectedTableGrants = new Map<string, Grant[]>([
   [
     'DeliverFromStream',
     [
-      { on: 'table', actions: reads, leadingKeys: ['CHANNELS', 'CONV#*'] },
+      { on: 'table', actions: reads, leadingKeys: ['CHANNELS', 'SECRET#*', 'CONV#*'] },
       { on: 'table', actions: writes, leadingKeys: ['CONV#*', 'OPEN#*'] },
       { on: 'byState', actions: ['dynamodb:Query'], leadingKeys: ['OUTBOX#*'] },
     ],
@@ -283,6 +283,22 @@ describe('least privilege', () => {
       }));
       expect(grants, name).toEqual(expected);
     }
+  });
+
+  it('lets only the delivery functions read platform secrets, and none write them', () => {
+    const names = [...expectedTableGrants.keys()];
+    const reading = names.filter((name) =>
+      tableGrantsOf(name).some(
+        (grant) => grant.actions.includes('dynamodb:GetItem') && grant.leadingKeys.includes('SECRET#*'),
+      ),
+    );
+    const writing = names.filter((name) =>
+      tableGrantsOf(name).some(
+        (grant) => grant.actions.includes('dynamodb:PutItem') && grant.leadingKeys.includes('SECRET#*'),
+      ),
+    );
+    expect(reading.sort()).toEqual(['DeliverFromStream', 'DeliverOnTimer', 'SweepOutbox']);
+    expect(writing).toEqual([]);
   });
 
   it('lets only the functions that need channels read them, and only setWebhook write them', () => {
