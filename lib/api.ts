@@ -1,10 +1,12 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   CorsHttpMethod,
   type CorsPreflightOptions,
   HttpApi,
   HttpMethod,
+  type HttpRoute,
   type HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -27,6 +29,8 @@ export interface BridgeApiProps {
   agentAppOrigins?: readonly string[];
   /** Each route's own limit: HTTP APIs have no limit across routes (only the account's regional quota). */
   throttle: { rateLimit: number; burstLimit: number };
+  /** The Operator API routes' own limit, sized for DialogStudio, instead of `throttle`. */
+  operatorThrottle: { rateLimit: number; burstLimit: number };
 }
 
 /**
@@ -61,6 +65,7 @@ export class BridgeApi extends Construct {
         "DialogStudio sends no credential: the channel token in the Operator API's path is it; Agent API functions check the bearer token.",
     });
 
+    const operatorRoutes: HttpRoute[] = [];
     for (const route of routes) {
       const fn = new BridgeFunction(this, route.name, {
         entry: route.entry,
@@ -69,11 +74,12 @@ export class BridgeApi extends Construct {
         esbuildArgs: route.embedsConsole ? embeddedConsoleArgs(this) : undefined,
       });
       grantTableAccess(props.table, fn, route.table);
-      this.httpApi.addRoutes({
+      const added = this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${route.name}Integration`, fn),
       });
+      if (route.path.startsWith('/operator/')) operatorRoutes.push(...added);
       this.functions.set(route.name, fn);
     }
     if (props.agentAppOrigins?.length) this.addPreflightRoute(props.environment);
@@ -103,6 +109,29 @@ export class BridgeApi extends Construct {
         ),
       },
     });
+    this.throttleOperatorRoutes(operatorRoutes, props.operatorThrottle);
+  }
+
+  /**
+   * DialogStudio's routes get a budget of their own (route settings on the stage, which the L2 stage
+   * does not expose); the stage's default applies to every other route.
+   */
+  private throttleOperatorRoutes(
+    operatorRoutes: HttpRoute[],
+    limit: { rateLimit: number; burstLimit: number },
+  ) {
+    const stage = this.stage.node.defaultChild as CfnStage;
+    stage.routeSettings = Object.fromEntries(
+      routes
+        .filter((route) => route.path.startsWith('/operator/'))
+        .map((route) => [
+          `${route.method} ${route.path}`,
+          // A JSON map that CDK passes through as is: CloudFormation's own property names.
+          { ThrottlingRateLimit: limit.rateLimit, ThrottlingBurstLimit: limit.burstLimit },
+        ]),
+    );
+    // Route settings name routes by key: they must exist before the stage does.
+    for (const route of operatorRoutes) this.stage.node.addDependency(route);
   }
 
   /**

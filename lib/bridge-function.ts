@@ -1,13 +1,10 @@
 import { join, resolve } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { TableAccess } from '#routes';
-import { tableDefinition } from '#store/table.ts';
 import { functionBundling } from './bundling.ts';
 
 /** The repository root: handler entries in the route table are relative to it. */
@@ -65,23 +62,5 @@ export class BridgeFunction extends NodejsFunction {
   }
 }
 
-/** The calls the store layer (`src/store`) makes, and no others: no scans, no batches. */
-const readActions = ['dynamodb:GetItem', 'dynamodb:Query'];
-const writeActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
-
-/**
- * Grants exactly what the route table says: nothing, reads only, or reads and writes, on the table and
- * on each of its indexes by name (CDK's own grants use `index/*`).
- */
-export function grantTableAccess(table: ITable, fn: BridgeFunction, access: TableAccess): void {
-  if (access === 'none') return;
-  fn.addToRolePolicy(
-    new PolicyStatement({
-      actions: access === 'read' ? readActions : [...readActions, ...writeActions],
-      resources: [
-        table.tableArn,
-        ...tableDefinition.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
-      ],
-    }),
-  );
-}
+/** Table grants live with the key families they are made of; re-exported where the functions are made. */
+export { grantTableAccess } from './table-grants.ts';

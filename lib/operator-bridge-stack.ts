@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { BridgeApi } from './api.ts';
 import { Delivery } from './delivery.ts';
+import { EdgeDistribution } from './edge.ts';
 import { LiveUpdates } from './live.ts';
 import { Monitoring } from './monitoring.ts';
 import { type DeploymentSettings, functionEnvironment } from './settings.ts';
@@ -9,6 +10,8 @@ import { BridgeTable } from './table.ts';
 
 export interface OperatorBridgeStackProps extends StackProps {
   settings: DeploymentSettings;
+  /** With WAF (`-c waf=true`): the web ACL for the CloudFront distribution in front of the API. */
+  webAclArn?: string;
 }
 
 /** Everything Operator Bridge needs in one AWS account: the table, the API, delivery and alarms. */
@@ -18,6 +21,8 @@ export class OperatorBridgeStack extends Stack {
   readonly delivery: Delivery;
   readonly live: LiveUpdates;
   readonly monitoring: Monitoring;
+  /** CloudFront with the WAF web ACL in front of the API, with `-c waf=true`. */
+  readonly edge?: EdgeDistribution;
 
   constructor(scope: Construct, id: string, props: OperatorBridgeStackProps) {
     super(scope, id, props);
@@ -31,7 +36,19 @@ export class OperatorBridgeStack extends Stack {
       environment,
       agentAppOrigins: settings.agentAppOrigins,
       throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
+      operatorThrottle: {
+        rateLimit: settings.operatorThrottleRateLimit,
+        burstLimit: settings.operatorThrottleBurstLimit,
+      },
     });
+    if (props.webAclArn) {
+      this.edge = new EdgeDistribution(this, 'Edge', {
+        httpApi: this.api.httpApi,
+        webAclArn: props.webAclArn,
+      });
+    }
+    // What DialogStudio and agents are given: the edge when there is one, so requests pass the WAF.
+    const apiUrl = this.edge?.url ?? this.api.url;
     this.delivery = new Delivery(this, 'Delivery', { table, environment });
     this.live = new LiveUpdates(this, 'Live', {
       table,
@@ -56,12 +73,12 @@ export class OperatorBridgeStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', {
       description: "The API base; a channel's API URL for DialogStudio is {ApiUrl}/operator/{channelToken}",
-      value: this.api.url,
+      value: apiUrl,
     });
     new CfnOutput(this, 'ConsoleUrl', {
       description:
         'The agent console; an agent signs in with the link `agent create` prints, {ConsoleUrl}#token=...',
-      value: this.api.consoleUrl,
+      value: `${apiUrl}/console/`,
     });
     new CfnOutput(this, 'LiveUrl', {
       description: 'The live-updates WebSocket; POST {ApiUrl}/agent/live/ticket gives a ticket and this URL',

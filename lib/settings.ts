@@ -11,9 +11,13 @@ const list = z
 /** A flag given as a JSON boolean (cdk.json) or as a string (`-c key=false`). */
 const flag = z.union([z.boolean(), z.enum(['true', 'false'])]).transform((value) => String(value) === 'true');
 const positiveInteger = z.coerce.number().int().positive();
-/** A web origin (`https://app.example.com`), with nothing after the host and port. */
+/**
+ * A web origin (`https://app.example.com`), with nothing after the host and port. Only https: a page
+ * served over http can be altered on its way, and CORS would hand it the agent's answers.
+ */
 const origin = z
   .url()
+  .refine((value) => new URL(value).protocol === 'https:', 'must be an https origin')
   .refine((value) => new URL(value).origin === value.replace(/\/$/, ''), 'must be an origin, with no path')
   .transform((value) => new URL(value).origin);
 
@@ -53,6 +57,20 @@ export const deploymentSettingsSchema = z.object({
    */
   throttleRateLimit: positiveInteger.default(50),
   throttleBurstLimit: positiveInteger.default(100),
+  /**
+   * The Operator API routes' own limit, sized for DialogStudio (one call per client message, transfer
+   * and close of every conversation of every bot on the channel), above the Agent API's default.
+   */
+  operatorThrottleRateLimit: positiveInteger.default(200),
+  operatorThrottleBurstLimit: positiveInteger.default(400),
+  /**
+   * A CloudFront distribution with an AWS WAF web ACL in front of the HTTP API, whose rate-based rule
+   * blocks an IP address that sends more than `wafRateLimit` requests in 5 minutes, before API Gateway
+   * counts them against any route's throttle. The web ACL lives in its own stack in us-east-1 (CloudFront
+   * only takes one from there), so the deploy needs a known account and region.
+   */
+  waf: flag.default(false),
+  wafRateLimit: z.coerce.number().int().min(10).max(2_000_000_000).default(1000),
   /** `sam local` only: the embedded store the functions talk to instead of DynamoDB. */
   localDynamoDbEndpoint: z.url().optional(),
 });

@@ -22,6 +22,14 @@ const configSchema = z.object({
   AWS_REGION: z._default(z.string(), 'us-east-1'),
   ALLOW_PRIVATE_WEBHOOKS: z._default(flag, false),
   WEBHOOK_ALLOWED_HOSTS: z._default(list, []),
+  /**
+   * Ports a webhook may never reach on a private or loopback address: the local runtime's own port and
+   * its store's (set by the runtime itself), so that a channel cannot make the bridge post to them.
+   */
+  WEBHOOK_REFUSED_LOCAL_PORTS: z._default(
+    z.pipe(list, z.array(z.pipe(z.pipe(z.string(), z.transform(Number)), z.number().check(z.int())))),
+    [],
+  ),
   DEFAULT_AVATAR_URL: z._default(z.url(), 'https://www.gravatar.com/avatar/?d=mp'),
   PRESENCE_TIMEOUT_SECONDS: z._default(seconds, 120),
   MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.positive()), 256 * 1024),

@@ -163,7 +163,7 @@ describe('npm start', () => {
     await started.exit;
 
     // Assess
-    expect(lock).toBe(String(started.child.pid));
+    expect((JSON.parse(lock) as { pid: number }).pid).toBe(started.child.pid);
     expect(started.stdout()).toContain(
       'without PUBLIC_URL the URLs below are for testing on this machine only',
     );

@@ -4,7 +4,11 @@ import { agentEndpoint } from '#http/agent-endpoint.ts';
 import type { HttpEvent } from '#http/endpoint.ts';
 import { issueTicket } from '#live/tickets.ts';
 
-/** The deployment's WebSocket (LIVE_URL), or, in the local runtime, `/live` on the host the caller used. */
+/**
+ * The deployment's WebSocket (LIVE_URL; the local runtime sets it from its base). Only a runtime started
+ * on a random port (PORT=0, in tests), whose base is not known before it listens, names `/live` on the
+ * host the caller used.
+ */
 function liveUrl(deps: Deps, event: HttpEvent): string {
   if (deps.config.LIVE_URL) return deps.config.LIVE_URL;
   const secure = event.headers['x-forwarded-proto'] === 'https';

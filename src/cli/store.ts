@@ -76,6 +76,8 @@ export async function openStore(flags: StoreFlags): Promise<Store> {
       runningStackUrl = baseOf(local);
     } else {
       const { startEmbeddedDynamoDb } = await import('#local/embedded-dynamodb.ts');
+      const { keepDataDirPrivate } = await import('#local/private-dir.ts');
+      await keepDataDirPrivate(flags.dataDir);
       const dir = join(flags.dataDir, 'dynamodb');
       await mkdir(dir, { recursive: true });
       const started = await startEmbeddedDynamoDb(dir);

@@ -7,6 +7,7 @@ import type { Deps } from '#domain/deps.ts';
 import type { Channel, Delivery, DeliveryTarget, TranscriptEntry } from '#domain/model.ts';
 import { type AttemptOutcome, afterAttempt, redriven } from '#domain/outbox.ts';
 import type { DeliveryState, Gap, Head } from '#domain/ports.ts';
+import { webhookPolicy } from '#domain/webhook-url.ts';
 import { failureForLog, logger } from '#logger';
 import { OUTBOX_SHARDS } from '#store/keys.ts';
 
@@ -34,19 +35,22 @@ function targetUrl(channel: Channel | undefined, target: DeliveryTarget): string
   return target === 'dialogstudio' ? channel?.webhookUrl : channel?.agentPlatformUrl;
 }
 
-function attempt(deps: Deps, channel: Channel, entry: TranscriptEntry, url: string): Promise<AttemptOutcome> {
+async function attempt(
+  deps: Deps,
+  channel: Channel,
+  entry: TranscriptEntry,
+  url: string,
+): Promise<AttemptOutcome> {
   const delivery = entry.delivery as Delivery;
   const body = JSON.stringify(delivery.payload);
-  const headers =
-    delivery.target === 'platform' && channel.agentPlatformSecret
-      ? standardWebhookHeaders(channel.agentPlatformSecret, entry.id, deps.now(), body)
-      : {};
+  const secret =
+    delivery.target === 'platform'
+      ? await deps.store.directory.channelSecrets.platformSecret(channel)
+      : undefined;
+  const headers = secret ? standardWebhookHeaders(secret, entry.id, deps.now(), body) : {};
   return postEvent(url, body, headers, {
     timeoutMs: deps.config.DELIVERY_TIMEOUT_MS,
-    policy: {
-      allowPrivate: deps.config.ALLOW_PRIVATE_WEBHOOKS,
-      allowedHosts: deps.config.WEBHOOK_ALLOWED_HOSTS,
-    },
+    policy: webhookPolicy(deps.config),
   });
 }
 

@@ -8,6 +8,7 @@ import {
   parseWebhookUrl,
   type WebhookPolicy,
   webhookHostname,
+  webhookPort,
 } from '#domain/webhook-url.ts';
 
 type Resolve = (hostname: string) => Promise<{ address: string; family: number }[]>;
@@ -70,6 +71,7 @@ async function pinnedLookup(
   assertAddressesAllowed(
     addresses.map((entry) => entry.address),
     policy,
+    webhookPort(url),
   );
   const [first] = addresses;
   if (!first) throw new Error(`no address for ${hostname}`);

@@ -12,7 +12,7 @@ import {
 import { releaseWaitingEvents } from '#domain/outbox.ts';
 import type { IdHolder } from '#domain/ports.ts';
 import { isOnline } from '#domain/presence.ts';
-import { assertWebhookAllowed } from '#domain/webhook-url.ts';
+import { assertWebhookAllowed, webhookPolicy } from '#domain/webhook-url.ts';
 import * as z from '#domain/zod.ts';
 
 /** Managing channels, destinations and agents: the command-line tool and the local runtime's first start. */
@@ -267,16 +267,17 @@ export async function setAgentPlatform(deps: Deps, channelId: string, url: strin
       agentPlatformUrl: undefined,
       agentPlatformSecret: undefined,
     });
+    await deps.store.directory.channelSecrets.setPlatformSecret(channelId, undefined);
     return { channelId };
   }
-  const checked = await assertWebhookAllowed(url, {
-    allowPrivate: deps.config.ALLOW_PRIVATE_WEBHOOKS,
-    allowedHosts: [],
-  });
+  // The agent platform is the user's own service, not DialogStudio: the DialogStudio host list does not apply.
+  const checked = await assertWebhookAllowed(url, { ...webhookPolicy(deps.config), allowedHosts: [] });
   const secret = newSigningSecret();
+  // The secret first, in an item of its own: the channel, which many functions read, never holds it.
+  await deps.store.directory.channelSecrets.setPlatformSecret(channelId, secret);
   await channels.update(channelId, {
     agentPlatformUrl: checked.href,
-    agentPlatformSecret: secret,
+    agentPlatformSecret: undefined,
   });
   await releaseWaitingEvents(deps, channelId, 'platform');
   return { channelId, agentPlatformUrl: checked.href, signingSecret: secret };

@@ -21,7 +21,7 @@ import type {
 } from '#domain/operator-schemas.ts';
 import { releaseWaitingEvents } from '#domain/outbox.ts';
 import { destinationHasOnline } from '#domain/presence.ts';
-import { assertWebhookAllowed } from '#domain/webhook-url.ts';
+import { assertWebhookAllowed, webhookPolicy } from '#domain/webhook-url.ts';
 
 /** The Operator API use cases: what DialogStudio asks of us, one function per endpoint. */
 
@@ -36,10 +36,7 @@ export async function authenticateChannel(deps: Deps, token: string | undefined)
 }
 
 export async function setWebhook(deps: Deps, channel: Channel, input: SetWebhookInput) {
-  const url = await assertWebhookAllowed(input.url, {
-    allowPrivate: deps.config.ALLOW_PRIVATE_WEBHOOKS,
-    allowedHosts: deps.config.WEBHOOK_ALLOWED_HOSTS,
-  });
+  const url = await assertWebhookAllowed(input.url, webhookPolicy(deps.config));
   await deps.store.directory.channels.update(channel.channelId, { webhookUrl: url.href });
   await releaseWaitingEvents(deps, channel.channelId, 'dialogstudio');
   return {};

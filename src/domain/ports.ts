@@ -285,6 +285,15 @@ export interface DirectoryPort {
     remove(destinationId: string, at: string): Promise<void>;
   };
   agents: RecordsPort<Agent, 'employeeId'>;
+  /**
+   * A channel's agent-platform signing secret, in an item of its own that only the functions that sign
+   * with it may read (a channel set up by an older version still carries it on the channel item).
+   */
+  channelSecrets: {
+    platformSecret(channel: Channel): Promise<string | undefined>;
+    /** Stores a new secret, or removes it when `secret` is undefined. */
+    setPlatformSecret(channelId: string, secret: string | undefined): Promise<void>;
+  };
   /** Reserves `id` for good, unless someone holds it already: answers the holder, which is `kind` when the id was free. */
   reserveId(id: string, kind: IdHolder['kind'], at: string): Promise<IdHolder>;
   /** Who holds `id`, if anyone (ids taken before reservations existed have no holder here). */

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import type { Config } from '#config';
 import { ValidationError } from '#domain/errors.ts';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
@@ -83,6 +84,24 @@ export function classifyAddress(address: string): AddressKind {
 export interface WebhookPolicy {
   allowPrivate: boolean;
   allowedHosts: string[];
+  /** Ports refused on private and loopback addresses even when private webhooks are allowed. */
+  refusedLocalPorts?: readonly number[];
+}
+
+/** The deployment's policy, from its settings (PRODUCT.md section 1). */
+export function webhookPolicy(
+  config: Pick<Config, 'ALLOW_PRIVATE_WEBHOOKS' | 'WEBHOOK_ALLOWED_HOSTS' | 'WEBHOOK_REFUSED_LOCAL_PORTS'>,
+): WebhookPolicy {
+  return {
+    allowPrivate: config.ALLOW_PRIVATE_WEBHOOKS,
+    allowedHosts: config.WEBHOOK_ALLOWED_HOSTS,
+    refusedLocalPorts: config.WEBHOOK_REFUSED_LOCAL_PORTS,
+  };
+}
+
+/** The port a webhook URL connects to: its own, or its scheme's default. */
+export function webhookPort(url: URL): number {
+  return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
 }
 
 type Resolve = (hostname: string) => Promise<string[]>;
@@ -117,13 +136,19 @@ export function webhookHostname(url: URL): string {
   return url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
 }
 
-/** The addresses a webhook host resolved to, against the policy; delivery checks them again at connect time. */
-export function assertAddressesAllowed(addresses: string[], policy: WebhookPolicy): void {
+/**
+ * The addresses a webhook host resolved to, and the port it connects to, against the policy; delivery
+ * checks them again at connect time.
+ */
+export function assertAddressesAllowed(addresses: string[], policy: WebhookPolicy, port: number): void {
   for (const address of addresses) {
     const kind = classifyAddress(address);
     if (kind === 'metadata') refuse('link-local and metadata addresses are not allowed');
     if (kind === 'special') refuse('only globally routable unicast addresses are allowed');
     if (kind === 'private' && !policy.allowPrivate) refuse('private and loopback addresses are not allowed');
+    if (kind === 'private' && policy.refusedLocalPorts?.includes(port)) {
+      refuse("must not point at the bridge's own port or its store's");
+    }
   }
 }
 
@@ -145,6 +170,6 @@ export async function assertWebhookAllowed(
     refuse('host does not resolve');
   }
   if (addresses.length === 0) refuse('host does not resolve');
-  assertAddressesAllowed(addresses, policy);
+  assertAddressesAllowed(addresses, policy, webhookPort(url));
   return url;
 }

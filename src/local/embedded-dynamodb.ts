@@ -1,9 +1,12 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import dynalite from 'dynalite';
 import dynaliteStore, { type LevelDatabase } from 'dynalite/db/index.js';
 
 export interface EmbeddedDynamoDb {
+  /** The URL to give the AWS SDK as its endpoint; it is the credential too (see `startEmbeddedDynamoDb`). */
   endpoint: string;
   close: () => Promise<void>;
 }
@@ -28,16 +31,52 @@ dynaliteStore.create = (options) => {
   return store;
 };
 
-/** dynalite on a random loopback port: persisted under `path`, or in memory without one. */
+/**
+ * Lets a request through to dynalite only if it comes from a program that read the run's store URL (in
+ * the 0600 `local-stack.json`, or this process's own environment): its path must start with the run's
+ * secret. A web page is refused whatever it knows: any request with an `Origin` header (every browser
+ * POST, every preflight) answers 403 before dynalite sees it, so dynalite never sends its CORS headers.
+ */
+function guard(secret: string, dynaliteListener: RequestListener): RequestListener {
+  const expected = Buffer.from(`/${secret}`);
+  const refuse = (response: ServerResponse, message: string) => {
+    response.writeHead(403, { 'content-type': 'application/x-amz-json-1.0' });
+    response.end(JSON.stringify({ __type: 'com.amazon.coral.service#AccessDeniedException', message }));
+  };
+  return (request: IncomingMessage, response: ServerResponse) => {
+    if (request.headers.origin !== undefined) {
+      refuse(response, 'The embedded store answers no web page');
+      return;
+    }
+    const prefix = Buffer.from((request.url ?? '').split(/(?=[/?])/, 2)[0] ?? '');
+    if (prefix.length !== expected.length || !timingSafeEqual(prefix, expected)) {
+      refuse(response, "The embedded store answers only this run's runtime and command-line tool");
+      return;
+    }
+    dynaliteListener(request, response);
+  };
+}
+
+/**
+ * dynalite on a random loopback port: persisted under `path`, or in memory without one. Its `endpoint`
+ * carries a random secret of this run (128 bits) in its path, and the store refuses any request without
+ * it: the URL is the credential, so whoever is given it (the runtime, the command-line tool through
+ * `local-stack.json`, a Lambda bundle through its endpoint variable) reaches the store, and nobody else.
+ */
 export async function startEmbeddedDynamoDb(path?: string): Promise<EmbeddedDynamoDb> {
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const [dynaliteListener] = server.listeners('request') as RequestListener[];
+  if (!dynaliteListener) throw new Error('dynalite created its server without a request listener');
+  const secret = randomBytes(16).toString('base64url');
+  server.removeAllListeners('request');
+  server.on('request', guard(secret, dynaliteListener));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://127.0.0.1:${port}/${secret}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -114,6 +114,12 @@ async function seed(deps: Deps, remembered: Partial<Seed> | undefined): Promise<
   return { ...(await seedChannel(deps, remembered)), ...(await seedAgent(deps, remembered)) };
 }
 
+/** The port a URL reaches, its scheme's default when it names none. */
+function portOf(url: string): string {
+  const parsed = new URL(url);
+  return parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
+}
+
 /**
  * The whole product on one machine: dynalite (or the store at DYNAMODB_ENDPOINT) as the table, every
  * route of the route table on one port, served by the same handlers as in AWS.
@@ -128,6 +134,10 @@ export async function startLocalStack(options: LocalStackOptions) {
     ? { endpoint: external, close: async () => {} }
     : await startEmbeddedDynamoDb(dbDir);
   process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+  // Webhooks never reach the store (start.ts adds the runtime's own port).
+  process.env.WEBHOOK_REFUSED_LOCAL_PORTS = [process.env.WEBHOOK_REFUSED_LOCAL_PORTS, portOf(dynamo.endpoint)]
+    .filter(Boolean)
+    .join(',');
   process.env.TABLE_NAME ??= 'operator-bridge';
   process.env.ALLOW_PRIVATE_WEBHOOKS ??= 'true';
   const { defaultDeps } = await import('#deps');

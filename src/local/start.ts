@@ -1,5 +1,7 @@
 import { join, resolve } from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { acquireDataDirLock } from '#local/data-dir-lock.ts';
+import { keepDataDirPrivate } from '#local/private-dir.ts';
 
 /**
  * `npm start`: the local runtime, persisted under DATA_DIR (default .data), on PORT (default 3000).
@@ -31,10 +33,34 @@ function publicUrlSetting(): string | undefined {
   return value.replace(/\/+$/, '');
 }
 
+function isLoopback(name: string): boolean {
+  if (name === 'localhost') return true;
+  return ipaddr.isValid(name) && ipaddr.process(name).range() === 'loopback';
+}
+
 const publicUrl = publicUrlSetting();
 if (!Number.isInteger(port) || port < 0 || port > 65535)
   fail(`PORT must be a port number (got ${process.env.PORT})`);
 
+/**
+ * Exposed: reachable from elsewhere (PUBLIC_URL, or listening beyond loopback). Then whoever has a channel
+ * URL could make the bridge post to this machine's network, so private and loopback webhooks are refused
+ * unless ALLOW_PRIVATE_WEBHOOKS=true says otherwise (PRODUCT.md section 1).
+ */
+const exposed = publicUrl !== undefined || !isLoopback(host);
+process.env.ALLOW_PRIVATE_WEBHOOKS ??= exposed ? 'false' : 'true';
+if (port !== 0) {
+  // Never to the runtime's own port (its store's port is added when the store starts).
+  process.env.WEBHOOK_REFUSED_LOCAL_PORTS = String(port);
+  // The live-updates URL a ticket names comes from the configured base, never from a request's Host header.
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  const base = publicUrl ?? `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  process.env.LIVE_URL ??= `${base.replace(/^http/i, 'ws')}/live`;
+}
+
+await keepDataDirPrivate(dataDir).catch((error: Error) =>
+  fail(`DATA_DIR ${dataDir} cannot be made private to this user: ${error.message}`),
+);
 const lock = await acquireDataDirLock(dataDir).catch((error: Error) => fail(error.message));
 const { startLocalStack } = await import('#local/stack.ts');
 const stack = await startLocalStack({ dataDir, port, host, root, publicUrl }).catch(async (error) => {
@@ -68,7 +94,11 @@ ${reach}
   API description: ${stack.info.baseUrl}/openapi.json
 
   Try it as DialogStudio would, in another terminal: npm run play
-  Data: ${dataDir} (written to ${resolve(dataDir, 'local-stack.json')})
+  Data: ${dataDir}, private to this user (written to ${resolve(dataDir, 'local-stack.json')})${
+    exposed && process.env.ALLOW_PRIVATE_WEBHOOKS === 'false'
+      ? '\n  Exposed: webhooks to private and loopback addresses are refused (ALLOW_PRIVATE_WEBHOOKS=true allows them).'
+      : ''
+  }
   Stop with Ctrl+C; a restart keeps the data and the URL.
 `);
 

@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Agent, Channel, Destination } from '#domain/model.ts';
 import type { DirectoryPort, IdHolder, RecordsPort } from '#domain/ports.ts';
+import { channelSecretsStore } from '#store/channel-secrets.ts';
 import { fromItem, landed, queryPrefix } from '#store/items.ts';
 import { keys } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
@@ -72,6 +73,10 @@ export function dynamoDirectory(db: Db): DirectoryPort {
   const idHolder = (id: string) => getRecord<IdHolder>(db, keys.reservedId(id));
   return {
     channels: records<Channel, 'channelId'>(db, 'channelId', keys.channel, keys.channels()),
+    channelSecrets: {
+      platformSecret: (channel) => channelSecretsStore.platformSecret(db, channel),
+      setPlatformSecret: (channelId, secret) => channelSecretsStore.setPlatformSecret(db, channelId, secret),
+    },
     destinations: {
       ...records<Destination, 'destinationId'>(db, 'destinationId', keys.destination, keys.destinations()),
       async remove(destinationId, at) {

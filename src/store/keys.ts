@@ -3,6 +3,8 @@
  *
  * Main index (pk, sk):
  *   CHANNELS / CHANNEL#{channelId}              channel: name, token hash, webhook, default destination
+ *   SECRET#CHANNEL#{channelId} / PLATFORM       the channel's agent-platform signing secret, apart from the
+ *                                               channel so that only the functions that sign may read it
  *   DESTINATIONS / DEST#{destinationId}         agent group
  *   AGENTS / AGENT#{employeeId}                 agent profile, token hash, credential version, presence
  *   IDS / ID#{id}                               an id of the namespace agents and destinations share, reserved for good
@@ -56,6 +58,7 @@ export const sortKeys = { conversation: 'META', wakeUpPrefix: 'WAKE#' } as const
 export const keys = {
   channel: (channelId: string) => ({ pk: 'CHANNELS', sk: `CHANNEL#${channelId}` }),
   channels: () => ({ pk: 'CHANNELS', skPrefix: 'CHANNEL#' }),
+  channelSecret: (channelId: string) => ({ pk: `SECRET#CHANNEL#${channelId}`, sk: 'PLATFORM' }),
   destination: (destinationId: string) => ({ pk: 'DESTINATIONS', sk: `DEST#${destinationId}` }),
   destinations: () => ({ pk: 'DESTINATIONS', skPrefix: 'DEST#' }),
   agent: (employeeId: string) => ({ pk: 'AGENTS', sk: `AGENT#${employeeId}` }),

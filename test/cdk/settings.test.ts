@@ -97,6 +97,14 @@ describe('deployment settings', () => {
     });
   });
 
+  it('refuses an agent app origin served over http, loopback included', () => {
+    for (const origin of ['http://agents.example.com', 'http://localhost:5173']) {
+      expect(() => parseDeploymentSettings({ agentAppOrigins: origin })).toThrow(
+        /agentAppOrigins\.0: must be an https origin/,
+      );
+    }
+  });
+
   it('refuses bad values before anything is synthesized, naming each one', () => {
     expect(() =>
       parseDeploymentSettings({
