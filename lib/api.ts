@@ -124,6 +124,14 @@ export class BridgeApi extends Construct {
     this.functions.set(corsPreflightRoute.name, fn);
   }
 
+  /** The functions that read `LIVE_URL`: the ticket function, and those that serve the console's page. */
+  get liveUrlReaders(): BridgeFunction[] {
+    return routes
+      .filter((route) => route.embedsConsole || route.name === liveTicketRoute)
+      .map((route) => this.functions.get(route.name))
+      .filter((fn): fn is BridgeFunction => fn !== undefined);
+  }
+
   /** The API's base URL, without a trailing slash: the command-line tool appends `/operator/{token}`. */
   get url(): string {
     return this.httpApi.apiEndpoint;
@@ -134,6 +142,9 @@ export class BridgeApi extends Construct {
     return `${this.httpApi.apiEndpoint}/console/`;
   }
 }
+
+/** The route whose tickets name the live-updates WebSocket. */
+const liveTicketRoute = 'CreateLiveTicket';
 
 /** The route that lets browser preflights of the Agent API reach API Gateway's CORS answer. */
 export const corsPreflightRoute = {

@@ -38,8 +38,9 @@ export class OperatorBridgeStack extends Stack {
       environment,
       throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
     });
-    // Tickets name the WebSocket to open.
-    this.api.functions.get('CreateLiveTicket')?.addEnvironment('LIVE_URL', this.live.url);
+    // Tickets name the WebSocket to open, and the console's page may connect to it (its CSP): on AWS it
+    // is an API of its own, on another host than the console.
+    for (const fn of this.api.liveUrlReaders) fn.addEnvironment('LIVE_URL', this.live.url);
     this.monitoring = new Monitoring(this, 'Monitoring', {
       httpApi: this.api.httpApi,
       functions: [
