@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type RecursiveLoop, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -22,6 +22,12 @@ export interface BridgeFunctionProps {
   timeout?: Duration;
   /** Extra esbuild arguments, such as the alias that embeds the agent console. */
   esbuildArgs?: Record<string, string>;
+  /**
+   * `ALLOW` for a function that is meant to send to the queue that invokes it (the retry timer): Lambda
+   * otherwise stops such a chain after about 16 hops.
+   * @default Lambda's default, which stops recursive loops
+   */
+  recursiveLoop?: RecursiveLoop;
 }
 
 /**
@@ -52,6 +58,7 @@ export class BridgeFunction extends NodejsFunction {
       environment: props.environment,
       logGroup,
       role,
+      recursiveLoop: props.recursiveLoop,
       bundling: {
         ...functionBundling,
         // A function may add its own esbuild arguments (the console's embedded files) to the shared ones.

@@ -387,6 +387,13 @@ describe('delivery', () => {
     });
   });
 
+  it("lets DeliverOnTimer send to the queue that invokes it without Lambda's recursive-loop detection cutting the chain; no other function", () => {
+    const timerId = synthesized.logicalId(synthesized.stack.delivery.onTimer);
+    for (const [id, fn] of Object.entries(resources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.RecursiveLoop, id).toBe(id === timerId ? 'Allow' : undefined);
+    }
+  });
+
   it('gives each delivery function room for several conversations, and the sweep less than its period', () => {
     const timeoutOf = (fn: BridgeFunction) =>
       resources('AWS::Lambda::Function')[synthesized.logicalId(fn)]?.Properties.Timeout;
