@@ -117,3 +117,94 @@ export function costRows(options: {
     ),
   ];
 }
+
+/** A synthesized CloudFormation template (`cdk.out/<stack>.template.json`), as far as idle cost reads it. */
+export interface CfnTemplate {
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+}
+
+export interface AlarmMetric {
+  Namespace: string;
+  MetricName: string;
+  Dimensions?: { Name: string; Value: unknown }[];
+  Period: number;
+}
+
+/** The metrics one `AWS::CloudWatch::Alarm` reads: its own metric, or each metric of its math expression. */
+export function alarmMetrics(properties: Record<string, unknown>): AlarmMetric[] {
+  if (typeof properties.MetricName === 'string') {
+    return [
+      {
+        Namespace: properties.Namespace as string,
+        MetricName: properties.MetricName,
+        Dimensions: properties.Dimensions as AlarmMetric['Dimensions'],
+        Period: properties.Period as number,
+      },
+    ];
+  }
+  const queries = (properties.Metrics ?? []) as {
+    MetricStat?: { Metric: Omit<AlarmMetric, 'Period'>; Period: number };
+  }[];
+  return queries.flatMap((query) =>
+    query.MetricStat ? [{ ...query.MetricStat.Metric, Period: query.MetricStat.Period }] : [],
+  );
+}
+
+/** Invocations a month of a `rate(n unit)` schedule. */
+function perMonth(schedule: string): number {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule);
+  if (!match) throw new Error(`Cannot price the schedule ${schedule}`);
+  const minutes = { minute: 1, hour: 60, day: 1440 }[match[2]?.replace(/s$/, '') as 'minute'];
+  return (30 * 24 * 60) / (Number(match[1]) * minutes);
+}
+
+/**
+ * Lambda's pollers of an SQS event source mapping long-poll an empty queue (20 s waits). AWS does not
+ * publish their number at rest; five is the figure its guidance gives for the start of scaling, so
+ * this is an estimate. (They fall within SQS's free million requests a month, not counted here.)
+ */
+const idleSqsPollers = 5;
+const sqsPerRequest = 0.4 / 1e6;
+
+/** What an idle deployment of `template` costs a month beyond storage, by part (USD). */
+export function idleCost(
+  template: CfnTemplate,
+  options: {
+    /** A scheduled invocation's cost (USD), by the target function's logical id. */
+    scheduledInvocation: (functionId: string) => number;
+    /** Custom metrics the functions publish at rest (the sweep's, every minute). */
+    customMetrics: number;
+  },
+) {
+  const resources = Object.values(template.Resources);
+  const of = (type: string) => resources.filter((resource) => resource.Type === type);
+  const metrics = of('AWS::CloudWatch::Alarm').flatMap((alarm) => alarmMetrics(alarm.Properties ?? {}));
+  // High-resolution alarms (periods under a minute) cost three times as much.
+  const alarms = metrics.reduce(
+    (sum, metric) => sum + prices.alarmPerMonth * (metric.Period < 60 ? 3 : 1),
+    0,
+  );
+  const schedules = of('AWS::Events::Rule')
+    .filter((rule) => typeof rule.Properties?.ScheduleExpression === 'string')
+    .flatMap((rule) =>
+      ((rule.Properties?.Targets ?? []) as { Arn: { 'Fn::GetAtt': [string, string] } }[]).map(
+        (target) =>
+          perMonth(rule.Properties?.ScheduleExpression as string) *
+          options.scheduledInvocation(target.Arn['Fn::GetAtt'][0]),
+      ),
+    )
+    .reduce((sum, cost) => sum + cost, 0);
+  const sqsMappings = of('AWS::Lambda::EventSourceMapping').filter((mapping) =>
+    JSON.stringify(mapping.Properties?.EventSourceArn).includes('Queue'),
+  );
+  const polling = sqsMappings.length * idleSqsPollers * 3 * 60 * 24 * 30 * sqsPerRequest;
+  return {
+    alarmMetrics: metrics.length,
+    alarms: of('AWS::CloudWatch::Alarm').length,
+    alarmCost: alarms,
+    customMetricCost: options.customMetrics * prices.customMetricPerMonth,
+    scheduleCost: schedules,
+    pollingCost: polling,
+    total: alarms + options.customMetrics * prices.customMetricPerMonth + schedules + polling,
+  };
+}

@@ -43,15 +43,10 @@ export class OperatorBridgeStack extends Stack {
     for (const fn of this.api.liveUrlReaders) fn.addEnvironment('LIVE_URL', this.live.url);
     this.monitoring = new Monitoring(this, 'Monitoring', {
       httpApi: this.api.httpApi,
-      functions: [
-        ...this.api.functions.values(),
-        ...this.delivery.functions,
-        ...this.live.functions.values(),
-        this.live.notifier,
-      ],
-      sweep: this.delivery.sweep,
-      deadLetterQueue: this.delivery.deadLetterQueue,
-      retryDeadLetterQueue: this.delivery.retryDeadLetterQueue,
+      webSocketApi: this.live.webSocketApi,
+      streamReaders: [this.delivery.fromStream, this.live.notifier],
+      backgroundFunctions: [this.live.notifier, this.delivery.sweep],
+      deadLetterQueues: [this.delivery.deadLetterQueue, this.delivery.retryDeadLetterQueue],
       alarmEmail: settings.alarmEmail,
     });
 

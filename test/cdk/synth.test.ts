@@ -45,6 +45,12 @@ describe('cdk synth, as a fresh clone runs it', () => {
     expect(Object.keys(template.Resources).length).toBeGreaterThan(0);
   });
 
+  it('is environment-agnostic without credentials: no region written in, although the CLI defaults one', () => {
+    const text = readFileSync(join(outputDir, `${stackName}.template.json`), 'utf8');
+    expect(text).not.toMatch(/(us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d/);
+    expect(text).toContain('"Ref":"AWS::Region"');
+  });
+
   it('bundles every function, and the template says where each bundle is (what `sam local` needs)', () => {
     expect(bundles).toHaveLength(
       routes.length + 1 + Object.keys(deliveryFunctions).length + liveRoutes.length + 1,
