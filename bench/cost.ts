@@ -67,7 +67,7 @@ export function lambdaCostParts(invocation: Invocation) {
   };
 }
 
-function lambdaCost(invocation: Invocation): number {
+export function lambdaCost(invocation: Invocation): number {
   const parts = lambdaCostParts(invocation);
   return (
     (parts.lambdaRequest + parts.lambdaDuration + parts.logs + parts.dynamoDbWrites + parts.dynamoDbReads) /
@@ -78,23 +78,20 @@ function lambdaCost(invocation: Invocation): number {
 /**
  * Row 6, on paper: dollars per million client messages (HTTP API, the sendText function, its
  * DynamoDB work and logs) and per million agent messages (the same for send-message, plus one
- * stream-triggered delivery), and what an idle deployment costs a month beyond storage.
+ * stream-triggered delivery), and what an idle deployment costs a month beyond storage, from the
+ * synthesized template (`idleCost`).
  */
 export function costRows(options: {
   sendText: Invocation;
   sendMessage: Invocation;
   delivery: Invocation;
-  sweep: Invocation;
-  alarms: number;
-  customMetrics: number;
+  idle: ReturnType<typeof idleCost>;
 }): Row[] {
   const perMillion = 1e6;
   const http = prices.httpApiPerRequest + accessLogBytes * prices.logsPerByte;
   const client = (http + lambdaCost(options.sendText)) * perMillion;
   const agent = (http + lambdaCost(options.sendMessage) + lambdaCost(options.delivery)) * perMillion;
-  const sweepsPerMonth = 60 * 24 * 30;
-  const sweep = lambdaCost(options.sweep) * sweepsPerMonth;
-  const fixed = options.alarms * prices.alarmPerMonth + options.customMetrics * prices.customMetricPerMonth;
+  const { idle } = options;
   const httpShare = (http * perMillion).toFixed(2);
   return [
     row(`cost per million client messages (HTTP API alone: $${httpShare})`, client, 'USD', {
@@ -105,17 +102,51 @@ export function costRows(options: {
       target: '≤ $3',
       met: (value) => value <= 3,
     }),
-    row('idle deployment per month: the one-minute sweep', sweep, 'USD/month'),
+    row('idle per month: schedules (the one-minute sweep)', idle.scheduleCost, 'USD/month'),
     row(
-      `idle deployment per month beyond storage and sweep (${options.alarms} alarms, ${options.customMetrics} metrics)`,
-      fixed,
+      `idle per month: ${idle.alarms} alarms reading ${idle.alarmMetrics} metrics`,
+      idle.alarmCost,
       'USD/month',
-      {
-        target: '$0',
-        met: (value) => value === 0,
-      },
     ),
+    row(
+      `idle per month: ${idle.customMetrics} custom metrics published at rest`,
+      idle.customMetricCost,
+      'USD/month',
+    ),
+    row(
+      'idle per month: SQS polling by Lambda (estimate, within the free tier)',
+      idle.pollingCost,
+      'USD/month',
+    ),
+    row('idle deployment per month beyond storage, from the template', idle.total, 'USD/month', {
+      target: '≤ $1',
+      met: (value) => value <= 1,
+    }),
   ];
+}
+
+/**
+ * The distinct custom metrics (namespace, name, dimensions) in a function's logs: the CloudWatch
+ * embedded metric format lines Powertools writes, each metric billed while it is published.
+ */
+export function publishedMetrics(logs: string): string[] {
+  const metrics = new Set<string>();
+  for (const line of logs.split('\n')) {
+    if (!line.includes('"CloudWatchMetrics"')) continue;
+    const emf = JSON.parse(line) as {
+      _aws: {
+        CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[];
+      };
+    } & Record<string, unknown>;
+    for (const directive of emf._aws.CloudWatchMetrics) {
+      for (const dimensions of directive.Dimensions) {
+        const values = dimensions.map((name) => `${name}=${String(emf[name])}`).join(',');
+        for (const metric of directive.Metrics)
+          metrics.add(`${directive.Namespace}/${metric.Name} ${values}`);
+      }
+    }
+  }
+  return [...metrics].sort();
 }
 
 /** A synthesized CloudFormation template (`cdk.out/<stack>.template.json`), as far as idle cost reads it. */
@@ -199,6 +230,7 @@ export function idleCost(
   );
   const polling = sqsMappings.length * idleSqsPollers * 3 * 60 * 24 * 30 * sqsPerRequest;
   return {
+    customMetrics: options.customMetrics,
     alarmMetrics: metrics.length,
     alarms: of('AWS::CloudWatch::Alarm').length,
     alarmCost: alarms,
