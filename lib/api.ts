@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import { fallbackRoute, routes } from '#routes';
 import { BridgeFunction, grantTableAccess } from './bridge-function.ts';
 import { embeddedConsoleArgs } from './console-files.ts';
+import { embeddedOpenApiArgs } from './openapi-document.ts';
 
 export interface BridgeApiProps {
   table: ITable;
@@ -66,7 +67,10 @@ export class BridgeApi extends Construct {
         entry: route.entry,
         description: `${route.method} ${route.path}`,
         environment: props.environment,
-        esbuildArgs: route.embedsConsole ? embeddedConsoleArgs(this) : undefined,
+        esbuildArgs: {
+          ...(route.embedsConsole && embeddedConsoleArgs(this)),
+          ...(route.embedsOpenApi && embeddedOpenApiArgs(this)),
+        },
       });
       grantTableAccess(props.table, fn, route.table);
       this.httpApi.addRoutes({

@@ -81,7 +81,7 @@ beforeAll(async () => {
   const [sweep, others] = partition(bundles, (bundle) => bundle.name === deliveryFunctions.sweep.name);
   await inPool(others, Math.max(2, availableParallelism()), run);
   await inPool(sweep, 1, run);
-}, 240_000);
+}, 600_000);
 
 afterAll(async () => {
   await receiver?.close();
