@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { alarmMetrics, type CfnTemplate, idleCost } from '../../bench/cost.ts';
+import { alarmMetrics, type CfnTemplate, idleCost, publishedMetrics } from '../../bench/cost.ts';
 import { streamLagThreshold } from '../../lib/monitoring.ts';
 import { type Synthesized, synthesize } from './synthesize.ts';
 
@@ -176,6 +176,51 @@ describe('alarms', () => {
     const sourceArns = condition?.ArnLike['aws:SourceArn'] ?? [];
     expect(sourceArns.map((arn) => JSON.stringify(arn)).sort()).toEqual(
       alarmArns.map((arn) => JSON.stringify(arn)).sort(),
+    );
+  });
+});
+
+describe('idle cost', () => {
+  it('counts the custom metrics a function publishes from its embedded-metric-format log lines', () => {
+    const emf = (values: Record<string, number>) =>
+      JSON.stringify({
+        _aws: {
+          Timestamp: Date.now(),
+          CloudWatchMetrics: [
+            {
+              Namespace: 'OperatorBridge',
+              Dimensions: [['service']],
+              Metrics: Object.keys(values).map((name) => ({ Name: name, Unit: 'Count' })),
+            },
+          ],
+        },
+        service: 'operator-bridge',
+        ...values,
+      });
+    const logs = [
+      emf({ OutboxPending: 0, OutboxFailed: 0 }),
+      '{"level":"INFO","message":"outbox swept"}',
+      emf({ OutboxFailed: 1, SweepConversations: 2 }),
+    ].join('\n');
+    expect(publishedMetrics(logs)).toEqual([
+      'OperatorBridge/OutboxFailed service=operator-bridge',
+      'OperatorBridge/OutboxPending service=operator-bridge',
+      'OperatorBridge/SweepConversations service=operator-bridge',
+    ]);
+  });
+
+  it('prices schedules by their rate and the cost of their target, and SQS polling per queue mapping', () => {
+    const sweepId = idOf(synthesized.stack.delivery.sweep);
+    const cost = idleCost(template, {
+      scheduledInvocation: (functionId) => (functionId === sweepId ? 1e-6 : 1),
+      customMetrics: 3,
+    });
+    // One rule, every minute, to the sweep: 43,200 invocations in 30 days.
+    expect(cost.scheduleCost).toBeCloseTo(0.0432);
+    expect(cost.customMetricCost).toBeCloseTo(0.9);
+    expect(cost.pollingCost).toBeCloseTo(5 * 3 * 60 * 24 * 30 * 0.4e-6);
+    expect(cost.total).toBeCloseTo(
+      cost.alarmCost + cost.customMetricCost + cost.scheduleCost + cost.pollingCost,
     );
   });
 });
