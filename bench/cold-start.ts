@@ -1,12 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import {
-  type BuiltBundle,
-  type BundleRun,
-  bytesByPackage,
-  invokeBundle,
-  lambdaEnvironment,
-} from '../scripts/function-bundles.ts';
+import type { FunctionBundle } from '../scripts/bundle-report.ts';
+import { type BundleRun, invokeBundle, lambdaEnvironment } from '../scripts/function-bundles.ts';
 import { median, type Row, row } from './stats.ts';
 
 const KiB = 1024;
@@ -26,14 +21,16 @@ function processMs(script: string, env: Record<string, string>): number {
  * invocation after the import, with its first DynamoDB connection, against the second.
  */
 export async function coldStartRows(options: {
-  bundles: BuiltBundle[];
+  /** Every function of the synthesized template, with the bundle in `cdk.out`. */
+  bundles: (FunctionBundle & { bytes: number })[];
   /** Functions whose import and invocations are timed (all in a full run). */
   timed: string[];
   runs: number;
   events: Record<string, unknown[]>;
   dynamodbEndpoint: string;
-  settings: Record<string, string>;
-}): Promise<{ rows: Row[]; composition: [string, number][]; runs: Map<string, BundleRun> }> {
+  /** A function's environment beyond what Lambda sets: the template's settings, and the test's. */
+  settings: (bundle: FunctionBundle) => Record<string, string>;
+}): Promise<{ rows: Row[]; runs: Map<string, BundleRun> }> {
   const rows: Row[] = [];
   for (const bundle of options.bundles) {
     rows.push(
@@ -51,7 +48,7 @@ export async function coldStartRows(options: {
   );
   for (let i = 0; i < options.runs; i++) {
     for (const bundle of timed) {
-      const env = lambdaEnvironment(bundle, options.dynamodbEndpoint, options.settings);
+      const env = lambdaEnvironment(bundle, options.dynamodbEndpoint, options.settings(bundle));
       const sample = samples.get(bundle.name);
       sample?.bare.push(processMs('0', bare));
       sample?.bundle.push(processMs(`import(${JSON.stringify(pathToFileURL(bundle.file).href)})`, env));
@@ -70,8 +67,13 @@ export async function coldStartRows(options: {
   }
   const runs = new Map<string, BundleRun>();
   for (const bundle of timed) {
-    const env = lambdaEnvironment(bundle, options.dynamodbEndpoint, options.settings);
-    const run = await invokeBundle(bundle.file, options.events[bundle.name] ?? [], env, 60);
+    const env = lambdaEnvironment(bundle, options.dynamodbEndpoint, options.settings(bundle));
+    const run = await invokeBundle(
+      bundle.file,
+      options.events[bundle.name] ?? [],
+      env,
+      bundle.timeoutSeconds,
+    );
     runs.set(bundle.name, run);
     const [first, second] = run.invocations;
     if (!first || !second) continue;
@@ -79,7 +81,5 @@ export async function coldStartRows(options: {
       row(`first invocation (second as floor): ${bundle.name}`, first.ms, 'ms', { floor: second.ms }),
     );
   }
-  const sendText = options.bundles.find((bundle) => bundle.name === 'SendText') ?? options.bundles[0];
-  const composition = sendText ? bytesByPackage(sendText.metafile) : [];
-  return { rows, composition, runs };
+  return { rows, runs };
 }

@@ -67,7 +67,7 @@ export function lambdaCostParts(invocation: Invocation) {
   };
 }
 
-function lambdaCost(invocation: Invocation): number {
+export function lambdaCost(invocation: Invocation): number {
   const parts = lambdaCostParts(invocation);
   return (
     (parts.lambdaRequest + parts.lambdaDuration + parts.logs + parts.dynamoDbWrites + parts.dynamoDbReads) /
@@ -78,23 +78,20 @@ function lambdaCost(invocation: Invocation): number {
 /**
  * Row 6, on paper: dollars per million client messages (HTTP API, the sendText function, its
  * DynamoDB work and logs) and per million agent messages (the same for send-message, plus one
- * stream-triggered delivery), and what an idle deployment costs a month beyond storage.
+ * stream-triggered delivery), and what an idle deployment costs a month beyond storage, from the
+ * synthesized template (`idleCost`).
  */
 export function costRows(options: {
   sendText: Invocation;
   sendMessage: Invocation;
   delivery: Invocation;
-  sweep: Invocation;
-  alarms: number;
-  customMetrics: number;
+  idle: ReturnType<typeof idleCost>;
 }): Row[] {
   const perMillion = 1e6;
   const http = prices.httpApiPerRequest + accessLogBytes * prices.logsPerByte;
   const client = (http + lambdaCost(options.sendText)) * perMillion;
   const agent = (http + lambdaCost(options.sendMessage) + lambdaCost(options.delivery)) * perMillion;
-  const sweepsPerMonth = 60 * 24 * 30;
-  const sweep = lambdaCost(options.sweep) * sweepsPerMonth;
-  const fixed = options.alarms * prices.alarmPerMonth + options.customMetrics * prices.customMetricPerMonth;
+  const { idle } = options;
   const httpShare = (http * perMillion).toFixed(2);
   return [
     row(`cost per million client messages (HTTP API alone: $${httpShare})`, client, 'USD', {
@@ -105,15 +102,141 @@ export function costRows(options: {
       target: '≤ $3',
       met: (value) => value <= 3,
     }),
-    row('idle deployment per month: the one-minute sweep', sweep, 'USD/month'),
+    row('idle per month: schedules (the one-minute sweep)', idle.scheduleCost, 'USD/month'),
     row(
-      `idle deployment per month beyond storage and sweep (${options.alarms} alarms, ${options.customMetrics} metrics)`,
-      fixed,
+      `idle per month: ${idle.alarms} alarms reading ${idle.alarmMetrics} metrics`,
+      idle.alarmCost,
       'USD/month',
-      {
-        target: '$0',
-        met: (value) => value === 0,
-      },
     ),
+    row(
+      `idle per month: ${idle.customMetrics} custom metrics published at rest`,
+      idle.customMetricCost,
+      'USD/month',
+    ),
+    row(
+      'idle per month: SQS polling by Lambda (estimate, within the free tier)',
+      idle.pollingCost,
+      'USD/month',
+    ),
+    row('idle deployment per month beyond storage, from the template', idle.total, 'USD/month', {
+      target: '≤ $1',
+      met: (value) => value <= 1,
+    }),
   ];
+}
+
+/**
+ * The distinct custom metrics (namespace, name, dimensions) in a function's logs: the CloudWatch
+ * embedded metric format lines Powertools writes, each metric billed while it is published.
+ */
+export function publishedMetrics(logs: string): string[] {
+  const metrics = new Set<string>();
+  for (const line of logs.split('\n')) {
+    if (!line.includes('"CloudWatchMetrics"')) continue;
+    const emf = JSON.parse(line) as {
+      _aws: {
+        CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[];
+      };
+    } & Record<string, unknown>;
+    for (const directive of emf._aws.CloudWatchMetrics) {
+      for (const dimensions of directive.Dimensions) {
+        const values = dimensions.map((name) => `${name}=${String(emf[name])}`).join(',');
+        for (const metric of directive.Metrics)
+          metrics.add(`${directive.Namespace}/${metric.Name} ${values}`);
+      }
+    }
+  }
+  return [...metrics].sort();
+}
+
+/** A synthesized CloudFormation template (`cdk.out/<stack>.template.json`), as far as idle cost reads it. */
+export interface CfnTemplate {
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+}
+
+export interface AlarmMetric {
+  Namespace: string;
+  MetricName: string;
+  Dimensions?: { Name: string; Value: unknown }[];
+  Period: number;
+}
+
+/** The metrics one `AWS::CloudWatch::Alarm` reads: its own metric, or each metric of its math expression. */
+export function alarmMetrics(properties: Record<string, unknown>): AlarmMetric[] {
+  if (typeof properties.MetricName === 'string') {
+    return [
+      {
+        Namespace: properties.Namespace as string,
+        MetricName: properties.MetricName,
+        Dimensions: properties.Dimensions as AlarmMetric['Dimensions'],
+        Period: properties.Period as number,
+      },
+    ];
+  }
+  const queries = (properties.Metrics ?? []) as {
+    MetricStat?: { Metric: Omit<AlarmMetric, 'Period'>; Period: number };
+  }[];
+  return queries.flatMap((query) =>
+    query.MetricStat ? [{ ...query.MetricStat.Metric, Period: query.MetricStat.Period }] : [],
+  );
+}
+
+/** Invocations a month of a `rate(n unit)` schedule. */
+function perMonth(schedule: string): number {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule);
+  if (!match) throw new Error(`Cannot price the schedule ${schedule}`);
+  const minutes = { minute: 1, hour: 60, day: 1440 }[match[2]?.replace(/s$/, '') as 'minute'];
+  return (30 * 24 * 60) / (Number(match[1]) * minutes);
+}
+
+/**
+ * Lambda's pollers of an SQS event source mapping long-poll an empty queue (20 s waits). AWS does not
+ * publish their number at rest; five is the figure its guidance gives for the start of scaling, so
+ * this is an estimate. (They fall within SQS's free million requests a month, not counted here.)
+ */
+const idleSqsPollers = 5;
+const sqsPerRequest = 0.4 / 1e6;
+
+/** What an idle deployment of `template` costs a month beyond storage, by part (USD). */
+export function idleCost(
+  template: CfnTemplate,
+  options: {
+    /** A scheduled invocation's cost (USD), by the target function's logical id. */
+    scheduledInvocation: (functionId: string) => number;
+    /** Custom metrics the functions publish at rest (the sweep's, every minute). */
+    customMetrics: number;
+  },
+) {
+  const resources = Object.values(template.Resources);
+  const of = (type: string) => resources.filter((resource) => resource.Type === type);
+  const metrics = of('AWS::CloudWatch::Alarm').flatMap((alarm) => alarmMetrics(alarm.Properties ?? {}));
+  // High-resolution alarms (periods under a minute) cost three times as much.
+  const alarms = metrics.reduce(
+    (sum, metric) => sum + prices.alarmPerMonth * (metric.Period < 60 ? 3 : 1),
+    0,
+  );
+  const schedules = of('AWS::Events::Rule')
+    .filter((rule) => typeof rule.Properties?.ScheduleExpression === 'string')
+    .flatMap((rule) =>
+      ((rule.Properties?.Targets ?? []) as { Arn: { 'Fn::GetAtt': [string, string] } }[]).map(
+        (target) =>
+          perMonth(rule.Properties?.ScheduleExpression as string) *
+          options.scheduledInvocation(target.Arn['Fn::GetAtt'][0]),
+      ),
+    )
+    .reduce((sum, cost) => sum + cost, 0);
+  const sqsMappings = of('AWS::Lambda::EventSourceMapping').filter((mapping) =>
+    JSON.stringify(mapping.Properties?.EventSourceArn).includes('Queue'),
+  );
+  const polling = sqsMappings.length * idleSqsPollers * 3 * 60 * 24 * 30 * sqsPerRequest;
+  return {
+    customMetrics: options.customMetrics,
+    alarmMetrics: metrics.length,
+    alarms: of('AWS::CloudWatch::Alarm').length,
+    alarmCost: alarms,
+    customMetricCost: options.customMetrics * prices.customMetricPerMonth,
+    scheduleCost: schedules,
+    pollingCost: polling,
+    total: alarms + options.customMetrics * prices.customMetricPerMonth + schedules + polling,
+  };
 }

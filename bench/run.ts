@@ -3,7 +3,7 @@
  * as one table and written to `bench/results.json`. `--quick` runs the same rows with fewer samples,
  * in under a minute, to keep the harness working (CI checks the file's shape, not the targets).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -16,7 +16,8 @@ process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
 process.env.DELIVERY_SWEEP_SECONDS = '5';
 const { startLocalStack } = await import('#local/stack.ts');
 const { failedEventCount, sweepOutbox } = await import('#delivery/engine.ts');
-const { buildBundles } = await import('../scripts/function-bundles.ts');
+const { buildBundles, bytesByPackage } = await import('../scripts/function-bundles.ts');
+const { functionBundles, synthesizeOffline } = await import('../scripts/bundle-report.ts');
 const { inProcessClient: client, seedAgent, seedChannel } = await import('../test/support/clients.ts');
 const { prepareBundleEvents } = await import('../test/support/bundle-events.ts');
 const { httpApiEvent } = await import('../test/support/lambda-events.ts');
@@ -31,8 +32,9 @@ const { dynamoStore } = await import('#store/store.ts');
 const { deliveryRows } = await import('./delivery.ts');
 const { sweepRows } = await import('./sweep.ts');
 const { httpRows } = await import('./http.ts');
-const { costRows, lambdaCostParts } = await import('./cost.ts');
+const { costRows, idleCost, lambdaCost, lambdaCostParts, publishedMetrics } = await import('./cost.ts');
 const { percentile } = await import('./stats.ts');
+const { stackName } = await import('../lib/app.ts');
 type Row = import('./stats.ts').Row;
 
 const root = resolve(import.meta.dirname, '..');
@@ -48,9 +50,13 @@ const rows: Row[] = [];
 /** Printed after the table: what each figure is made of. */
 const details: string[] = [];
 try {
-  progress('row 1: building every bundle with the stack’s settings');
+  progress('row 1: cdk synth, for every function of the template and the bundle cdk deploy uploads');
   const receiver = await startWebhookReceiver();
-  const bundles = await buildBundles(outDir);
+  await synthesizeOffline(join(outDir, 'cdk.out'));
+  const bundles = functionBundles(join(outDir, 'cdk.out')).map((bundle) => ({
+    ...bundle,
+    bytes: bundle.codeBytes,
+  }));
   const prepared = await prepareBundleEvents(deps, client, receiver.url);
   const timedFunctions = quick
     ? ['SendText', 'SendMessage', 'DeliverFromStream', 'SweepOutbox']
@@ -62,7 +68,17 @@ try {
     runs: quick ? 3 : 15,
     events: prepared.events,
     dynamodbEndpoint: stack.info.dynamodbEndpoint,
-    settings: { TABLE_NAME: deps.db.tableName, ALLOW_PRIVATE_WEBHOOKS: 'true', LOG_LEVEL: 'INFO' },
+    settings: (bundle) => ({
+      ...bundle.environment,
+      TABLE_NAME: deps.db.tableName,
+      ALLOW_PRIVATE_WEBHOOKS: 'true',
+      LOG_LEVEL: 'INFO',
+      // What the template resolves only on deploy.
+      ...(bundle.deployTimeVariables.includes('LIVE_URL') && { LIVE_URL: 'wss://abc123.example.test/live' }),
+      ...(bundle.deployTimeVariables.includes('LIVE_MANAGEMENT_URL') && {
+        LIVE_MANAGEMENT_URL: 'https://abc123.example.test/live',
+      }),
+    }),
   });
   rows.push(...cold.rows);
   await receiver.close();
@@ -227,7 +243,16 @@ try {
       requests: sweepRequests,
     },
   };
-  rows.push(...costRows({ ...invocations, alarms: 5, customMetrics: 2 }));
+  const template = JSON.parse(readFileSync(join(outDir, 'cdk.out', `${stackName}.template.json`), 'utf8'));
+  const sweepId = Object.entries(
+    template.Resources as Record<string, { Metadata?: Record<string, string> }>,
+  ).find(([, resource]) => resource.Metadata?.['aws:cdk:path']?.endsWith('/SweepOutbox/Resource'))?.[0];
+  const idle = idleCost(template, {
+    scheduledInvocation: (functionId) => (functionId === sweepId ? lambdaCost(invocations.sweep) : 0),
+    // What the sweep's bundle published at rest, in the run above (Powertools' EMF lines).
+    customMetrics: publishedMetrics(cold.runs.get('SweepOutbox')?.logs ?? '').length,
+  });
+  rows.push(...costRows({ ...invocations, idle }));
   for (const [name, invocation] of Object.entries(invocations)) {
     const parts = Object.entries(lambdaCostParts(invocation)).map(
       ([part, amount]) => `${part} ${amount.toFixed(3)}`,
@@ -246,8 +271,13 @@ try {
   console.log(`Operator Bridge benchmark: ${results.machine}\n`);
   console.log(formatTable(rows));
   console.log(`\n${details.join('\n')}`);
+  // The same bundle built again with esbuild's metafile, which cdk.out does not keep.
+  const [sendText] = await buildBundles(join(outDir, 'composition'), [
+    { name: 'SendText', entry: 'functions/operator/send-text.ts' },
+  ]);
+  const composition = sendText ? bytesByPackage(sendText.metafile) : [];
   console.log(
-    `\nSendText bundle by package (KiB): ${cold.composition
+    `\nSendText bundle by package (KiB): ${composition
       .slice(0, 8)
       .map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(1)}`)
       .join(', ')}`,
@@ -296,6 +326,7 @@ function checkShape(results: { machine: string; rows: Row[] }): void {
     'delivery p50',
     'heap after',
     'cost per million',
+    'idle deployment per month',
   ]) {
     if (!results.rows.some((r) => r.name.includes(figure))) problems.push(`no "${figure}" row`);
   }

@@ -17,6 +17,7 @@ import { Construct } from 'constructs';
 import { fallbackRoute, routes } from '#routes';
 import { BridgeFunction, grantTableAccess } from './bridge-function.ts';
 import { embeddedConsoleArgs } from './console-files.ts';
+import { embeddedOpenApiArgs } from './openapi-document.ts';
 
 export interface BridgeApiProps {
   table: ITable;
@@ -71,7 +72,10 @@ export class BridgeApi extends Construct {
         entry: route.entry,
         description: `${route.method} ${route.path}`,
         environment: props.environment,
-        esbuildArgs: route.embedsConsole ? embeddedConsoleArgs(this) : undefined,
+        esbuildArgs: {
+          ...(route.embedsConsole && embeddedConsoleArgs(this)),
+          ...(route.embedsOpenApi && embeddedOpenApiArgs(this)),
+        },
       });
       grantTableAccess(props.table, fn, route.table);
       const added = this.httpApi.addRoutes({
@@ -153,6 +157,14 @@ export class BridgeApi extends Construct {
     this.functions.set(corsPreflightRoute.name, fn);
   }
 
+  /** The functions that read `LIVE_URL`: the ticket function, and those that serve the console's page. */
+  get liveUrlReaders(): BridgeFunction[] {
+    return routes
+      .filter((route) => route.embedsConsole || route.name === liveTicketRoute)
+      .map((route) => this.functions.get(route.name))
+      .filter((fn): fn is BridgeFunction => fn !== undefined);
+  }
+
   /** The API's base URL, without a trailing slash: the command-line tool appends `/operator/{token}`. */
   get url(): string {
     return this.httpApi.apiEndpoint;
@@ -163,6 +175,9 @@ export class BridgeApi extends Construct {
     return `${this.httpApi.apiEndpoint}/console/`;
   }
 }
+
+/** The route whose tickets name the live-updates WebSocket. */
+const liveTicketRoute = 'CreateLiveTicket';
 
 /** The route that lets browser preflights of the Agent API reach API Gateway's CORS answer. */
 export const corsPreflightRoute = {

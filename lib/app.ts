@@ -25,9 +25,20 @@ export function buildOperatorBridge(app: App): OperatorBridgeStack {
   const stack = new OperatorBridgeStack(app, stackName, {
     description: 'Operator Bridge: connects Tovie DialogStudio chatbots to human agents',
     settings,
-    env: firewall ? concreteEnvironment(env) : env,
+    env: firewall ? concreteEnvironment(env) : cliEnvironment(),
     ...(firewall && { crossRegionReferences: true, webAclArn: firewall.webAcl.attrArn }),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return stack;
+}
+
+/**
+ * The account and region the CDK CLI found in the user's credentials, or none: environment-agnostic
+ * (`AWS::Region` and `AWS::AccountId` resolved at deploy time), so that a synth without credentials
+ * makes a template for any region. Without credentials the CLI still sets CDK_DEFAULT_REGION (to
+ * us-east-1), which alone would pin the template there.
+ */
+function cliEnvironment(): { account: string; region?: string } | undefined {
+  const account = process.env.CDK_DEFAULT_ACCOUNT;
+  return account ? { account, region: process.env.CDK_DEFAULT_REGION } : undefined;
 }

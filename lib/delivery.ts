@@ -3,7 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, FilterRule, RecursiveLoop, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -105,6 +105,8 @@ export class Delivery extends Construct {
     this.onTimer = this.deliveryFunction(timer, props, {
       description: 'Delivers retries that are due sooner than the next sweep, from the retry queue',
       timeout: functionTimeout,
+      // It sends the next retry to the queue that invokes it: a loop by design, which Lambda would cut.
+      recursiveLoop: RecursiveLoop.ALLOW,
     });
     this.onTimer.addEventSource(
       new SqsEventSource(this.retryQueue, {
@@ -139,7 +141,7 @@ export class Delivery extends Construct {
   private deliveryFunction(
     definition: (typeof deliveryFunctions)[keyof typeof deliveryFunctions],
     props: DeliveryProps,
-    options: { description: string; timeout: Duration },
+    options: { description: string; timeout: Duration; recursiveLoop?: RecursiveLoop },
   ): BridgeFunction {
     const fn = new BridgeFunction(this, definition.name, {
       entry: definition.entry,

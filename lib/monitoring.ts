@@ -1,9 +1,10 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { HttpApi, WebSocketApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
   ComparisonOperator,
   type IMetric,
+  MathExpression,
   Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
@@ -18,13 +19,13 @@ import type { BridgeFunction } from './bridge-function.ts';
 
 export interface MonitoringProps {
   httpApi: HttpApi;
-  /** Every function of the stack: each has its own throttle alarm. */
-  functions: readonly BridgeFunction[];
-  sweep: BridgeFunction;
-  /** Where stream records that failed delivery go. */
-  deadLetterQueue: IQueue;
-  /** Where retry-timer messages that failed delivery go. */
-  retryDeadLetterQueue: IQueue;
+  webSocketApi: WebSocketApi;
+  /** The functions that read the table's stream: delivery and the live-updates notifier. */
+  streamReaders: readonly BridgeFunction[];
+  /** Functions whose errors neither an API's 5xx nor a dead-letter queue would show. */
+  backgroundFunctions: readonly BridgeFunction[];
+  /** Where stream records and retry-timer messages that failed delivery go. */
+  deadLetterQueues: readonly IQueue[];
   /** Subscribed to the alarm topic when given. */
   alarmEmail?: string;
 }
@@ -35,10 +36,15 @@ export const outboxMetrics = {
   service: observability.serviceName,
 } as const;
 
+/** A stream reader this far behind the table (IteratorAge) is stuck, throttled or failing. */
+export const streamLagThreshold = Duration.minutes(1);
+
 /**
- * Alarms on what needs a human: events that exhausted their retries, stream records and timer messages
- * that failed, server errors, throttling, and a sweep that stopped working. All of them notify one SNS
- * topic, which only these alarms may publish to.
+ * Alarms on what needs a human, all notifying one SNS topic that only these alarms may publish to.
+ * CloudWatch bills each metric an alarm reads (metric math included), so each failure mode is
+ * watched through the widest metric that shows it: the APIs' server errors stand for the errors,
+ * timeouts and throttling of every function behind them, dead-letter queues for the delivery
+ * triggers, and one alarm sums the metrics of one kind. BENCHMARKS.md prices them.
  */
 export class Monitoring extends Construct {
   readonly alarmTopic: Topic;
@@ -67,36 +73,45 @@ export class Monitoring extends Construct {
       // The sweep publishes every minute: silence means it is broken, and then nothing is retried.
       missingData: TreatMissingData.BREACHING,
     });
-    this.alarm('DeadLetterQueueAlarm', {
-      description: 'Stream records failed delivery after their retries; the sweep still retries the events.',
-      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        statistic: 'Maximum',
-        ...fiveMinutes,
-      }),
-    });
-    this.alarm('RetryDeadLetterQueueAlarm', {
-      description: 'Retry-timer messages failed delivery several times; the sweep still retries the events.',
-      metric: props.retryDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        statistic: 'Maximum',
-        ...fiveMinutes,
-      }),
+    this.alarm('DeadLetterAlarm', {
+      description:
+        'Stream records or retry-timer messages failed delivery after their retries (DeliverFromStream or DeliverOnTimer failing or throttled); the sweep still retries the events.',
+      metric: sum(
+        'Messages in the dead-letter queues',
+        props.deadLetterQueues.map((queue) =>
+          queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', ...fiveMinutes }),
+        ),
+      ),
     });
     this.alarm('ServerErrorAlarm', {
-      description: 'The API answered 5xx: a bug or an outage, never a client mistake.',
-      metric: props.httpApi.metricServerError({ statistic: 'Sum', ...fiveMinutes }),
+      description:
+        'The HTTP API answered 5xx, or the WebSocket API could not run $connect or $disconnect: an error, a timeout or throttling of a function behind them, never a client mistake.',
+      metric: sum('Server errors of the two APIs', [
+        props.httpApi.metricServerError({ statistic: 'Sum', ...fiveMinutes }),
+        props.webSocketApi.metric('ExecutionError', { statistic: 'Sum', ...fiveMinutes }),
+      ]),
     });
-    // One alarm per function: a math expression may sum at most 10 metrics, and the alarm's name
-    // then says which function it was. Costs the same as one alarm over all of them (billed per metric).
-    for (const fn of props.functions) {
-      this.alarm(`${fn.node.id}ThrottleAlarm`, {
-        // No function reserves concurrency, so they are throttled only at the account's limit.
-        description: `${fn.node.id} was throttled: the account's Lambda concurrency limit was reached.`,
-        metric: fn.metricThrottles({ statistic: 'Sum', ...fiveMinutes }),
-      });
-    }
-    this.alarm('SweepErrorAlarm', {
-      description: 'The outbox sweep failed: retries stop and the outbox metrics go silent.',
-      metric: props.sweep.metricErrors({ statistic: 'Sum', ...fiveMinutes }),
+    this.alarm('StreamLagAlarm', {
+      description: `A reader of the table's stream (${names(props.streamReaders)}) is ${streamLagThreshold.toMinutes()} minute or more behind: failing, throttled or stuck.`,
+      metric: new MathExpression({
+        label: 'Oldest stream record not yet processed (ms)',
+        expression: `MAX([${props.streamReaders.map((_, index) => `m${index}`).join(', ')}])`,
+        usingMetrics: Object.fromEntries(
+          props.streamReaders.map((fn, index) => [
+            `m${index}`,
+            fn.metric('IteratorAge', { statistic: 'Maximum', ...fiveMinutes }),
+          ]),
+        ),
+        ...fiveMinutes,
+      }),
+      threshold: streamLagThreshold.toMilliseconds(),
+    });
+    this.alarm('BackgroundErrorAlarm', {
+      description: `${names(props.backgroundFunctions)} failed: live updates stop reaching consoles, or retries wait for the next sweep.`,
+      metric: sum(
+        'Errors of the functions behind no API',
+        props.backgroundFunctions.map((fn) => fn.metricErrors({ statistic: 'Sum', ...fiveMinutes })),
+      ),
     });
 
     // `enforceSSL` gives the topic a policy of its own, which replaces the default one that let
@@ -115,15 +130,15 @@ export class Monitoring extends Construct {
     );
   }
 
-  /** An alarm at one or more over one period; quiet when there is no data (no traffic, no failures) unless told. */
+  /** An alarm at `threshold` (one by default) or more over one period; quiet without data (no traffic, no failures) unless told. */
   private alarm(
     id: string,
-    props: { description: string; metric: IMetric; missingData?: TreatMissingData },
+    props: { description: string; metric: IMetric; threshold?: number; missingData?: TreatMissingData },
   ): void {
     const alarm = new Alarm(this, id, {
       alarmDescription: props.description,
       metric: props.metric,
-      threshold: 1,
+      threshold: props.threshold ?? 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: props.missingData ?? TreatMissingData.NOT_BREACHING,
@@ -131,4 +146,19 @@ export class Monitoring extends Construct {
     alarm.addAlarmAction(new SnsAction(this.alarmTopic));
     this.alarms.push(alarm);
   }
+}
+
+/** The sum of several metrics of one kind, a missing one counted as zero: one alarm, billed per metric. */
+function sum(label: string, metrics: readonly IMetric[]): MathExpression {
+  const ids = metrics.map((_, index) => `m${index}`);
+  return new MathExpression({
+    label,
+    expression: ids.map((metricId) => `FILL(${metricId}, 0)`).join(' + '),
+    usingMetrics: Object.fromEntries(ids.map((metricId, index) => [metricId, metrics[index] as IMetric])),
+    period: Duration.minutes(5),
+  });
+}
+
+function names(functions: readonly BridgeFunction[]): string {
+  return functions.map((fn) => fn.node.id).join(' or ');
 }

@@ -55,19 +55,15 @@ export class OperatorBridgeStack extends Stack {
       environment,
       throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
     });
-    // Tickets name the WebSocket to open.
-    this.api.functions.get('CreateLiveTicket')?.addEnvironment('LIVE_URL', this.live.url);
+    // Tickets name the WebSocket to open, and the console's page may connect to it (its CSP): on AWS it
+    // is an API of its own, on another host than the console.
+    for (const fn of this.api.liveUrlReaders) fn.addEnvironment('LIVE_URL', this.live.url);
     this.monitoring = new Monitoring(this, 'Monitoring', {
       httpApi: this.api.httpApi,
-      functions: [
-        ...this.api.functions.values(),
-        ...this.delivery.functions,
-        ...this.live.functions.values(),
-        this.live.notifier,
-      ],
-      sweep: this.delivery.sweep,
-      deadLetterQueue: this.delivery.deadLetterQueue,
-      retryDeadLetterQueue: this.delivery.retryDeadLetterQueue,
+      webSocketApi: this.live.webSocketApi,
+      streamReaders: [this.delivery.fromStream, this.live.notifier],
+      backgroundFunctions: [this.live.notifier, this.delivery.sweep],
+      deadLetterQueues: [this.delivery.deadLetterQueue, this.delivery.retryDeadLetterQueue],
       alarmEmail: settings.alarmEmail,
     });
 

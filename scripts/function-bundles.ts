@@ -84,7 +84,7 @@ export function bytesByPackage(metafile: Metafile): [string, number][] {
  * the bundle signs with the environment's credentials exactly as it does in AWS.
  */
 export function lambdaEnvironment(
-  fn: StackFunction,
+  fn: { name: string },
   dynamodbEndpoint: string,
   settings: Record<string, string>,
 ): Record<string, string> {

@@ -4,11 +4,14 @@ import { join, resolve } from 'node:path';
 import type { LocalStackInfo } from '#local/stack.ts';
 import { stackName } from '../lib/app.ts';
 import { projectRoot } from '../lib/bridge-function.ts';
+import { type Template, withoutWebSocketApis } from './sam-template.ts';
 
 /**
  * `npm run sam:api`: serves the synthesized template's HTTP routes with `sam local start-api`, each
  * route in its own Lambda container running the bundled function, against the embedded store of a
  * running `npm start` (whose delivery loop also delivers what these functions write to the outbox).
+ * SAM CLI gets the template without the WebSocket API, whose `$connect` and `$disconnect` it cannot
+ * parse; the README says what else `sam local` does not emulate.
  */
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 const port = process.env.SAM_PORT ?? '3001';
@@ -81,6 +84,12 @@ execFileSync(
   { cwd: projectRoot, stdio: 'inherit' },
 );
 
+const samTemplate = join(outputDir, `${stackName}.sam.template.json`);
+const synthesized = JSON.parse(
+  readFileSync(join(outputDir, `${stackName}.template.json`), 'utf8'),
+) as Template;
+writeFileSync(samTemplate, `${JSON.stringify(withoutWebSocketApis(synthesized), null, 1)}\n`);
+
 // SAM overrides only variables the template declares; TABLE_NAME there is a CloudFormation reference.
 const envFile = join(outputDir, 'sam-env.json');
 writeFileSync(
@@ -97,7 +106,7 @@ const samArgs = [
   'local',
   'start-api',
   '--template',
-  join(outputDir, `${stackName}.template.json`),
+  samTemplate,
   '--env-vars',
   envFile,
   '--port',

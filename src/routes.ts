@@ -16,6 +16,8 @@ export interface Route {
   table: TableAccess;
   /** The function serves the agent console, whose built files its bundle embeds. */
   embedsConsole?: true;
+  /** The function serves the OpenAPI document, which its bundle embeds as generated at synthesis. */
+  embedsOpenApi?: true;
 }
 
 /**
@@ -150,6 +152,7 @@ export const routes: readonly Route[] = [
     path: '/openapi.json',
     entry: 'functions/openapi.ts',
     table: 'none',
+    embedsOpenApi: true,
   },
   {
     name: 'ServeConsoleIndex',

@@ -1,29 +1,38 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliveryFunctions } from '#routes';
+import { deliveryFunctions, fallbackRoute, liveNotifier, liveRoutes, routes } from '#routes';
+import { stackName } from '../lib/app.ts';
 import {
-  type BuiltBundle,
-  type BundleRun,
-  buildBundles,
-  invokeBundle,
-  lambdaEnvironment,
-  stackFunctions,
-} from '../scripts/function-bundles.ts';
+  type FunctionBundle,
+  formatBundleReport,
+  functionBundles,
+  offlineEnvironment,
+  synthesizeOffline,
+} from '../scripts/bundle-report.ts';
+import { type BundleRun, invokeBundle, lambdaEnvironment } from '../scripts/function-bundles.ts';
 import { prepareBundleEvents } from './support/bundle-events.ts';
 import { inProcessClient as client } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
 import { startWebhookReceiver } from './support/webhook-receiver.ts';
 
 /**
- * The bundles `cdk deploy` uploads, run: each function built with the stack's own esbuild settings,
- * imported in a fresh `node` process (this machine's Node.js; Lambda runs 22) with the environment
- * Lambda gives it, and invoked twice with the events API Gateway, the table's stream and the schedule
- * send, against dynalite. A bundling mistake (an ESM/CommonJS `require`, a missing file, a crash at
- * module scope, a credential provider that does not find the role's variables) fails here.
+ * The bundles `cdk deploy` uploads, run: `cdk synth` as a fresh clone runs it (offline, cdk-nag
+ * included), and every function of the template (not of the route table) imported in a fresh `node`
+ * process (this machine's Node.js; CI runs it on Node.js 22 too, Lambda's) with the environment Lambda
+ * gives it, the template's own settings and timeout, and invoked twice with the events API Gateway,
+ * the table's stream, the retry queue and the schedule send, against dynalite. A bundling mistake (an
+ * ESM/CommonJS `require`, a missing file, a crash at module scope, a credential provider that does not
+ * find the role's variables) fails here.
  */
 const outDir = mkdtempSync(join(tmpdir(), 'operator-bridge-bundles-'));
+/** What the template resolves only on deploy: the WebSocket the console may connect to. */
+const liveUrl = 'wss://abc123.execute-api.eu-west-1.amazonaws.com/live';
+let bundles: FunctionBundle[];
 let store: Awaited<ReturnType<typeof useEmbeddedStore>>;
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let prepared: Awaited<ReturnType<typeof prepareBundleEvents>>;
@@ -38,39 +47,52 @@ async function inPool<T>(items: T[], size: number, work: (item: T) => Promise<vo
   );
 }
 
-/** The delivery functions' timeouts in the stack (`lib/delivery.ts`); the others have the default 10 s. */
-const timeouts: Record<string, number> = { DeliverFromStream: 60, SweepOutbox: 55 };
-
 function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
   return [items.filter(test), items.filter((item) => !test(item))];
 }
 
 beforeAll(async () => {
-  const built = buildBundles(outDir);
+  const started = performance.now();
+  const synthesized = synthesizeOffline(outDir);
   store = await useEmbeddedStore();
   receiver = await startWebhookReceiver();
   prepared = await prepareBundleEvents(store.deps, client, receiver.url);
+  await synthesized;
+  bundles = functionBundles(outDir);
+  console.log(
+    `cdk synth: ${((performance.now() - started) / 1000).toFixed(1)} s\n${formatBundleReport(bundles)}`,
+  );
   const endpoint = process.env.DYNAMODB_ENDPOINT ?? '';
-  const run = async (bundle: BuiltBundle) => {
+  const run = async (bundle: FunctionBundle) => {
     const env = lambdaEnvironment(bundle, endpoint, {
+      ...bundle.environment,
       TABLE_NAME: store.deps.db.tableName,
       ALLOW_PRIVATE_WEBHOOKS: 'true',
       LOG_LEVEL: 'INFO',
+      ...(bundle.deployTimeVariables.includes('LIVE_URL') && { LIVE_URL: liveUrl }),
+      ...(bundle.deployTimeVariables.includes('LIVE_MANAGEMENT_URL') && {
+        LIVE_MANAGEMENT_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com/live',
+      }),
     });
     const events = prepared.events[bundle.name] ?? [];
-    runs.set(bundle.name, await invokeBundle(bundle.file, events, env, timeouts[bundle.name]));
+    runs.set(bundle.name, await invokeBundle(bundle.file, events, env, bundle.timeoutSeconds));
   };
   // The sweep delivers whatever is pending in the table, so it runs last: the stream's event stays the stream's.
-  const [sweep, others] = partition(await built, (bundle) => bundle.name === deliveryFunctions.sweep.name);
+  const [sweep, others] = partition(bundles, (bundle) => bundle.name === deliveryFunctions.sweep.name);
   await inPool(others, Math.max(2, availableParallelism()), run);
   await inPool(sweep, 1, run);
-}, 120_000);
+}, 600_000);
 
 afterAll(async () => {
   await receiver?.close();
   await store?.close();
   rmSync(outDir, { recursive: true, force: true });
 });
+
+/** The status code of a function's answer to its `index`th event, as API Gateway reads it. */
+function statusOf(name: string, index: number): number | undefined {
+  return (runs.get(name)?.invocations[index]?.result as { statusCode?: number } | undefined)?.statusCode;
+}
 
 /** The two answers of a function's bundle, parsed as API Gateway would pass them on. */
 function answers(name: string) {
@@ -87,9 +109,49 @@ function answers(name: string) {
   });
 }
 
+describe('cdk synth, as a fresh clone runs it', () => {
+  it('writes a template, with cdk-nag passing (a finding would have failed the command)', () => {
+    const template = JSON.parse(readFileSync(join(outDir, `${stackName}.template.json`), 'utf8'));
+    expect(Object.keys(template.Resources).length).toBeGreaterThan(0);
+  });
+
+  it('is environment-agnostic without credentials: no region written in, although the CLI defaults one', () => {
+    const { Resources, Outputs } = JSON.parse(
+      readFileSync(join(outDir, `${stackName}.template.json`), 'utf8'),
+    );
+    // (CDK's Mappings list every region, to look a value up by AWS::Region at deploy time.)
+    const used = JSON.stringify({ Resources, Outputs });
+    expect(used).not.toMatch(/(us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d/);
+    expect(used).toContain('{"Ref":"AWS::Region"}');
+  });
+
+  it('bundles every function: each route, the fallback, delivery and live updates', () => {
+    const expected = [
+      ...routes.map((route) => route.name),
+      fallbackRoute.name,
+      ...Object.values(deliveryFunctions).map((fn) => fn.name),
+      ...liveRoutes.map((route) => route.name),
+      liveNotifier.name,
+    ];
+    expect(bundles.map((bundle) => bundle.name).sort()).toEqual(expected.sort());
+    for (const bundle of bundles) expect(bundle.codeBytes, bundle.function).toBeGreaterThan(0);
+  });
+
+  it('makes bundles that load as ES modules and export the handler', async () => {
+    // In a plain Node.js process, as Lambda loads them, rather than through vitest's module loader.
+    const modules = bundles.map((bundle) => pathToFileURL(bundle.file).href);
+    const probe = `for (const url of ${JSON.stringify(modules)}) console.log(typeof (await import(url)).handler);`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '--eval', probe], {
+      env: { ...offlineEnvironment(), TABLE_NAME: 'operator-bridge', AWS_REGION: 'us-east-1' },
+    });
+    expect(stdout.trim().split('\n')).toEqual(bundles.map(() => 'function'));
+  });
+});
+
 describe('production bundles, invoked as Lambda invokes them', () => {
-  it('covers every function of the stack', () => {
-    expect([...runs.keys()].sort()).toEqual(stackFunctions.map((fn) => fn.name).sort());
+  it('runs every function of the template, twice', () => {
+    expect([...runs.keys()].sort()).toEqual(bundles.map((bundle) => bundle.name).sort());
+    for (const [name, run] of runs) expect(run.invocations, name).toHaveLength(2);
   });
 
   it('SetWebhook stores a webhook and refuses an ftp one', () => {
@@ -195,6 +257,70 @@ describe('production bundles, invoked as Lambda invokes them', () => {
     expect(missing?.status).toBe(404);
     expect(wrongMethod?.status).toBe(405);
     expect(wrongMethod?.headers.allow ?? wrongMethod?.headers.Allow).toContain('GET');
+  });
+
+  it('ListDestinations lists the agent’s destinations, and 401 without a token', () => {
+    const [listed, refused] = answers('ListDestinations');
+    expect(listed?.status).toBe(200);
+    expect(listed?.body.destinations.map((d: { destinationId: string }) => d.destinationId)).toContain(
+      prepared.main.support.destinationId,
+    );
+    expect(refused?.status).toBe(401);
+  });
+
+  it('OpenApi answers the API description', () => {
+    const [first, second] = answers('OpenApi');
+    expect(first).toMatchObject({ status: 200, body: { openapi: expect.stringMatching(/^3\.1/) } });
+    expect(second?.body).toEqual(first?.body);
+  });
+
+  it('the console functions serve the page, whose policy lets it connect to the WebSocket API, and 404 for no file', () => {
+    const [page] = runs.get('ServeConsoleIndex')?.invocations ?? [];
+    const [index] = runs.get('ServeConsoleFile')?.invocations ?? [];
+    for (const served of [page, index]) {
+      const result = served?.result as { statusCode: number; headers: Record<string, string> };
+      expect(result.statusCode).toBe(200);
+      expect(result.headers['content-security-policy']).toContain(
+        `connect-src 'self' ${new URL(liveUrl).origin};`,
+      );
+    }
+    expect(statusOf('ServeConsoleIndex', 1)).toBe(308);
+    expect(statusOf('ServeConsoleFile', 1)).toBe(404);
+  });
+
+  it('CreateLiveTicket names the WebSocket API the template points it to, and 401 without a token', () => {
+    const [ticket, refused] = answers('CreateLiveTicket');
+    expect(ticket).toMatchObject({ status: 200, body: { url: liveUrl, ticket: expect.any(String) } });
+    expect(refused?.status).toBe(401);
+  });
+
+  it('RetryMessage answers 404 for a message that is not there, and 401 without a token', () => {
+    const [missing, refused] = answers('RetryMessage');
+    expect(missing?.status).toBe(404);
+    expect(refused?.status).toBe(401);
+  });
+
+  it('LiveConnect refuses a connection with a wrong ticket or none; LiveDisconnect forgets one', () => {
+    expect(statusOf('LiveConnect', 0)).toBe(401);
+    expect(statusOf('LiveConnect', 1)).toBe(400);
+    expect(runs.get('LiveDisconnect')?.invocations.map((invocation) => invocation.error)).toEqual([
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('NotifyFromStream reads a changed conversation with no console connected, and posts nothing', () => {
+    expect(runs.get('NotifyFromStream')?.invocations.map((invocation) => invocation.error)).toEqual([
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('DeliverOnTimer takes retry-timer messages, failing none', () => {
+    expect(runs.get('DeliverOnTimer')?.invocations.map((invocation) => invocation.result)).toEqual([
+      { batchItemFailures: [] },
+      { batchItemFailures: [] },
+    ]);
   });
 
   it('DeliverFromStream delivers the stream’s conversation, once', () => {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '#domain/zod.ts';
 
 /** Live updates (PRODUCT.md section 3): the ticket, the WebSocket's query string and what it carries. */
 
@@ -12,7 +12,7 @@ export const liveTicket = z.object({
 export type LiveTicket = z.infer<typeof liveTicket>;
 
 /** The WebSocket's `$connect` query string. */
-export const liveConnectQuery = z.object({ ticket: z.string().min(1).max(200) });
+export const liveConnectQuery = z.object({ ticket: z.string().check(z.minLength(1), z.maxLength(200)) });
 
 export const liveNotificationTypes = [
   /** A conversation appeared in one of the agent's queues. */
@@ -30,6 +30,6 @@ export const liveNotification = z.object({
   type: z.enum(liveNotificationTypes),
   conversationId: z.string(),
   /** The transcript entry, for `message.created` and `delivery.changed`. */
-  messageId: z.string().optional(),
+  messageId: z.optional(z.string()),
 });
 export type LiveNotification = z.infer<typeof liveNotification>;

@@ -5,7 +5,7 @@ import { errorResponse, type HttpResult } from '#http/responses.ts';
 /**
  * No inline script or style anywhere, and the API on the same origin: the policy forbids the rest. The
  * live-updates WebSocket is on the same origin locally; on AWS it is its own API, named by
- * `LIVE_UPDATES_URL`.
+ * `LIVE_URL` (the same setting that tickets point to).
  */
 export function contentSecurityPolicy(liveUpdatesUrl: string | undefined): string {
   const live = liveUpdatesUrl && URL.canParse(liveUpdatesUrl) ? ` ${new URL(liveUpdatesUrl).origin}` : '';

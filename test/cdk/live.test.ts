@@ -1,5 +1,5 @@
-import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { contentSecurityPolicy } from '#http/console-response.ts';
 import { liveNotifier, liveRoutes } from '#routes';
 import { type Synthesized, synthesize } from './synthesize.ts';
 
@@ -117,21 +117,37 @@ describe('live updates', () => {
     expect(liveNotifier.table).not.toBe('none');
   });
 
-  it('tells the ticket function where to connect, and the notifier where to post; no other function', () => {
-    const ticketId = synthesized.logicalId(synthesized.stack.api.functions.get('CreateLiveTicket') as never);
-    const notifierId = synthesized.logicalId(synthesized.stack.live.notifier);
+  it('tells the ticket function and the console where to connect, and the notifier where to post; no other function', () => {
+    const { api, live } = synthesized.stack;
+    const readers = ['CreateLiveTicket', 'ServeConsoleIndex', 'ServeConsoleFile'].map((name) =>
+      synthesized.logicalId(api.functions.get(name) as never),
+    );
+    const notifierId = synthesized.logicalId(live.notifier);
+    const liveUrl = synthesized.stack.resolve(live.url);
     for (const [id, fn] of Object.entries(resources('AWS::Lambda::Function'))) {
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-      expect('LIVE_URL' in variables, id).toBe(id === ticketId);
+      // One name, read through the settings schema (src/config.ts) by the ticket function and the console.
+      expect(variables.LIVE_URL, id).toEqual(readers.includes(id) ? liveUrl : undefined);
+      expect('LIVE_UPDATES_URL' in variables, id).toBe(false);
       expect('LIVE_MANAGEMENT_URL' in variables, id).toBe(id === notifierId);
     }
-    synthesized.template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: {
-        Variables: Match.objectLike({ LIVE_URL: Match.objectLike({ 'Fn::Join': Match.anyValue() }) }),
-      },
-    });
+    expect(JSON.stringify(liveUrl)).toContain('wss://');
     expect(JSON.stringify(resources('AWS::Lambda::Function')[notifierId]?.Properties.Environment)).toContain(
       'https://',
     );
+  });
+
+  it("lets the console's page connect to the WebSocket API's origin (its Content-Security-Policy)", () => {
+    // The stage URL as CloudFormation resolves it, with made-up values for the API id and region.
+    const liveUrl = synthesized.stack.resolve(synthesized.stack.live.url) as {
+      'Fn::Join': [string, (string | { Ref: string })[]];
+    };
+    const pseudo: Record<string, string> = { 'AWS::Region': 'eu-west-1', 'AWS::URLSuffix': 'amazonaws.com' };
+    const [separator, parts] = liveUrl['Fn::Join'];
+    const resolved = parts
+      .map((part) => (typeof part === 'string' ? part : (pseudo[part.Ref] ?? 'abc123')))
+      .join(separator);
+    expect(resolved).toMatch(/^wss:\/\/abc123\.execute-api\.eu-west-1\.[a-z.]+\/live$/);
+    expect(contentSecurityPolicy(resolved)).toContain(`connect-src 'self' ${new URL(resolved).origin};`);
   });
 });

@@ -580,6 +580,13 @@ describe('delivery', () => {
     });
   });
 
+  it("lets DeliverOnTimer send to the queue that invokes it without Lambda's recursive-loop detection cutting the chain; no other function", () => {
+    const timerId = synthesized.logicalId(synthesized.stack.delivery.onTimer);
+    for (const [id, fn] of Object.entries(resources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.RecursiveLoop, id).toBe(id === timerId ? 'Allow' : undefined);
+    }
+  });
+
   it('gives each delivery function room for several conversations, and the sweep less than its period', () => {
     const timeoutOf = (fn: BridgeFunction) =>
       resources('AWS::Lambda::Function')[synthesized.logicalId(fn)]?.Properties.Timeout;
@@ -605,97 +612,5 @@ describe('delivery', () => {
       MaximumRetryAttempts: 0,
       MaximumEventAgeInSeconds: 60,
     });
-  });
-});
-
-describe('alarms', () => {
-  const alarmOn = (metric: Record<string, unknown>, treatMissingData = 'notBreaching') =>
-    synthesized.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      ...metric,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: treatMissingData,
-      AlarmActions: [{ Ref: synthesized.logicalId(synthesized.stack.monitoring.alarmTopic) }],
-    });
-  const queueDepth = (queue: BridgeFunction | object) => ({
-    Namespace: 'AWS/SQS',
-    MetricName: 'ApproximateNumberOfMessagesVisible',
-    Dimensions: [
-      { Name: 'QueueName', Value: { 'Fn::GetAtt': [synthesized.logicalId(queue as never), 'QueueName'] } },
-    ],
-  });
-
-  it('alarms on events in failed, and on a sweep that stopped publishing (missing data breaches)', () => {
-    alarmOn(
-      {
-        Namespace: 'OperatorBridge',
-        MetricName: 'OutboxFailed',
-        Dimensions: [{ Name: 'service', Value: 'operator-bridge' }],
-      },
-      'breaching',
-    );
-  });
-
-  it('alarms on the depth of both dead-letter queues', () => {
-    alarmOn(queueDepth(synthesized.stack.delivery.deadLetterQueue));
-    alarmOn(queueDepth(synthesized.stack.delivery.retryDeadLetterQueue));
-  });
-
-  it('alarms on 5xx answers of the API', () => {
-    alarmOn({ Namespace: 'AWS/ApiGateway', MetricName: '5xx' });
-  });
-
-  it("alarms on throttled invocations of each of this stack's functions, not of the whole account", () => {
-    const throttleAlarms = Object.values(resources('AWS::CloudWatch::Alarm')).filter(
-      (alarm) => alarm.Properties.MetricName === 'Throttles',
-    );
-    const watched = throttleAlarms.map((alarm) => {
-      expect(alarm.Properties).toMatchObject({ Namespace: 'AWS/Lambda', TreatMissingData: 'notBreaching' });
-      return JSON.stringify(alarm.Properties.Dimensions);
-    });
-    const functionIds = Object.keys(resources('AWS::Lambda::Function'));
-    expect(watched.sort()).toEqual(
-      functionIds.map((id) => JSON.stringify([{ Name: 'FunctionName', Value: { Ref: id } }])).sort(),
-    );
-  });
-
-  it('alarms on a failing sweep', () => {
-    alarmOn({
-      Namespace: 'AWS/Lambda',
-      MetricName: 'Errors',
-      Dimensions: [
-        { Name: 'FunctionName', Value: { Ref: synthesized.logicalId(synthesized.stack.delivery.sweep) } },
-      ],
-    });
-  });
-
-  it("lets CloudWatch publish this stack's alarms to the topic, and only over TLS", () => {
-    const alarmArns = Object.keys(resources('AWS::CloudWatch::Alarm')).map((id) => ({
-      'Fn::GetAtt': [id, 'Arn'],
-    }));
-    const topicId = synthesized.logicalId(synthesized.stack.monitoring.alarmTopic);
-    const [policy, ...others] = Object.values(resources('AWS::SNS::TopicPolicy'));
-    if (!policy || others.length > 0) throw new Error('Expected one topic policy');
-    expect(policy.Properties.Topics).toEqual([{ Ref: topicId }]);
-    const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
-      .Statement;
-    expect(statements).toContainEqual(
-      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-    );
-    const allow = statements.find((statement) => statement.Effect === 'Allow');
-    expect(allow).toMatchObject({
-      Principal: { Service: 'cloudwatch.amazonaws.com' },
-      Action: 'sns:Publish',
-      Resource: { Ref: topicId },
-      Condition: {
-        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-        ArnLike: { 'aws:SourceArn': expect.any(Array) },
-      },
-    });
-    const condition = allow?.Condition as { ArnLike: { 'aws:SourceArn': unknown[] } } | undefined;
-    const sourceArns = condition?.ArnLike['aws:SourceArn'] ?? [];
-    expect(sourceArns.map((arn) => JSON.stringify(arn)).sort()).toEqual(
-      alarmArns.map((arn) => JSON.stringify(arn)).sort(),
-    );
   });
 });

@@ -1,10 +1,16 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { Wired } from '#deps';
-import { deliveryFunctions, fallbackRoute } from '#routes';
+import { deliveryFunctions, fallbackRoute, liveNotifier, liveRoutes } from '#routes';
 import { type Client, seedAgent } from './clients.ts';
 import { acceptedConversation } from './flows.ts';
-import { dynamoDbStreamEvent, httpApiEvent, scheduledEvent } from './lambda-events.ts';
+import {
+  dynamoDbStreamEvent,
+  httpApiEvent,
+  scheduledEvent,
+  sqsEvent,
+  webSocketEvent,
+} from './lambda-events.ts';
 
 type StreamImage = NonNullable<DynamoDBRecord['dynamodb']>['NewImage'];
 
@@ -55,6 +61,11 @@ export async function prepareBundleEvents(deps: Wired, client: Client, webhookUr
   // Where a delivery loop already took them (the bench runs one), the record still names the conversation.
   const images = pending.length > 0 ? pending : [{ conversationId: { S: forStream.conversationId } }];
   const streamEvent = dynamoDbStreamEvent(deps.db.tableName, images as StreamImage[]);
+
+  const [liveConnect, liveDisconnect] = liveRoutes as [(typeof liveRoutes)[0], (typeof liveRoutes)[0]];
+  const conversationChanged = dynamoDbStreamEvent(deps.db.tableName, [
+    { pk: { S: `CONV#${main.conversationId}` }, sk: { S: 'META' } },
+  ]);
 
   const events: Record<string, unknown[]> = {
     SetWebhook: [
@@ -142,6 +153,30 @@ export async function prepareBundleEvents(deps: Wired, client: Client, webhookUr
     [fallbackRoute.name]: [httpApiEvent('GET', '/nowhere'), httpApiEvent('POST', '/agent/me')],
     [deliveryFunctions.fromStream.name]: [streamEvent, streamEvent],
     [deliveryFunctions.sweep.name]: [scheduledEvent(), scheduledEvent()],
+    // The conversation the stream's function delivers: the timer finds nothing due there, or it is done.
+    [deliveryFunctions.timer.name]: [
+      sqsEvent('RetryQueue', [{ conversationId: forStream.conversationId }]),
+      sqsEvent('RetryQueue', [{ conversationId: 'no-such-conversation' }]),
+    ],
+    ListDestinations: [asAgent('GET', '/destinations'), httpApiEvent('GET', '/agent/destinations')],
+    OpenApi: [httpApiEvent('GET', '/openapi.json'), httpApiEvent('GET', '/openapi.json')],
+    ServeConsoleIndex: [httpApiEvent('GET', '/console/'), httpApiEvent('GET', '/console')],
+    ServeConsoleFile: [httpApiEvent('GET', '/console/index.html'), httpApiEvent('GET', '/console/nope.js')],
+    RetryMessage: [
+      asAgent('POST', `/conversations/${main.conversationId}/messages/no-such-message/retry`),
+      httpApiEvent('POST', `/agent/conversations/${main.conversationId}/messages/no-such-message/retry`),
+    ],
+    CreateLiveTicket: [asAgent('POST', '/live/ticket'), httpApiEvent('POST', '/agent/live/ticket')],
+    [liveConnect.name]: [
+      webSocketEvent('$connect', 'bundle-connection', { ticket: 'not-a-ticket' }),
+      webSocketEvent('$connect', 'bundle-connection'),
+    ],
+    [liveDisconnect.name]: [
+      webSocketEvent('$disconnect', 'bundle-connection'),
+      webSocketEvent('$disconnect', 'bundle-connection'),
+    ],
+    // A conversation changed, with no console connected to hear it: the notifier posts nothing.
+    [liveNotifier.name]: [conversationChanged, conversationChanged],
   };
   return {
     events,

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2, DynamoDBRecord, DynamoDBStreamEvent, ScheduledEvent } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyWebsocketEventV2,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+  ScheduledEvent,
+  SQSEvent,
+} from 'aws-lambda';
 import { matchRoute } from '#routes';
 
 const region = 'us-east-1';
@@ -109,5 +116,56 @@ export function scheduledEvent(): ScheduledEvent {
     region,
     resources: [`arn:aws:events:${region}:${account}:rule/OperatorBridge-Sweep`],
     detail: {},
+  };
+}
+
+/** What an SQS event source mapping sends: one record per message body. */
+export function sqsEvent(queueName: string, bodies: unknown[]): SQSEvent {
+  return {
+    Records: bodies.map((body) => ({
+      messageId: randomUUID(),
+      receiptHandle: randomUUID(),
+      body: JSON.stringify(body),
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(Date.now()),
+        SenderId: account,
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:${region}:${account}:${queueName}`,
+      awsRegion: region,
+    })),
+  };
+}
+
+/** What a WebSocket API hands `$connect` or `$disconnect` (`$connect` with the query string). */
+export function webSocketEvent(
+  routeKey: '$connect' | '$disconnect',
+  connectionId: string,
+  queryStringParameters?: Record<string, string>,
+): APIGatewayProxyWebsocketEventV2 {
+  const now = new Date();
+  return {
+    requestContext: {
+      routeKey,
+      eventType: routeKey === '$connect' ? 'CONNECT' : 'DISCONNECT',
+      connectionId,
+      // Connection events carry no message; the type declares it anyway.
+      messageId: '',
+      extendedRequestId: randomUUID(),
+      requestTime: gatewayTime(now),
+      requestTimeEpoch: now.getTime(),
+      messageDirection: 'IN',
+      stage: 'live',
+      connectedAt: now.getTime(),
+      requestId: randomUUID(),
+      domainName: `abc123.execute-api.${region}.amazonaws.com`,
+      apiId: 'abc123',
+    },
+    ...(queryStringParameters && { queryStringParameters }),
+    isBase64Encoded: false,
   };
 }
