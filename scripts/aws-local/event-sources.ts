@@ -204,8 +204,14 @@ export class StreamMapping {
   /** The record as Lambda hands it over (and as filters see it). */
   private lambdaRecord(record: StreamRecord): StreamRecord {
     const userIdentity = this.identityOf(record);
+    const { dynamodb } = record;
     return {
       ...record,
+      dynamodb: {
+        ...dynamodb,
+        ...(dynamodb.NewImage ? { NewImage: repairImage(dynamodb.NewImage as Image) } : {}),
+        ...(dynamodb.OldImage ? { OldImage: repairImage(dynamodb.OldImage as Image) } : {}),
+      },
       awsRegion: region,
       eventSourceARN: this.spec.streamArn,
       ...(userIdentity && { userIdentity }),
@@ -312,6 +318,25 @@ export class StreamMapping {
   get idle(): boolean {
     return !this.busy;
   }
+}
+
+type Image = Record<string, Record<string, unknown>>;
+
+/**
+ * DynamoDB Local writes an empty map attribute into stream records as `{}` where DynamoDB writes
+ * `{"M": {}}`, which the SDK's `unmarshall` refuses ("No value defined"); put back as DynamoDB sends it.
+ * (An empty list would come out the same way; this table stores none.)
+ */
+function repairImage(image: Image): Image {
+  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, repairValue(value)]));
+}
+
+function repairValue(value: Record<string, unknown>): Record<string, unknown> {
+  if (Object.keys(value).length === 0) return { M: {} };
+  if (value.M) return { M: repairImage(value.M as Image) };
+  if (Array.isArray(value.L))
+    return { L: value.L.map((item) => repairValue(item as Record<string, unknown>)) };
+  return value;
 }
 
 export interface QueueMappingSpec {

@@ -31,7 +31,7 @@ interface Environment {
 const worker = join(import.meta.dirname, 'lambda-worker.mjs');
 
 export class LocalFunction {
-  readonly invocations: { requestId: string; ok: boolean; ms: number }[] = [];
+  readonly invocations: { requestId: string; ok: boolean; ms: number; error?: string }[] = [];
   private readonly environments: Environment[] = [];
   private readonly waiting: (() => void)[] = [];
   /** What the function wrote: its log lines (stdout) and Node.js's own (stderr). */
@@ -63,7 +63,17 @@ export class LocalFunction {
         });
         environment.child.send({ id, event, requestId, deadline: Date.now() + timeoutMs });
       });
-      this.invocations.push({ requestId, ok: 'result' in outcome, ms: performance.now() - started });
+      const error =
+        'error' in outcome ? `${outcome.error.errorType}: ${outcome.error.errorMessage}` : undefined;
+      this.invocations.push({
+        requestId,
+        ok: !error,
+        ms: performance.now() - started,
+        ...(error && { error }),
+      });
+      // As Lambda's runtime logs a failed invocation (type and message, never the event).
+      if (error)
+        this.log(`${JSON.stringify({ level: 'ERROR', message: 'Invoke Error', requestId, error })}\n`);
       return outcome;
     } catch (error) {
       this.invocations.push({ requestId, ok: false, ms: performance.now() - started });
@@ -85,6 +95,11 @@ export class LocalFunction {
       ),
     );
     this.environments.length = 0;
+  }
+
+  private log(text: string): void {
+    this.logs += text;
+    if (this.echoLogs) process.stderr.write(`[${this.spec.logicalId}] ${text}`);
   }
 
   private async acquire(): Promise<Environment> {
@@ -120,11 +135,7 @@ export class LocalFunction {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       execArgv: [],
     });
-    const collect = (chunk: Buffer) => {
-      const text = chunk.toString();
-      this.logs += text;
-      if (this.echoLogs) process.stderr.write(`[${this.spec.logicalId}] ${text}`);
-    };
+    const collect = (chunk: Buffer) => this.log(chunk.toString());
     const pending = new Map<string, (outcome: Outcome) => void>();
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);

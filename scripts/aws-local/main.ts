@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startBackends } from './backends.ts';
 import { startAwsLocal } from './stack.ts';
+import { synthesize } from './synthesize.ts';
 
 /**
  * `npm run stack:aws-local`: synthesizes the stack (or reads `--cdk-out`) and runs the template on this
@@ -19,23 +19,9 @@ const { values } = parseArgs({
   },
 });
 
-export function synthesize(outDir: string, context: string[]): void {
-  const projectRoot = resolve(import.meta.dirname, '../..');
-  execFileSync(
-    resolve(projectRoot, 'node_modules/.bin/cdk'),
-    ['synth', '--quiet', '--no-notices', '--output', outDir, ...context.flatMap((pair) => ['-c', pair])],
-    {
-      cwd: projectRoot,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, CDK_DISABLE_VERSION_CHECK: 'true' },
-    },
-  );
-}
-
 async function main() {
   let cdkOut = values['cdk-out'] ? resolve(values['cdk-out']) : undefined;
   if (!cdkOut) {
-    // An absolute output directory: the console's embedded files are aliased by path (see lib/console-files.ts).
     cdkOut = resolve('cdk.out');
     console.error(`cdk synth into ${cdkOut} ...`);
     synthesize(cdkOut, values.context);
