@@ -8,6 +8,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/deployed/**/*.test.ts'],
+    // The console in Chromium: `npm run test:browser:deployed`.
+    exclude: ['test/deployed/browser/**'],
     testTimeout: 60_000,
     hookTimeout: 240_000,
     globalSetup: ['test/deployed/global-setup.ts'],

@@ -158,9 +158,9 @@ function withoutGrant(template: Template, functionName: string, action: string):
         resource.Type === 'AWS::Lambda::Function' &&
         String(resource.Metadata?.['aws:cdk:path']).split('/').at(-2) === functionName,
     ) ?? [];
-  const roleId = (template.Resources[fnId as string]?.Properties?.Role as { 'Fn::GetAtt': string[] })[
-    'Fn::GetAtt'
-  ][0];
+  const role = template.Resources[String(fnId)]?.Properties?.Role as { 'Fn::GetAtt': string[] } | undefined;
+  const roleId = role?.['Fn::GetAtt'][0];
+  if (!roleId) throw new Error(`No function ${functionName} with a role in the template`);
   for (const resource of Object.values(template.Resources)) {
     if (resource.Type !== 'AWS::IAM::Policy') continue;
     const roles = resource.Properties?.Roles as { Ref: string }[];
