@@ -36,10 +36,11 @@ function filtersOf(name: string): Pattern[] {
   const mapping = Object.values(template.Resources).find(
     (resource) =>
       resource.Type === 'AWS::Lambda::EventSourceMapping' &&
-      (resource.Properties?.FunctionName as { Ref: string }).Ref === id,
+      (resource.Properties?.FunctionName as { Ref?: string } | undefined)?.Ref === id,
   );
-  const { Filters } = mapping?.Properties?.FilterCriteria as { Filters: { Pattern: string }[] };
-  return Filters.map(({ Pattern }) => JSON.parse(Pattern) as Pattern);
+  const criteria = mapping?.Properties?.FilterCriteria as { Filters: { Pattern: string }[] } | undefined;
+  if (!criteria) throw new Error(`no filtered mapping for ${name}`);
+  return criteria.Filters.map(({ Pattern }) => JSON.parse(Pattern) as Pattern);
 }
 
 const record = (eventName: string, keys: Record<string, string>, extra: Record<string, unknown> = {}) => ({

@@ -134,6 +134,8 @@ export class LocalFunction {
       env: this.spec.environment,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       execArgv: [],
+      // Lambda runs Node.js 22: AWS_LOCAL_NODE names that binary where the tests run on another.
+      execPath: process.env.AWS_LOCAL_NODE ?? process.execPath,
     });
     const collect = (chunk: Buffer) => this.log(chunk.toString());
     const pending = new Map<string, (outcome: Outcome) => void>();

@@ -1,6 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Template } from '../../scripts/aws-local/template.ts';
+import { seedChannel, tableSnapshot } from '../support/clients.ts';
 import { acceptedConversation } from '../support/flows.ts';
 import { openLive } from '../support/live-client.ts';
 import { eventually, startWebhookReceiver } from '../support/webhook-receiver.ts';
@@ -181,8 +182,8 @@ describe('the template matters: a broken wiring fails', () => {
     );
     try {
       const { client, deps, stack } = broken;
-      const { seedChannel } = await import('../support/clients.ts');
       const { api, support } = await seedChannel(deps);
+      const before = await tableSnapshot(deps);
       // Act
       const reply = await client('POST', `${api}/selectDestination`, {
         userId: 'client-1',
@@ -190,6 +191,7 @@ describe('the template matters: a broken wiring fails', () => {
       });
       // Assess
       expect(reply.status).toBe(500);
+      expect(await tableSnapshot(deps)).toBe(before);
       expect(stack.principals.denials).toContainEqual(
         expect.objectContaining({
           action: 'dynamodb:PutItem',
