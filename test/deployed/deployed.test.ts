@@ -1,28 +1,58 @@
-import { describe } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { defaultDeps } from '#deps';
+import type { Deps } from '#domain/deps.ts';
 import { agentApiCases } from '../cases/agent-api.cases.ts';
 import { operatorApiCases } from '../cases/operator-api.cases.ts';
-import { httpClient } from '../support/clients.ts';
+import { retryCases } from '../cases/retry.cases.ts';
+import { type Client, httpClient } from '../support/clients.ts';
+import { startWebhookReceiver } from '../support/webhook-receiver.ts';
+import { type Deployment, deploy } from './deployment.ts';
 
 /**
- * The same HTTP cases against a deployed stack: `npm run test:deployed` with OPERATOR_BRIDGE_URL
- * (the stack's API base URL) and the table the command-line tool uses (TABLE_NAME, AWS_REGION and
- * AWS credentials), where the cases create their own channels, destinations and agents, and a
- * public TEST_WEBHOOK_URL (a deployment refuses private webhook addresses).
+ * The same HTTP cases against the deployed stack: by default the synthesized template run on this
+ * machine (scripts/aws-local); with OPERATOR_BRIDGE_URL, a stack in AWS (the stack's API base URL) and
+ * the table the command-line tool uses (TABLE_NAME, AWS_REGION and AWS credentials), where the cases
+ * create their own channels, destinations and agents. The retry cases need a webhook receiver the
+ * deployment can reach, so they run locally only.
  */
-const baseUrl = process.env.OPERATOR_BRIDGE_URL;
-if (!baseUrl || !process.env.TABLE_NAME) {
+const remoteUrl = process.env.OPERATOR_BRIDGE_URL?.replace(/\/+$/, '');
+if (remoteUrl && !process.env.TABLE_NAME) {
   throw new Error(
-    'Set OPERATOR_BRIDGE_URL and TABLE_NAME (with AWS_REGION and credentials) to test a deployment',
+    'Set TABLE_NAME (with AWS_REGION and credentials) with OPERATOR_BRIDGE_URL to test a deployment',
   );
 }
-const client = httpClient(baseUrl.replace(/\/+$/, ''));
-const deps = defaultDeps();
 
-describe(`Operator API at ${baseUrl}`, () => {
+let client: Client;
+let deps: Deps;
+let deployment: Deployment | undefined;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+
+beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+  if (remoteUrl) {
+    client = httpClient(remoteUrl);
+    deps = defaultDeps();
+    return;
+  }
+  deployment = await deploy();
+  ({ client, deps } = deployment);
+});
+
+afterAll(async () => {
+  await deployment?.stop();
+  await receiver?.close();
+});
+
+const where = remoteUrl ?? 'the template deployed locally';
+
+describe(`Operator API at ${where}`, () => {
   operatorApiCases(() => ({ client, deps }));
 });
 
-describe(`Agent API at ${baseUrl}`, () => {
+describe(`Agent API at ${where}`, () => {
   agentApiCases(() => ({ client, deps }));
+});
+
+describe.skipIf(Boolean(remoteUrl))(`An agent's retry at ${where}: a redrive through the stream`, () => {
+  retryCases(() => ({ client, deps, receiver }));
 });

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { matchesAny, type Pattern } from '../scripts/aws-local/event-filter.ts';
+import { roleOf } from '../scripts/aws-local/iam.ts';
+import { type Physical, Resolver, type Template, tableArn } from '../scripts/aws-local/template.ts';
+import { synthesize } from './cdk/synthesize.ts';
+
+/**
+ * The rules the local deployment (scripts/aws-local) applies, checked without Java or Python: Lambda
+ * event filtering on the stack's own stream filters, and IAM evaluation on the roles the template
+ * gives its functions. `npm run test:deployed` runs the deployment itself.
+ */
+const template = synthesize().template.toJSON() as Template;
+const streamArn = 'arn:aws:dynamodb:ddblocal:000000000000:table/t/stream/1';
+const resolver = new Resolver(
+  template,
+  'OperatorBridge',
+  new Map<string, Physical>(
+    Object.entries(template.Resources)
+      .filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table')
+      .map(([id]) => [id, { ref: 't', attributes: { Arn: tableArn('t'), StreamArn: streamArn } }]),
+  ),
+);
+
+function functionId(name: string): string {
+  const found = Object.entries(template.Resources).find(
+    // Logical ids are the construct path without slashes, and a hash: `DeliveryDeliverFromStream389F6DC8`.
+    ([id, resource]) =>
+      resource.Type === 'AWS::Lambda::Function' && new RegExp(`^[A-Za-z]*?${name}[0-9A-F]{8}$`).test(id),
+  );
+  if (!found) throw new Error(`no function ${name}`);
+  return found[0];
+}
+
+function filtersOf(name: string): Pattern[] {
+  const id = functionId(name);
+  const mapping = Object.values(template.Resources).find(
+    (resource) =>
+      resource.Type === 'AWS::Lambda::EventSourceMapping' &&
+      (resource.Properties?.FunctionName as { Ref?: string } | undefined)?.Ref === id,
+  );
+  const criteria = mapping?.Properties?.FilterCriteria as { Filters: { Pattern: string }[] } | undefined;
+  if (!criteria) throw new Error(`no filtered mapping for ${name}`);
+  return criteria.Filters.map(({ Pattern }) => JSON.parse(Pattern) as Pattern);
+}
+
+const record = (eventName: string, keys: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+  eventName,
+  dynamodb: { Keys: Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, { S: v }])), ...extra },
+});
+
+describe("the stack's stream filters, by Lambda's filtering rules", () => {
+  const delivery = filtersOf('DeliverFromStream');
+  const notifier = filtersOf('NotifyFromStream');
+
+  it('wake DeliverFromStream for a new outbox entry, a wake-up and a TTL removal only', () => {
+    const outboxInsert = record(
+      'INSERT',
+      { pk: 'CONV#c', sk: 'MSG#1' },
+      { NewImage: { delivery: { M: { status: { S: 'pending' } } } } },
+    );
+    const outboxModify = { ...outboxInsert, eventName: 'MODIFY' };
+    const ttl = {
+      ...record('REMOVE', { pk: 'CONV#c', sk: 'META' }),
+      userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' },
+    };
+    const deleted = record('REMOVE', { pk: 'CONV#c', sk: 'META' });
+    const wake = record('MODIFY', { pk: 'CONV#c', sk: 'WAKE#x' });
+    expect([outboxInsert, outboxModify, ttl, deleted, wake].map((r) => matchesAny(delivery, r))).toEqual([
+      true,
+      false,
+      true,
+      false,
+      true,
+    ]);
+  });
+
+  it('wake the notifier for conversation and message items, never for others', () => {
+    const samples = [
+      record('INSERT', { pk: 'CONV#c', sk: 'META' }),
+      record('MODIFY', { pk: 'CONV#c', sk: 'MSG#2' }),
+      record('REMOVE', { pk: 'CONV#c', sk: 'META' }),
+      record('INSERT', { pk: 'AGENT#a', sk: 'META' }),
+    ];
+    expect(samples.map((r) => matchesAny(notifier, r))).toEqual([true, true, false, false]);
+  });
+
+  it('never lets a rule on a map attribute match a leaf, as in AWS', () => {
+    const pattern = { dynamodb: { NewImage: { delivery: { S: [{ exists: true }] } } } } as Pattern;
+    const insert = record('INSERT', { pk: 'p', sk: 's' }, { NewImage: { delivery: { M: {} } } });
+    expect(matchesAny([pattern], insert)).toBe(false);
+  });
+});
+
+describe('the roles the template gives its functions, by IAM evaluation', () => {
+  it('let SendText write the table and nothing else', () => {
+    const role = roleOf(resolver, functionId('SendText'));
+    expect(role.allows('dynamodb:PutItem', tableArn('t'))).toBe(true);
+    expect(role.allows('dynamodb:Query', `${tableArn('t')}/index/byState`)).toBe(true);
+    expect(role.allows('dynamodb:Scan', tableArn('t'))).toBe(false);
+    expect(role.allows('dynamodb:PutItem', tableArn('other'))).toBe(false);
+    expect(role.allows('sqs:SendMessage', 'arn:aws:sqs:us-east-1:123456789012:q')).toBe(false);
+  });
+
+  it('let the stream functions read the stream and no other', () => {
+    const role = roleOf(resolver, functionId('NotifyFromStream'));
+    expect(role.allows('dynamodb:GetRecords', streamArn)).toBe(true);
+    expect(role.allows('dynamodb:GetRecords', `${streamArn}x`)).toBe(false);
+    expect(
+      role.allows(
+        'execute-api:ManageConnections',
+        'arn:aws:execute-api:us-east-1:1:other/live/POST/@connections/c',
+      ),
+    ).toBe(false);
+  });
+});
