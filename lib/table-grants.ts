@@ -4,7 +4,7 @@ import type { TableAccess } from '#routes';
 import { type KeyFamily, keyFamilies } from '#store/key-families.ts';
 
 /** The calls the store layer (`src/store`) makes, and no others: no scans, no batches. */
-const readActions = ['dynamodb:GetItem', 'dynamodb:Query'];
+const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const writeActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 /**

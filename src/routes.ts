@@ -36,8 +36,8 @@ const agentReads = ['agents', 'destinations', 'conversations'] as const;
 const conversationWrites = ['conversations', 'openConversations'] as const;
 /** The delivery engine: it reads a conversation's channel (webhook, platform secret) and its outbox. */
 const delivery = {
-  reads: ['channels', 'channelSecrets', 'conversations', 'outboxStates'],
-  writes: ['conversations'],
+  reads: ['channels', 'channelSecrets', 'conversations', 'outboxStates', 'outboxCounters'],
+  writes: ['conversations', 'outboxCounters'],
 } as const satisfies TableAccess;
 
 export const routes: readonly Route[] = [
@@ -202,13 +202,19 @@ export const liveRoutes: readonly LiveRoute[] = [
     name: 'LiveConnect',
     routeKey: '$connect',
     entry: 'functions/live/connect.ts',
-    table: { reads: ['agents'], writes: ['liveTickets', 'liveConnections', 'liveListeners'] },
+    table: {
+      reads: ['agents'],
+      writes: ['liveTickets', 'liveConnections', 'liveListeners', 'agentConnections'],
+    },
   },
   {
     name: 'LiveDisconnect',
     routeKey: '$disconnect',
     entry: 'functions/live/disconnect.ts',
-    table: { reads: ['liveConnections'], writes: ['liveConnections', 'liveListeners'] },
+    table: {
+      reads: ['liveConnections'],
+      writes: ['liveConnections', 'liveListeners', 'agentConnections'],
+    },
   },
 ];
 
@@ -219,7 +225,7 @@ export const liveNotifier = {
   // Reads who listens to a conversation's queues, and forgets connections API Gateway says are gone.
   table: {
     reads: ['agents', 'conversations', 'liveListeners', 'liveConnections'],
-    writes: ['liveConnections', 'liveListeners'],
+    writes: ['liveConnections', 'liveListeners', 'agentConnections'],
   },
 } as const satisfies { name: string; entry: string; table: TableAccess };
 

@@ -58,7 +58,11 @@ function queriedPartition(input: Record<string, unknown>): string | undefined {
 function record(fn: string, command: string, input: Record<string, unknown>) {
   const keyOf = (item: Record<string, unknown> | undefined) => text(item?.pk) ?? '?';
   if (command === 'GetItem') accesses.push({ fn, kind: 'read', partition: keyOf(input.Key as never) });
-  else if (command === 'Query') {
+  else if (command === 'BatchGetItem') {
+    for (const request of Object.values(input.RequestItems as Record<string, { Keys: never[] }>)) {
+      for (const key of request.Keys) accesses.push({ fn, kind: 'read', partition: keyOf(key) });
+    }
+  } else if (command === 'Query') {
     accesses.push({
       fn,
       kind: 'read',

@@ -13,6 +13,8 @@ export const keyFamilies = {
   destinations: { leadingKeys: ['DESTINATIONS'] },
   /** Agents: profile, token hash, presence. */
   agents: { leadingKeys: ['AGENTS'] },
+  /** Ids of the namespace agents and destinations share, reserved for good. */
+  reservedIds: { leadingKeys: ['IDS'] },
   /** A user's pointer to their open conversation. */
   openConversations: { leadingKeys: ['OPEN#*'] },
   /** A conversation and everything under it: transcript, outbox, idempotency records, wake-ups. */
@@ -20,6 +22,10 @@ export const keyFamilies = {
   liveTickets: { leadingKeys: ['LIVE#TICKET#*'] },
   liveConnections: { leadingKeys: ['LIVE#CONN#*'] },
   liveListeners: { leadingKeys: ['LIVE#QUEUE#*'] },
+  /** An agent's open connections, closed when it is revoked or its token rotated. */
+  agentConnections: { leadingKeys: ['LIVE#AGENT#*'] },
+  /** The outbox's counters (failed events), kept by the deliverer, read by the sweep. */
+  outboxCounters: { leadingKeys: ['OUTBOX#COUNTERS'] },
   /** The byState index: where delivery finds due, waiting and failed work. */
   outboxStates: { index: indexNames.byState, leadingKeys: ['OUTBOX#*'] },
   /** The byQueue index: the conversations of a destination. */

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe } from 'vitest';
-import { defaultDeps } from '#deps';
-import type { Deps } from '#domain/deps.ts';
+import { type Wired as Deps, defaultDeps } from '#deps';
 import { agentApiCases } from '../cases/agent-api.cases.ts';
 import { operatorApiCases } from '../cases/operator-api.cases.ts';
 import { retryCases } from '../cases/retry.cases.ts';

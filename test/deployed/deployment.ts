@@ -1,6 +1,5 @@
 import { loadConfig } from '#config';
-import type { Deps } from '#domain/deps.ts';
-import { dynamoStore } from '#store/store.ts';
+import { buildDeps, type Wired as Deps } from '#deps';
 import { createDb } from '#store/table.ts';
 import { type AwsLocal, readTemplate, startAwsLocal } from '../../scripts/aws-local/stack.ts';
 import type { Template } from '../../scripts/aws-local/template.ts';
@@ -48,6 +47,6 @@ export async function deploy(change?: (template: Template) => void): Promise<Dep
   // Built here rather than by `defaultDeps()`, which keeps the first table it sees for the process.
   const config = loadConfig();
   const db = createDb(config);
-  const deps: Deps = { config, db, store: dynamoStore(db), now: () => new Date(), outboxWritten: () => {} };
+  const deps: Deps = { ...buildDeps({ config, db }), outboxWritten: () => {} };
   return { stack, client: httpClient(stack.apiUrl), deps, stop: () => stack.stop() };
 }
