@@ -1,0 +1,116 @@
+import fc from 'fast-check';
+import { type FaultKind, faultKinds, type WebhookAnswer, webhookAnswers } from './world.ts';
+
+/** What the actors of one run do, what faults they meet, and how the webhooks answer: all from the seed. */
+
+export type ClientAction =
+  | { kind: 'sendText' }
+  | { kind: 'sendFile' }
+  | { kind: 'closeChat' }
+  | { kind: 'selectDestination'; destination: number }
+  | { kind: 'setWebhook' };
+
+export type AgentAction =
+  | { kind: 'accept'; pick: number }
+  | { kind: 'send'; pick: number; key: boolean }
+  | { kind: 'transfer'; pick: number; destination: number }
+  | { kind: 'close'; pick: number }
+  | { kind: 'retry'; pick: number }
+  | { kind: 'list' };
+
+export type SystemAction = { kind: 'sweep' } | { kind: 'tick'; seconds: number } | { kind: 'redrive' };
+
+/** What happens to a stream record: delivered, twice, late (after the faults), from an earlier point, or never. */
+export type StreamFate = 'now' | 'twice' | 'late' | 'replay' | 'drop';
+
+export interface Scenario {
+  /** The channel has an agent platform (a second target for client events). */
+  platform: boolean;
+  /** DialogStudio's webhook is set before anything happens (else events wait for `setWebhook`). */
+  webhookAtStart: boolean;
+  clients: ClientAction[][];
+  agents: AgentAction[][];
+  system: SystemAction[];
+  /** Each actor's clock offset (ms), by slot: clients, agents, system, deliverers. */
+  offsets: number[];
+  faults: [number, FaultKind][];
+  answers: WebhookAnswer[];
+  stream: StreamFate[];
+}
+
+const pick = fc.nat({ max: 3 });
+
+const clientAction: fc.Arbitrary<ClientAction> = fc.oneof(
+  { weight: 4, arbitrary: fc.constant({ kind: 'sendText' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'sendFile' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'closeChat' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('selectDestination' as const),
+      destination: fc.nat({ max: 2 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'setWebhook' as const }) },
+);
+
+const agentAction: fc.Arbitrary<AgentAction> = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('accept' as const), pick }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('send' as const), pick, key: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('transfer' as const), pick, destination: fc.nat({ max: 1 }) }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), pick }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('retry' as const), pick }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'list' as const }) },
+);
+
+const systemAction: fc.Arbitrary<SystemAction> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant({ kind: 'sweep' as const }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('tick' as const), seconds: fc.constantFrom(1, 6, 16, 31, 61) }),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: 'redrive' as const }) },
+);
+
+export interface FaultOptions {
+  /** Which fault kinds may be injected (default: all). */
+  kinds?: readonly FaultKind[];
+  /** Store calls per run that meet a fault, at most. */
+  maxFaults?: number;
+}
+
+export function scenario(options: FaultOptions = {}): fc.Arbitrary<Scenario> {
+  const kinds = options.kinds ?? faultKinds;
+  const faults =
+    kinds.length === 0
+      ? fc.constant([] as [number, FaultKind][])
+      : fc.array(fc.tuple(fc.nat({ max: 400 }), fc.constantFrom(...kinds)), {
+          maxLength: options.maxFaults ?? 8,
+        });
+  return fc.record({
+    platform: fc.boolean(),
+    webhookAtStart: fc.boolean(),
+    clients: fc.array(fc.array(clientAction, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 2 }),
+    agents: fc.array(fc.array(agentAction, { maxLength: 5 }), { minLength: 1, maxLength: 2 }),
+    system: fc.array(systemAction, { maxLength: 4 }),
+    offsets: fc.array(fc.integer({ min: -2_000, max: 2_000 }), { minLength: 6, maxLength: 6 }),
+    faults,
+    answers: fc.array(
+      fc.oneof(
+        { weight: 6, arbitrary: fc.constant<WebhookAnswer>('ok') },
+        fc.constantFrom(...webhookAnswers),
+      ),
+      { maxLength: 12 },
+    ),
+    stream: fc.array(
+      fc.oneof(
+        { weight: 6, arbitrary: fc.constant<StreamFate>('now') },
+        fc.constantFrom<StreamFate>('twice', 'late', 'replay', 'drop'),
+      ),
+      { maxLength: 12 },
+    ),
+  });
+}

@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startEmbeddedDynamoDb } from '#local/embedded-dynamodb.ts';
+import { routes } from '#routes';
+import { root } from '../support/clients.ts';
+import { testTableName } from '../support/embedded-store.ts';
+import { current } from './current.ts';
+import { type FaultOptions, scenario } from './model.ts';
+import { type Outcome, runScenario } from './run.ts';
+import type { FaultKind } from './world.ts';
+
+// The handlers build their Deps with defaultDeps(): here, the simulated world's.
+vi.mock('#deps', () => ({
+  defaultDeps: () => {
+    if (!current.deps) throw new Error('no simulation running');
+    return current.deps;
+  },
+}));
+// The webhooks are the world's fakes, answering from the seed.
+vi.mock('#delivery/send.ts', async (original) => ({
+  ...(await original<typeof import('#delivery/send.ts')>()),
+  postEvent: (url: string, body: string) => {
+    if (!current.world) throw new Error('no simulation running');
+    return current.world.post(url, body);
+  },
+}));
+// Ids from a counter, so a replay makes the same ids (they order queues and pick index shards).
+vi.mock('#domain/ids.ts', async (original) => ({
+  ...(await original<typeof import('#domain/ids.ts')>()),
+  newId: (prefix: string) => `${prefix}_sim${String(++current.ids).padStart(4, '0')}`,
+}));
+
+const realNow = Date.now.bind(Date);
+let endpoint = '';
+let close: () => Promise<void> = async () => {};
+
+beforeAll(async () => {
+  const store = await startEmbeddedDynamoDb();
+  endpoint = store.endpoint;
+  close = store.close;
+  // Every handler loaded before the first run: a module's first import is I/O the scheduler cannot order.
+  for (const route of routes) await import(pathToFileURL(resolve(root, route.entry)).href);
+  vi.spyOn(Date, 'now').mockImplementation(() => current.world?.clock ?? realNow());
+});
+
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await close();
+});
+
+const seeds = Number(process.env.SIM_SEEDS ?? 20);
+const firstSeed = process.env.SIM_SEED ? Number(process.env.SIM_SEED) : undefined;
+const kinds = process.env.SIM_FAULTS ? (process.env.SIM_FAULTS.split(',') as FaultKind[]) : undefined;
+
+let last: Outcome | undefined;
+
+/** The property: one seeded run of the whole world keeps every invariant. */
+function property(options: FaultOptions = { kinds }) {
+  return fc.asyncProperty(scenario(options), fc.scheduler(), async (input, scheduler) => {
+    let state = 0x9e3779b9;
+    vi.spyOn(Math, 'random').mockImplementation(() => {
+      state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+      return state / 2 ** 32;
+    });
+    const outcome = await runScenario(input, scheduler, endpoint, testTableName('sim'));
+    last = outcome;
+    if (process.env.SIM_VERBOSE) console.log([...outcome.injected, ...outcome.violations].join('\n'));
+    expect(outcome.violations).toEqual([]);
+  });
+}
+
+describe.runIf(process.env.SIM_EXPLORE)('simulation, exploring seeds', () => {
+  it('lists the invariants each seed breaks', async () => {
+    const base = firstSeed ?? 1;
+    for (let seed = base; seed < base + seeds; seed++) {
+      last = undefined;
+      const result = await fc.check(property(), { seed, numRuns: 1, endOnFailure: true });
+      const broken = result.failed ? (last as Outcome | undefined)?.violations : [];
+      const error = result.failed && !broken?.length ? String(result.errorInstance) : '';
+      console.log(`seed ${seed}: ${broken?.length ? broken.join(' | ') : error || 'ok'}`);
+    }
+  }, 3_600_000);
+});
+
+/**
+ * Today's code breaks the invariants (issue 16's findings), so the property is expected to fail until
+ * the fixes are merged: then flip this to true, and it must hold for every seed.
+ */
+const FINDINGS_FIXED = false;
+const holds = FINDINGS_FIXED || process.env.SIM_EXPECT_PASS ? it : it.fails;
+
+describe.skipIf(process.env.SIM_EXPLORE)('simulation', () => {
+  holds('keeps the delivery promise under every fault', async () => {
+    await fc.assert(property(), {
+      numRuns: seeds,
+      ...(firstSeed !== undefined && { seed: firstSeed }),
+      ...(process.env.SIM_PATH && { path: process.env.SIM_PATH }),
+    });
+  }, 3_600_000);
+});
