@@ -24,6 +24,8 @@ export type SystemAction = { kind: 'sweep' } | { kind: 'tick'; seconds: number }
 export type StreamFate = 'now' | 'twice' | 'late' | 'replay' | 'drop';
 
 export interface Scenario {
+  /** Pages cut short are among the faults: the final check pages the Agent API through them too. */
+  cutPages: boolean;
   /** The channel has an agent platform (a second target for client events). */
   platform: boolean;
   /** DialogStudio's webhook is set before anything happens (else events wait for `setWebhook`). */
@@ -33,7 +35,10 @@ export interface Scenario {
   system: SystemAction[];
   /** Each actor's clock offset (ms), by slot: clients, agents, system, deliverers. */
   offsets: number[];
-  faults: [number, FaultKind][];
+  /** Percent of an actor's store calls that meet a fault; which ones and which kind follow from `faultSeed`. */
+  faultRate: number;
+  faultSeed: number;
+  kinds: FaultKind[];
   answers: WebhookAnswer[];
   stream: StreamFate[];
 }
@@ -78,26 +83,23 @@ const systemAction: fc.Arbitrary<SystemAction> = fc.oneof(
 export interface FaultOptions {
   /** Which fault kinds may be injected (default: all). */
   kinds?: readonly FaultKind[];
-  /** Store calls per run that meet a fault, at most. */
-  maxFaults?: number;
+  /** Percent of store calls that meet a fault, at most. */
+  maxRate?: number;
 }
 
 export function scenario(options: FaultOptions = {}): fc.Arbitrary<Scenario> {
   const kinds = options.kinds ?? faultKinds;
-  const faults =
-    kinds.length === 0
-      ? fc.constant([] as [number, FaultKind][])
-      : fc.array(fc.tuple(fc.nat({ max: 400 }), fc.constantFrom(...kinds)), {
-          maxLength: options.maxFaults ?? 8,
-        });
   return fc.record({
+    cutPages: fc.constant(kinds.includes('pageCut')),
     platform: fc.boolean(),
     webhookAtStart: fc.boolean(),
     clients: fc.array(fc.array(clientAction, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 2 }),
-    agents: fc.array(fc.array(agentAction, { maxLength: 5 }), { minLength: 1, maxLength: 2 }),
+    agents: fc.array(fc.array(agentAction, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 2 }),
     system: fc.array(systemAction, { maxLength: 4 }),
     offsets: fc.array(fc.integer({ min: -2_000, max: 2_000 }), { minLength: 6, maxLength: 6 }),
-    faults,
+    faultRate: kinds.length === 0 ? fc.constant(0) : fc.integer({ min: 0, max: options.maxRate ?? 20 }),
+    faultSeed: fc.nat(),
+    kinds: fc.constant([...kinds]),
     answers: fc.array(
       fc.oneof(
         { weight: 6, arbitrary: fc.constant<WebhookAnswer>('ok') },
@@ -113,4 +115,13 @@ export function scenario(options: FaultOptions = {}): fc.Arbitrary<Scenario> {
       { maxLength: 12 },
     ),
   });
+}
+
+/** The fault, if any, that store call `index` meets: a hash of the seed and the index, so a replay meets the same. */
+export function faultAt(scenario: Scenario, index: number): FaultKind | undefined {
+  let hash = Math.imul(scenario.faultSeed ^ Math.imul(index + 1, 0x9e3779b1), 0x85ebca6b) >>> 0;
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35) >>> 0;
+  hash = (hash ^ (hash >>> 16)) >>> 0;
+  if (hash % 100 >= scenario.faultRate) return undefined;
+  return scenario.kinds[Math.floor(hash / 100) % scenario.kinds.length];
 }

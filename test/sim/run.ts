@@ -8,7 +8,7 @@ import { listFailedEvents, redriveFailedEvents } from '#domain/outbox.ts';
 import { type Db, ensureTable } from '#store/table.ts';
 import { inProcessClient, type Reply } from '../support/clients.ts';
 import { current } from './current.ts';
-import type { AgentAction, ClientAction, Scenario, SystemAction } from './model.ts';
+import { type AgentAction, type ClientAction, faultAt, type Scenario, type SystemAction } from './model.ts';
 import { Crash, type Post, World } from './world.ts';
 
 /** The sweep period (a schedule in AWS), the engine's lease and its gap grace: the bound on a late event. */
@@ -24,6 +24,9 @@ export interface Outcome {
   violations: string[];
   trace: string[];
   injected: string[];
+  calls: number;
+  replies: string;
+  posts: number;
 }
 
 type Item = Record<string, unknown> & {
@@ -44,7 +47,14 @@ export async function runScenario(
     const line = `${invariant}: ${detail}`;
     if (!violations.includes(line)) violations.push(line);
   };
-  const world = new World(scheduler, new Map(scenario.faults), scenario.answers, endpoint, tableName, START);
+  const world = new World(
+    scheduler,
+    (index) => faultAt(scenario, index),
+    scenario.answers,
+    endpoint,
+    tableName,
+    START,
+  );
   current.world = world;
   current.ids = 0;
   const env = { ALLOW_PRIVATE_WEBHOOKS: 'true', LOG_LEVEL: 'SILENT' };
@@ -86,10 +96,13 @@ export async function runScenario(
   let counter = 0;
   const unique = (prefix: string) => `sim-${prefix}${++counter}`;
   const live = new Map<string, number>();
+  const replies = new Map<string, number>();
 
   /** A request as API Gateway hands it to the handler; a crash of the actor means no answer reached the caller. */
   const request = async (method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
     const reply = await inProcessClient(method, path, body, headers);
+    const label = `${path.split('/').at(-1)?.split('?')[0]} ${reply.status}${reply.status >= 400 ? ` ${reply.body?.error?.code ?? ''}` : ''}`;
+    replies.set(label, (replies.get(label) ?? 0) + 1);
     if (world.actor()?.dead) throw new Crash();
     if (reply.status === 400 || reply.status === 401)
       violate(
@@ -201,11 +214,14 @@ export async function runScenario(
     const auth = agentTokens[slot] as Record<string, string>;
     for (const action of actions) {
       world.advance(STEP_MS);
-      if (action.kind === 'list' || known.length === 0) {
+      // An agent with nothing to work on looks at its list, and waits a little while it is empty.
+      for (let look = 0; look < 3 && (action.kind === 'list' || known.length === 0); look++) {
         const reply = await request('GET', '/agent/conversations', undefined, auth);
         for (const conversation of reply.body?.conversations ?? []) learn(conversation.conversationId);
-        if (action.kind === 'list' || known.length === 0) continue;
+        if (action.kind === 'list') break;
+        world.advance(1_000);
       }
+      if (action.kind === 'list' || known.length === 0) continue;
       const conversationId = known[action.pick % known.length] as string;
       const path = `/agent/conversations/${conversationId}`;
       if (action.kind === 'accept') await request('POST', `${path}/accept`, undefined, auth);
@@ -213,6 +229,11 @@ export async function runScenario(
         const text = unique('a');
         const headers = action.key ? { ...auth, 'idempotency-key': `key-${text}` } : auth;
         let reply = await request('POST', `${path}/messages`, { text }, headers);
+        // An agent accepts a conversation before it writes in it.
+        if (reply.body?.error?.code === 'not_accepted') {
+          await request('POST', `${path}/accept`, undefined, auth);
+          reply = await request('POST', `${path}/messages`, { text }, headers);
+        }
         // With a key, an error answer is retried with the same key, as a careful client does.
         if (action.key && reply.status >= 500)
           reply = await request('POST', `${path}/messages`, { text }, headers);
@@ -237,8 +258,17 @@ export async function runScenario(
     for (const action of actions) {
       if (action.kind === 'tick') world.advance(action.seconds * 1000);
       else if (action.kind === 'sweep')
-        await sweepOutbox(deps, { deliver: (id) => deliverConversation(deps, id, { schedule }) });
-      else await redriveFailedEvents(deps);
+        await sweepOutbox(deps, { deliver: (id) => deliverConversation(deps, id, { schedule }) }).catch(
+          (error) => {
+            if (error instanceof Crash) throw error;
+          },
+        );
+      else {
+        // A failing sweep or redrive is a failed Lambda run: the next one starts over.
+        await redriveFailedEvents(deps).catch((error) => {
+          if (error instanceof Crash) throw error;
+        });
+      }
       await world.gate(action.kind);
     }
   };
@@ -302,7 +332,7 @@ export async function runScenario(
   checkClosedHaveTheirEntry(items, violate);
   checkDuplicates(world.posts, violate);
   await checkFailedListed(items, deps, violate);
-  world.cutAllPages = true;
+  world.cutAllPages = scenario.cutPages;
   try {
     await checkReachable(admin, clientMessages, agentMessages, violate);
     await checkConversationsListed(items, admin, violate);
@@ -313,7 +343,14 @@ export async function runScenario(
     violate('no actor fails outside its request', `${actor}: ${(error as Error).message}`);
   }
   current.world = undefined;
-  return { violations, trace: world.trace, injected: world.injected };
+  return {
+    violations,
+    trace: world.trace,
+    injected: world.injected,
+    calls: world.calls,
+    replies: [...replies].map(([label, count]) => `${label}×${count}`).join(', '),
+    posts: world.posts.length,
+  };
 }
 
 async function runWithStream(world: World, pump: () => void) {

@@ -57,7 +57,12 @@ const kinds = process.env.SIM_FAULTS ? (process.env.SIM_FAULTS.split(',') as Fau
 let last: Outcome | undefined;
 
 /** The property: one seeded run of the whole world keeps every invariant. */
-function property(options: FaultOptions = { kinds }) {
+function property(
+  options: FaultOptions = {
+    kinds,
+    maxRate: process.env.SIM_FAULT_RATE ? Number(process.env.SIM_FAULT_RATE) : undefined,
+  },
+) {
   return fc.asyncProperty(scenario(options), fc.scheduler(), async (input, scheduler) => {
     let state = 0x9e3779b9;
     vi.spyOn(Math, 'random').mockImplementation(() => {
@@ -79,7 +84,11 @@ describe.runIf(process.env.SIM_EXPLORE)('simulation, exploring seeds', () => {
       const result = await fc.check(property(), { seed, numRuns: 1, endOnFailure: true });
       const broken = result.failed ? (last as Outcome | undefined)?.violations : [];
       const error = result.failed && !broken?.length ? String(result.errorInstance) : '';
-      console.log(`seed ${seed}: ${broken?.length ? broken.join(' | ') : error || 'ok'}`);
+      const outcome = last as Outcome | undefined;
+      const stats = outcome
+        ? `${outcome.calls} calls, ${outcome.posts} posts, ${outcome.injected.length} faults; ${process.env.SIM_VERBOSE ? outcome.replies : ''}`
+        : '';
+      console.log(`seed ${seed} (${stats}): ${broken?.length ? broken.join(' | ') : error || 'ok'}`);
     }
   }, 3_600_000);
 });
@@ -92,11 +101,15 @@ const FINDINGS_FIXED = false;
 const holds = FINDINGS_FIXED || process.env.SIM_EXPECT_PASS ? it : it.fails;
 
 describe.skipIf(process.env.SIM_EXPLORE)('simulation', () => {
-  holds('keeps the delivery promise under every fault', async () => {
-    await fc.assert(property(), {
-      numRuns: seeds,
-      ...(firstSeed !== undefined && { seed: firstSeed }),
-      ...(process.env.SIM_PATH && { path: process.env.SIM_PATH }),
-    });
-  }, 3_600_000);
+  holds(
+    'keeps the delivery promise under every fault',
+    async () => {
+      await fc.assert(property(), {
+        numRuns: seeds,
+        ...(firstSeed !== undefined && { seed: firstSeed }),
+        ...(process.env.SIM_PATH && { path: process.env.SIM_PATH }),
+      });
+    },
+    3_600_000,
+  );
 });

@@ -138,7 +138,7 @@ export class World {
 
   constructor(
     readonly scheduler: Scheduler,
-    readonly faults: Map<number, FaultKind>,
+    readonly faults: (index: number) => FaultKind | undefined,
     readonly answers: WebhookAnswer[],
     readonly endpoint: string,
     readonly tableName: string,
@@ -277,7 +277,7 @@ export class World {
 
   private plan(): CallPlan {
     const index = this.calls++;
-    const fault = this.faultsOn && this.actor() ? this.faults.get(index) : undefined;
+    const fault = this.faultsOn && this.actor() ? this.faults(index) : undefined;
     return { fault, attempts: 0 };
   }
 
