@@ -102,10 +102,11 @@ export function scenario(options: FaultOptions = {}): fc.Arbitrary<Scenario> {
     kinds: fc.constant([...kinds]),
     answers: fc.array(
       fc.oneof(
-        { weight: 6, arbitrary: fc.constant<WebhookAnswer>('ok') },
+        { weight: 4, arbitrary: fc.constant<WebhookAnswer>('ok') },
+        { weight: 2, arbitrary: fc.constant<WebhookAnswer>('4xx') },
         fc.constantFrom(...webhookAnswers),
       ),
-      { maxLength: 12 },
+      { maxLength: 16 },
     ),
     stream: fc.array(
       fc.oneof(

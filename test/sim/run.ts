@@ -247,7 +247,7 @@ export async function runScenario(
         const reply = await request('GET', `${path}/messages?limit=500`, undefined, auth);
         const failed = (reply.body?.messages ?? []).find(
           (message: { delivery?: { status: string; target?: string } }) =>
-            message.delivery?.status === 'failed',
+            message.delivery?.status === 'failed' && message.delivery.target === 'dialogstudio',
         );
         if (failed) await request('POST', `${path}/messages/${failed.id}/retry`, undefined, auth);
       }
