@@ -77,7 +77,7 @@ const systemAction: fc.Arbitrary<SystemAction> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({ kind: fc.constant('tick' as const), seconds: fc.constantFrom(1, 6, 16, 31, 61) }),
   },
-  { weight: 1, arbitrary: fc.constant({ kind: 'redrive' as const }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'redrive' as const }) },
 );
 
 export interface FaultOptions {
@@ -92,10 +92,10 @@ export function scenario(options: FaultOptions = {}): fc.Arbitrary<Scenario> {
   return fc.record({
     cutPages: fc.constant(kinds.includes('pageCut')),
     platform: fc.boolean(),
-    webhookAtStart: fc.boolean(),
+    webhookAtStart: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, fc.constant(false)),
     clients: fc.array(fc.array(clientAction, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 2 }),
     agents: fc.array(fc.array(agentAction, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 2 }),
-    system: fc.array(systemAction, { maxLength: 4 }),
+    system: fc.array(systemAction, { maxLength: 6 }),
     offsets: fc.array(fc.integer({ min: -2_000, max: 2_000 }), { minLength: 6, maxLength: 6 }),
     faultRate: kinds.length === 0 ? fc.constant(0) : fc.integer({ min: 0, max: options.maxRate ?? 20 }),
     faultSeed: fc.nat(),

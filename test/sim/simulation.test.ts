@@ -9,7 +9,7 @@ import { testTableName } from '../support/embedded-store.ts';
 import { current } from './current.ts';
 import { type FaultOptions, scenario } from './model.ts';
 import { type Outcome, runScenario } from './run.ts';
-import type { FaultKind } from './world.ts';
+import { type FaultKind, faultKinds } from './world.ts';
 
 // The handlers build their Deps with defaultDeps(): here, the simulated world's.
 vi.mock('#deps', () => ({
@@ -53,6 +53,9 @@ afterAll(async () => {
 const seeds = Number(process.env.SIM_SEEDS ?? 20);
 const firstSeed = process.env.SIM_SEED ? Number(process.env.SIM_SEED) : undefined;
 const kinds = process.env.SIM_FAULTS ? (process.env.SIM_FAULTS.split(',') as FaultKind[]) : undefined;
+const unknownKinds = kinds?.filter((kind) => !faultKinds.includes(kind));
+if (unknownKinds?.length)
+  throw new Error(`unknown fault kinds: ${unknownKinds.join(', ')} (known: ${faultKinds.join(', ')})`);
 
 let last: Outcome | undefined;
 
