@@ -104,6 +104,7 @@ export function scenario(options: FaultOptions = {}): fc.Arbitrary<Scenario> {
       fc.oneof(
         { weight: 4, arbitrary: fc.constant<WebhookAnswer>('ok') },
         { weight: 2, arbitrary: fc.constant<WebhookAnswer>('4xx') },
+        { weight: 1, arbitrary: fc.constant<WebhookAnswer>('429long') },
         fc.constantFrom(...webhookAnswers),
       ),
       { maxLength: 16 },

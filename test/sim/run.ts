@@ -284,6 +284,32 @@ export async function runScenario(
   fireTimers(world, deliverer);
   await runWithStream(world, pumpStream);
 
+  // Then, still under faults, the agents retry the failed events they see and an operator redrives the rest.
+  world.advance(SWEEP_MS);
+  for (const [slot] of scenario.agents.entries()) {
+    void world.spawn(
+      `agent${slot} retries`,
+      async () => {
+        const auth = agentTokens[slot] as Record<string, string>;
+        for (const conversationId of known) {
+          const path = `/agent/conversations/${conversationId}`;
+          const reply = await request('GET', `${path}/messages?limit=500`, undefined, auth);
+          for (const message of reply.body?.messages ?? []) {
+            if (message.delivery?.status !== 'failed' || message.delivery.target !== 'dialogstudio') continue;
+            await request('POST', `${path}/messages/${message.id}/retry`, undefined, auth);
+          }
+        }
+      },
+      offsets[2 + slot] ?? 0,
+    );
+  }
+  void world.spawn('operator redrive', async () => {
+    await redriveFailedEvents(deps).catch((error) => {
+      if (error instanceof Crash) throw error;
+    });
+  });
+  await runWithStream(world, pumpStream);
+
   // The faults stop: late stream records arrive, DialogStudio sets its webhook, time runs on.
   world.faultsOn = false;
   const drainStart = world.clock;

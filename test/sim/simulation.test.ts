@@ -86,7 +86,10 @@ describe.runIf(process.env.SIM_EXPLORE)('simulation, exploring seeds', () => {
       last = undefined;
       const result = await fc.check(property(), { seed, numRuns: 1, endOnFailure: true });
       const broken = result.failed ? (last as Outcome | undefined)?.violations : [];
-      const error = result.failed && !broken?.length ? String(result.errorInstance) : '';
+      const error =
+        result.failed && !broken?.length
+          ? String(result.errorInstance).replace(/\s+/g, ' ').slice(0, 400)
+          : '';
       const outcome = last as Outcome | undefined;
       const stats = outcome
         ? `${outcome.calls} calls, ${outcome.posts} posts, ${outcome.injected.length} faults; ${process.env.SIM_VERBOSE ? outcome.replies : ''}`
