@@ -1,12 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Scheduler } from 'fast-check';
 import { deliverConversation, sweepOutbox } from '#delivery/engine.ts';
 import { createAgent, createChannel, createDestination, setAgentPlatform } from '#domain/admin.ts';
 import type { Deps } from '#domain/deps.ts';
 import { listFailedEvents, redriveFailedEvents } from '#domain/outbox.ts';
+import { matchRoute } from '#routes';
 import { type Db, ensureTable } from '#store/table.ts';
-import { inProcessClient, type Reply } from '../support/clients.ts';
+import type { Reply } from '../support/clients.ts';
+import { httpApiEvent } from '../support/lambda-events.ts';
 import { current } from './current.ts';
 import { type AgentAction, type ClientAction, faultAt, type Scenario, type SystemAction } from './model.ts';
 import { Crash, type Post, World } from './world.ts';
@@ -20,7 +23,27 @@ const START = Date.parse('2026-01-05T10:00:00.000Z');
 /** The longest the drain waits: past the longest backoff step (2 h) and a sweep. */
 const DRAIN_MS = 7_200_000 + 10 * SWEEP_MS;
 
+type Handler = (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** The route's handlers, loaded once before any run: loading a module is I/O the scheduler cannot order. */
+export const handlers = new Map<string, Handler>();
+
+/** Invokes the route's Lambda handler with the event API Gateway sends, as the deployed function runs. */
+async function invoke(method: string, target: string, body?: unknown, headers: Record<string, string> = {}) {
+  const event = httpApiEvent(method, target, {
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+  const match = matchRoute(method, event.rawPath);
+  const handler = match.kind === 'route' ? handlers.get(match.route.entry) : undefined;
+  if (!handler) throw new Error(`no handler for ${method} ${event.rawPath}`);
+  const result = await handler(event, { awsRequestId: `sim-${event.requestContext.requestId}` } as Context);
+  return { status: result.statusCode ?? 200, body: JSON.parse(result.body ?? 'null') } as Reply;
+}
+
 export interface Outcome {
+  /** A hash of the order of every step: two runs of one seed must match. */
+  fingerprint: string;
   violations: string[];
   trace: string[];
   injected: string[];
@@ -84,7 +107,7 @@ export async function runScenario(
     agentTokens.push({ authorization: `Bearer ${agentToken}` });
   }
   const admin = agentTokens[0] as Record<string, string>;
-  if (scenario.webhookAtStart) await inProcessClient('POST', `${api}/setWebhook`, { url: dsUrl });
+  if (scenario.webhookAtStart) await invoke('POST', `${api}/setWebhook`, { url: dsUrl });
 
   // What callers were told, to hold the store to it.
   const clientMessages: { text: string; conversationId: string; messageId: string }[] = [];
@@ -100,7 +123,7 @@ export async function runScenario(
 
   /** A request as API Gateway hands it to the handler; a crash of the actor means no answer reached the caller. */
   const request = async (method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
-    const reply = await inProcessClient(method, path, body, headers);
+    const reply = await invoke(method, path, body, headers);
     const label = `${path.split('/').at(-1)?.split('?')[0]} ${reply.status}${reply.status >= 400 ? ` ${reply.body?.error?.code ?? ''}` : ''}`;
     replies.set(label, (replies.get(label) ?? 0) + 1);
     if (world.actor()?.dead) throw new Crash();
@@ -354,6 +377,23 @@ export async function runScenario(
       `${item.id} (${item.delivery?.payload.type}) still pending`,
     );
   }
+  if (process.env.SIM_VERBOSE) {
+    for (const item of items.filter((entry) => entry.sk === 'META' || entry.delivery)) {
+      const {
+        pk: _pk,
+        payload: _payload,
+        attributes: _a,
+        hiddenAttributes: _h,
+        customData: _c,
+        ...shown
+      } = item;
+      world.injected.push(
+        `state ${JSON.stringify({ ...shown, delivery: item.delivery && { ...item.delivery, payload: item.delivery.payload.type } })}`,
+      );
+    }
+    for (const post of world.posts)
+      world.injected.push(`post ${post.index} ${post.eventId} ${post.type} ${post.answer} by ${post.actor}`);
+  }
   checkStoredOnce(items, violate);
   checkClosedHaveTheirEntry(items, violate);
   checkDuplicates(world.posts, violate);
@@ -370,6 +410,7 @@ export async function runScenario(
   }
   current.world = undefined;
   return {
+    fingerprint: fingerprint(world.trace),
     violations,
     trace: world.trace,
     injected: world.injected,
@@ -553,7 +594,7 @@ async function checkReachable(
     let after: string | undefined;
     for (let page = 0; page < 200; page++) {
       const query = `limit=3${after ? `&after=${encodeURIComponent(after)}` : ''}`;
-      const reply: Reply = await inProcessClient(
+      const reply: Reply = await invoke(
         'GET',
         `/agent/conversations/${conversationId}/messages?${query}`,
         undefined,
@@ -590,7 +631,7 @@ async function checkConversationsListed(items: Item[], auth: Record<string, stri
   let cursor: string | undefined;
   for (let page = 0; page < 200; page++) {
     const query = `limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const reply = await inProcessClient('GET', `/agent/conversations?${query}`, undefined, auth);
+    const reply = await invoke('GET', `/agent/conversations?${query}`, undefined, auth);
     for (const conversation of reply.body?.conversations ?? []) listed.add(conversation.conversationId);
     cursor = reply.body?.next;
     if (!cursor) break;
@@ -602,4 +643,10 @@ async function checkConversationsListed(items: Item[], auth: Record<string, stri
         `${meta.conversationId} not listed`,
       );
   }
+}
+
+function fingerprint(trace: string[]): string {
+  let hash = 0x811c9dc5;
+  for (const char of trace.join('\n')) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return `${trace.length}:${hash.toString(16)}`;
 }

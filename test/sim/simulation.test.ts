@@ -8,7 +8,7 @@ import { root } from '../support/clients.ts';
 import { testTableName } from '../support/embedded-store.ts';
 import { current } from './current.ts';
 import { type FaultOptions, scenario } from './model.ts';
-import { type Outcome, runScenario } from './run.ts';
+import { handlers, type Outcome, runScenario } from './run.ts';
 import { type FaultKind, faultKinds } from './world.ts';
 
 // The handlers build their Deps with defaultDeps(): here, the simulated world's.
@@ -41,7 +41,10 @@ beforeAll(async () => {
   endpoint = store.endpoint;
   close = store.close;
   // Every handler loaded before the first run: a module's first import is I/O the scheduler cannot order.
-  for (const route of routes) await import(pathToFileURL(resolve(root, route.entry)).href);
+  for (const route of routes) {
+    const module = await import(pathToFileURL(resolve(root, route.entry)).href);
+    handlers.set(route.entry, module.handler);
+  }
   vi.spyOn(Date, 'now').mockImplementation(() => current.world?.clock ?? realNow());
 });
 
@@ -92,7 +95,7 @@ describe.runIf(process.env.SIM_EXPLORE)('simulation, exploring seeds', () => {
           : '';
       const outcome = last as Outcome | undefined;
       const stats = outcome
-        ? `${outcome.calls} calls, ${outcome.posts} posts, ${outcome.injected.length} faults; ${process.env.SIM_VERBOSE ? outcome.replies : ''}`
+        ? `${outcome.fingerprint}, ${outcome.calls} calls, ${outcome.posts} posts, ${outcome.injected.length} faults; ${process.env.SIM_VERBOSE ? outcome.replies : ''}`
         : '';
       console.log(`seed ${seed} (${stats}): ${broken?.length ? broken.join(' | ') : error || 'ok'}`);
     }
