@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
  * delivery engine over the simulated world, with the options passed in the environment.
  */
 
-const usage = `Usage: npm run simulate -- [--seeds N] [--seed S] [--path P] [--faults KINDS] [--rate PERCENT] [--explore] [--verbose]
+const usage = `Usage: npm run simulate -- [--seeds N] [--seed S] [--path P] [--faults KINDS] [--rate PERCENT] [--profile NAME] [--explore] [--verbose]
 
   --seeds N      runs N seeds (default 100); with --explore, N seeds from --seed on, one line each
   --seed S       the first seed (fast-check's seed): replays the run a failure printed
@@ -16,6 +16,8 @@ const usage = `Usage: npm run simulate -- [--seeds N] [--seed S] [--path P] [--f
   --faults KINDS comma-separated fault kinds (default all): failBefore, failBeforeAll, landThenFail,
                  landThenFailFinal, crashBefore, crashAfter, stall, pageCut, indexLag
   --rate PERCENT the highest share of store calls that meet a fault (default 20)
+  --profile NAME default, platform-waits (an agent platform, no DialogStudio webhook until the end,
+                 429 with an hour's Retry-After) or failures (webhooks answer 2xx or 4xx)
   --explore      does not stop at the first failure: prints, per seed, the invariants it broke
   --verbose      prints the faults injected and the replies of each run
 `;
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     path: { type: 'string' },
     faults: { type: 'string' },
     rate: { type: 'string' },
+    profile: { type: 'string' },
     explore: { type: 'boolean' },
     verbose: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -57,6 +60,7 @@ if (values.path) env.SIM_PATH = values.path;
 if (values.faults) env.SIM_FAULTS = values.faults;
 const rate = whole('rate', values.rate);
 if (rate !== undefined) env.SIM_FAULT_RATE = rate;
+if (values.profile) env.SIM_PROFILE = values.profile;
 if (values.explore) env.SIM_EXPLORE = '1';
 if (values.verbose) env.SIM_VERBOSE = '1';
 

@@ -80,7 +80,23 @@ const systemAction: fc.Arbitrary<SystemAction> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ kind: 'redrive' as const }) },
 );
 
+/**
+ * Profiles narrow the world where a default run rarely goes: `platform-waits` has an agent platform
+ * and no DialogStudio webhook until the end, webhooks answering 2xx or 429 with an hour's Retry-After;
+ * `failures` has the webhook from the start, answering 2xx or 4xx, so events fail and are retried.
+ */
+export const profiles = {
+  default: {},
+  'platform-waits': { platform: true, webhookAtStart: false, answers: ['ok', '429long'] },
+  failures: { webhookAtStart: true, answers: ['ok', '4xx'] },
+} as const satisfies Record<
+  string,
+  { platform?: boolean; webhookAtStart?: boolean; answers?: WebhookAnswer[] }
+>;
+export type Profile = keyof typeof profiles;
+
 export interface FaultOptions {
+  profile?: Profile;
   /** Which fault kinds may be injected (default: all). */
   kinds?: readonly FaultKind[];
   /** Percent of store calls that meet a fault, at most. */
@@ -89,10 +105,15 @@ export interface FaultOptions {
 
 export function scenario(options: FaultOptions = {}): fc.Arbitrary<Scenario> {
   const kinds = options.kinds ?? faultKinds;
+  const narrowed: { platform?: boolean; webhookAtStart?: boolean; answers?: readonly WebhookAnswer[] } =
+    profiles[options.profile ?? 'default'];
   return fc.record({
     cutPages: fc.constant(kinds.includes('pageCut')),
-    platform: fc.boolean(),
-    webhookAtStart: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, fc.constant(false)),
+    platform: narrowed.platform === undefined ? fc.boolean() : fc.constant(narrowed.platform),
+    webhookAtStart:
+      narrowed.webhookAtStart === undefined
+        ? fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, fc.constant(false))
+        : fc.constant(narrowed.webhookAtStart),
     clients: fc.array(fc.array(clientAction, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 2 }),
     agents: fc.array(fc.array(agentAction, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 2 }),
     system: fc.array(systemAction, { maxLength: 6 }),
@@ -101,12 +122,14 @@ export function scenario(options: FaultOptions = {}): fc.Arbitrary<Scenario> {
     faultSeed: fc.nat(),
     kinds: fc.constant([...kinds]),
     answers: fc.array(
-      fc.oneof(
-        { weight: 4, arbitrary: fc.constant<WebhookAnswer>('ok') },
-        { weight: 2, arbitrary: fc.constant<WebhookAnswer>('4xx') },
-        { weight: 1, arbitrary: fc.constant<WebhookAnswer>('429long') },
-        fc.constantFrom(...webhookAnswers),
-      ),
+      narrowed.answers
+        ? fc.constantFrom(...narrowed.answers)
+        : fc.oneof(
+            { weight: 4, arbitrary: fc.constant<WebhookAnswer>('ok') },
+            { weight: 2, arbitrary: fc.constant<WebhookAnswer>('4xx') },
+            { weight: 1, arbitrary: fc.constant<WebhookAnswer>('429long') },
+            fc.constantFrom(...webhookAnswers),
+          ),
       { maxLength: 16 },
     ),
     stream: fc.array(

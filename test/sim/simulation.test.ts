@@ -7,7 +7,7 @@ import { routes } from '#routes';
 import { root } from '../support/clients.ts';
 import { testTableName } from '../support/embedded-store.ts';
 import { current } from './current.ts';
-import { type FaultOptions, scenario } from './model.ts';
+import { type FaultOptions, type Profile, profiles, scenario } from './model.ts';
 import { handlers, type Outcome, runScenario } from './run.ts';
 import { type FaultKind, faultKinds } from './world.ts';
 
@@ -56,6 +56,8 @@ afterAll(async () => {
 const seeds = Number(process.env.SIM_SEEDS ?? 20);
 const firstSeed = process.env.SIM_SEED ? Number(process.env.SIM_SEED) : undefined;
 const kinds = process.env.SIM_FAULTS ? (process.env.SIM_FAULTS.split(',') as FaultKind[]) : undefined;
+if (process.env.SIM_PROFILE && !(process.env.SIM_PROFILE in profiles))
+  throw new Error(`unknown profile ${process.env.SIM_PROFILE} (known: ${Object.keys(profiles).join(', ')})`);
 const unknownKinds = kinds?.filter((kind) => !faultKinds.includes(kind));
 if (unknownKinds?.length)
   throw new Error(`unknown fault kinds: ${unknownKinds.join(', ')} (known: ${faultKinds.join(', ')})`);
@@ -66,6 +68,7 @@ let last: Outcome | undefined;
 function property(
   options: FaultOptions = {
     kinds,
+    profile: (process.env.SIM_PROFILE as Profile | undefined) ?? 'default',
     maxRate: process.env.SIM_FAULT_RATE ? Number(process.env.SIM_FAULT_RATE) : undefined,
   },
 ) {
@@ -104,19 +107,48 @@ describe.runIf(process.env.SIM_EXPLORE)('simulation, exploring seeds', () => {
 
 /**
  * Today's code breaks the invariants (issue 16's findings), so the property is expected to fail until
- * the fixes are merged: then flip this to true, and it must hold for every seed.
+ * the fixes are merged. After the merge, flip this to true: the property must then hold for every
+ * seed, and each finding's seed below must run clean.
  */
 const FINDINGS_FIXED = false;
-const holds = FINDINGS_FIXED || process.env.SIM_EXPECT_PASS ? it : it.fails;
+const expectPass = FINDINGS_FIXED || Boolean(process.env.SIM_EXPECT_PASS);
+
+/** The seeds that found issue 16's findings against the code before the fixes, with the invariant each broke. */
+const findings: {
+  finding: number;
+  seed: number;
+  faults: FaultKind[];
+  profile: Profile;
+  invariant: string;
+}[] = [];
+
+async function replay(seed: number, faults: FaultKind[], profile: Profile): Promise<Outcome> {
+  last = undefined;
+  await fc.check(property({ kinds: faults, profile }), { seed, numRuns: 1, endOnFailure: true });
+  if (!last) throw new Error(`seed ${seed} did not run`);
+  return last;
+}
+
+describe.skipIf(process.env.SIM_EXPLORE || process.env.SIM_SEED)('simulation: the seeds of issue 16', () => {
+  for (const { finding, seed, faults, profile, invariant } of findings) {
+    it(`finding ${finding}: seed ${seed} (${profile}; ${faults.join(',')}) ${expectPass ? 'runs clean' : `breaks "${invariant}"`}`, async () => {
+      const outcome = await replay(seed, faults, profile);
+      if (expectPass) expect(outcome.violations).toEqual([]);
+      else expect(outcome.violations.filter((line) => line.startsWith(`${invariant}:`))).not.toEqual([]);
+    }, 600_000);
+  }
+});
 
 describe.skipIf(process.env.SIM_EXPLORE)('simulation', () => {
-  holds(
+  // Until the fixes land, a failure is expected: the first one ends the run, unshrunk, to keep `npm test` short.
+  (expectPass ? it : it.fails)(
     'keeps the delivery promise under every fault',
     async () => {
       await fc.assert(property(), {
         numRuns: seeds,
         ...(firstSeed !== undefined && { seed: firstSeed }),
         ...(process.env.SIM_PATH && { path: process.env.SIM_PATH }),
+        ...(!expectPass && { endOnFailure: true }),
       });
     },
     3_600_000,

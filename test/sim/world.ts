@@ -49,6 +49,8 @@ export interface Actor {
   dead: boolean;
   /** Injected faults that hit this actor so far: a 2xx it got may not have been saved. */
   faults: number;
+  /** The lease owner ids this actor wrote: a lease it keeps is recognised by them. */
+  owners: Set<string>;
 }
 
 export interface Post {
@@ -153,7 +155,7 @@ export class World {
 
   /** Runs `work` as an actor of its own, concurrently with the others; a Crash ends it quietly. */
   spawn(name: string, work: () => Promise<void>, offsetMs = 0): Promise<void> {
-    const actor: Actor = { name, offsetMs, dead: false, faults: 0 };
+    const actor: Actor = { name, offsetMs, dead: false, faults: 0, owners: new Set() };
     this.live++;
     return this.actors.run(actor, async () => {
       try {
@@ -313,6 +315,8 @@ export class World {
         const command = String(context.commandName);
         const input = args.input as Record<string, unknown>;
         await this.gate(`${command.replace('Command', '')} ${describe(input)}`);
+        const owner = (input.ExpressionAttributeValues as Record<string, unknown> | undefined)?.[':owner'];
+        if (typeof owner === 'string') this.actor()?.owners.add(owner);
         const plan = this.plan();
         (context as { simPlan?: CallPlan }).simPlan = plan;
         const { fault } = plan;
