@@ -83,15 +83,17 @@ const systemAction: fc.Arbitrary<SystemAction> = fc.oneof(
 /**
  * Profiles narrow the world where a default run rarely goes: `platform-waits` has an agent platform
  * and no DialogStudio webhook until the end, webhooks answering 2xx or 429 with an hour's Retry-After;
- * `failures` has the webhook from the start, answering 2xx or 4xx, so events fail and are retried.
+ * `failures` has the webhook from the start, answering 2xx or 4xx, so events fail and are retried;
+ * `busy` is `failures` with one agent who mostly sends, closes and retries.
  */
 export const profiles = {
   default: {},
   'platform-waits': { platform: true, webhookAtStart: false, answers: ['ok', '429long'] },
   failures: { webhookAtStart: true, answers: ['ok', '4xx'] },
+  busy: { webhookAtStart: true, answers: ['ok', '4xx'], busyAgents: true },
 } as const satisfies Record<
   string,
-  { platform?: boolean; webhookAtStart?: boolean; answers?: WebhookAnswer[] }
+  { platform?: boolean; webhookAtStart?: boolean; answers?: WebhookAnswer[]; busyAgents?: boolean }
 >;
 export type Profile = keyof typeof profiles;
 
@@ -105,8 +107,28 @@ export interface FaultOptions {
 
 export function scenario(options: FaultOptions = {}): fc.Arbitrary<Scenario> {
   const kinds = options.kinds ?? faultKinds;
-  const narrowed: { platform?: boolean; webhookAtStart?: boolean; answers?: readonly WebhookAnswer[] } =
-    profiles[options.profile ?? 'default'];
+  const narrowed: {
+    platform?: boolean;
+    webhookAtStart?: boolean;
+    answers?: readonly WebhookAnswer[];
+    busyAgents?: boolean;
+  } = profiles[options.profile ?? 'default'];
+  // Busy agents: one agent who sends, closes and retries a lot, so events fail and are retried.
+  const agents = narrowed.busyAgents
+    ? fc
+        .array(
+          fc.oneof(
+            {
+              weight: 6,
+              arbitrary: fc.record({ kind: fc.constant('send' as const), pick, key: fc.boolean() }),
+            },
+            { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), pick }) },
+            { weight: 2, arbitrary: fc.record({ kind: fc.constant('retry' as const), pick }) },
+          ),
+          { minLength: 4, maxLength: 10 },
+        )
+        .map((actions) => [actions])
+    : fc.array(fc.array(agentAction, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 2 });
   return fc.record({
     cutPages: fc.constant(kinds.includes('pageCut')),
     platform: narrowed.platform === undefined ? fc.boolean() : fc.constant(narrowed.platform),
@@ -115,7 +137,7 @@ export function scenario(options: FaultOptions = {}): fc.Arbitrary<Scenario> {
         ? fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, fc.constant(false))
         : fc.constant(narrowed.webhookAtStart),
     clients: fc.array(fc.array(clientAction, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 2 }),
-    agents: fc.array(fc.array(agentAction, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 2 }),
+    agents,
     system: fc.array(systemAction, { maxLength: 6 }),
     offsets: fc.array(fc.integer({ min: -2_000, max: 2_000 }), { minLength: 6, maxLength: 6 }),
     faultRate: kinds.length === 0 ? fc.constant(0) : fc.integer({ min: 0, max: options.maxRate ?? 20 }),

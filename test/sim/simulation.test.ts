@@ -120,7 +120,52 @@ const findings: {
   faults: FaultKind[];
   profile: Profile;
   invariant: string;
-}[] = [];
+}[] = [
+  {
+    finding: 5,
+    seed: 2,
+    profile: 'default',
+    faults: ['pageCut'],
+    invariant: 'every 2xx client message is reachable by paging the Agent API',
+  },
+  {
+    finding: 7,
+    seed: 1,
+    profile: 'failures',
+    faults: ['failBeforeAll', 'crashBefore', 'landThenFailFinal'],
+    invariant: 'a delivery run that ended in an error let its lease go',
+  },
+  {
+    finding: 8,
+    seed: 6,
+    profile: 'platform-waits',
+    faults: ['failBefore'],
+    invariant: 'a pending event goes out within a sweep period of its time once faults stop',
+  },
+  {
+    finding: 10,
+    seed: 8,
+    profile: 'failures',
+    faults: ['failBefore'],
+    invariant: 'nothing after Closed',
+  },
+  {
+    finding: 13,
+    seed: 3037,
+    profile: 'default',
+    faults: [
+      'failBefore',
+      'failBeforeAll',
+      'landThenFail',
+      'landThenFailFinal',
+      'crashBefore',
+      'crashAfter',
+      'stall',
+      'indexLag',
+    ],
+    invariant: 'every request stored at most once',
+  },
+];
 
 async function replay(seed: number, faults: FaultKind[], profile: Profile): Promise<Outcome> {
   last = undefined;
