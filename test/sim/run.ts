@@ -386,6 +386,8 @@ export async function runScenario(
         `state ${JSON.stringify({ ...shown, delivery: item.delivery && { ...item.delivery, payload: item.delivery.payload.type } })}`,
       );
     }
+    for (const step of world.trace.filter((line) => /redrive|retries/.test(line)))
+      world.injected.push(`step ${step}`);
     for (const post of world.posts)
       world.injected.push(`post ${post.index} ${post.eventId} ${post.type} ${post.answer} by ${post.actor}`);
   }

@@ -122,6 +122,13 @@ const findings: {
   invariant: string;
 }[] = [
   {
+    finding: 1,
+    seed: 22,
+    profile: 'busy',
+    faults: ['failBeforeAll', 'crashBefore', 'crashAfter', 'landThenFailFinal'],
+    invariant: 'a pending event goes out within a sweep period of its time once faults stop',
+  },
+  {
     finding: 5,
     seed: 2,
     profile: 'default',
