@@ -5,10 +5,9 @@ import type { FinalizeRequestMiddleware, MetadataBearer } from '@smithy/types';
 import type { Scheduler } from 'fast-check';
 import { loadConfig } from '#config';
 import { classifyResponse } from '#delivery/send.ts';
-import type { Deps } from '#domain/deps.ts';
+import { buildDeps, type Wired } from '#deps';
 import type { AttemptOutcome } from '#domain/outbox.ts';
 import { conversationOfMessageId, seqOfMessageId } from '#store/keys.ts';
-import { dynamoStore } from '#store/store.ts';
 import type { Db } from '#store/table.ts';
 
 /**
@@ -394,18 +393,15 @@ export class World {
     return { client, doc, tableName: this.tableName, retentionDays };
   }
 
-  /**
-   * The Deps a Lambda handler would build, over the faulty client; `now` is the calling actor's
-   * clock. (When `buildDeps({ db, config, now })` lands in src/deps.ts, this is the one place to use it.)
-   */
-  deps(env: Record<string, string>): Deps {
+  /** The Deps a Lambda handler would build (the one composition root), over the faulty client; `now` is the calling actor's clock. */
+  deps(env: Record<string, string>): Wired {
     const config = loadConfig({ ...env, TABLE_NAME: this.tableName, DYNAMODB_ENDPOINT: this.endpoint });
-    const db = this.db(config.RETENTION_DAYS);
     return {
-      config,
-      db,
-      store: dynamoStore(db),
-      now: () => new Date(this.clock + (this.actor()?.offsetMs ?? 0)),
+      ...buildDeps({
+        config,
+        db: this.db(config.RETENTION_DAYS),
+        now: () => new Date(this.clock + (this.actor()?.offsetMs ?? 0)),
+      }),
       outboxWritten: () => {},
     };
   }
