@@ -42,13 +42,13 @@ function tableActionsOf(functionName: string): string[] {
     .flatMap((statement) => statement.Action);
 }
 
-const reads = ['dynamodb:GetItem', 'dynamodb:Query'];
+const reads = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 const operatorRead = ['CHANNELS', 'DESTINATIONS', 'AGENTS', 'OPEN#*', 'CONV#*'];
 const agentRead = ['AGENTS', 'DESTINATIONS', 'CONV#*'];
 const delivery: Grant[] = [
-  { on: 'table', actions: reads, leadingKeys: ['CHANNELS', 'SECRET#*', 'CONV#*'] },
-  { on: 'table', actions: writes, leadingKeys: ['CONV#*'] },
+  { on: 'table', actions: reads, leadingKeys: ['CHANNELS', 'SECRET#*', 'CONV#*', 'OUTBOX#COUNTERS'] },
+  { on: 'table', actions: writes, leadingKeys: ['CONV#*', 'OUTBOX#COUNTERS'] },
   { on: 'byState', actions: ['dynamodb:Query'], leadingKeys: ['OUTBOX#*'] },
 ];
 const operatorRoutes = [
@@ -130,28 +130,32 @@ const expectedTableGrants = new Map<string, Grant[]>([
     'LiveConnect',
     [
       { on: 'table', actions: reads, leadingKeys: ['AGENTS'] },
-      { on: 'table', actions: writes, leadingKeys: ['LIVE#TICKET#*', 'LIVE#CONN#*', 'LIVE#QUEUE#*'] },
+      {
+        on: 'table',
+        actions: writes,
+        leadingKeys: ['LIVE#TICKET#*', 'LIVE#CONN#*', 'LIVE#QUEUE#*', 'LIVE#AGENT#*'],
+      },
     ],
   ],
   [
     'LiveDisconnect',
     [
       { on: 'table', actions: reads, leadingKeys: ['LIVE#CONN#*'] },
-      { on: 'table', actions: writes, leadingKeys: ['LIVE#CONN#*', 'LIVE#QUEUE#*'] },
+      { on: 'table', actions: writes, leadingKeys: ['LIVE#CONN#*', 'LIVE#QUEUE#*', 'LIVE#AGENT#*'] },
     ],
   ],
   [
     'NotifyFromStream',
     [
       { on: 'table', actions: reads, leadingKeys: ['AGENTS', 'CONV#*', 'LIVE#QUEUE#*', 'LIVE#CONN#*'] },
-      { on: 'table', actions: writes, leadingKeys: ['LIVE#CONN#*', 'LIVE#QUEUE#*'] },
+      { on: 'table', actions: writes, leadingKeys: ['LIVE#CONN#*', 'LIVE#QUEUE#*', 'LIVE#AGENT#*'] },
     ],
   ],
   [
     'DeliverFromStream',
     [
-      { on: 'table', actions: reads, leadingKeys: ['CHANNELS', 'SECRET#*', 'CONV#*'] },
-      { on: 'table', actions: writes, leadingKeys: ['CONV#*', 'OPEN#*'] },
+      { on: 'table', actions: reads, leadingKeys: ['CHANNELS', 'SECRET#*', 'CONV#*', 'OUTBOX#COUNTERS'] },
+      { on: 'table', actions: writes, leadingKeys: ['CONV#*', 'OUTBOX#COUNTERS', 'OPEN#*'] },
       { on: 'byState', actions: ['dynamodb:Query'], leadingKeys: ['OUTBOX#*'] },
     ],
   ],
@@ -320,7 +324,9 @@ describe('least privilege', () => {
 
   it('gives $connect, the unauthenticated entry point, only tickets, connections, listeners and agents', () => {
     const keys = tableGrantsOf('LiveConnect').flatMap((grant) => grant.leadingKeys);
-    expect(new Set(keys)).toEqual(new Set(['AGENTS', 'LIVE#TICKET#*', 'LIVE#CONN#*', 'LIVE#QUEUE#*']));
+    expect(new Set(keys)).toEqual(
+      new Set(['AGENTS', 'LIVE#TICKET#*', 'LIVE#CONN#*', 'LIVE#QUEUE#*', 'LIVE#AGENT#*']),
+    );
   });
 
   it('gives the fallback function no access to the table', () => {
