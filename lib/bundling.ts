@@ -21,8 +21,13 @@ export const functionBundling = {
   sourceMap: false,
   keepNames: true,
   esbuildArgs: {
-    // A Lambda's credentials are in its environment: only that provider, not the default chain.
-    '--alias': ['@aws-sdk/credential-provider-node=./src/store/env-credentials.ts'],
+    '--alias': [
+      // A Lambda's credentials are in its environment: only that provider, not the default chain.
+      '@aws-sdk/credential-provider-node=./src/store/env-credentials.ts',
+      // SDK code no function runs (each file says why): event streams, mnemonist's cache.
+      '@smithy/core/event-streams=./lib/bundle-aliases/no-event-streams.ts',
+      'mnemonist/lru-cache=./lib/bundle-aliases/lru-cache.ts',
+    ],
   },
 } as const satisfies BundlingOptions;
 

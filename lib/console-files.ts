@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Stack, Stage } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { buildConsole } from '../console/build.ts';
@@ -18,7 +18,8 @@ export function consoleFilesModule(): string {
  */
 export function embeddedConsoleArgs(scope: Construct): Record<string, string> {
   if (!Stack.of(scope).bundlingRequired) return {};
-  const directory = join(Stage.of(scope)?.outdir ?? '.', 'console-build');
+  // Absolute: esbuild reads an alias without `./` as a package name, and `cdk synth` alone gives `cdk.out`.
+  const directory = resolve(Stage.of(scope)?.outdir ?? '.', 'console-build');
   let module = written.get(directory);
   if (!module) {
     module = join(directory, 'console-files.mjs');

@@ -24,6 +24,8 @@ export interface MonitoringProps {
   streamReaders: readonly BridgeFunction[];
   /** Functions whose errors neither an API's 5xx nor a dead-letter queue would show. */
   backgroundFunctions: readonly BridgeFunction[];
+  /** The function a schedule runs every minute (the sweep): watched for not running at all. */
+  scheduledFunction: BridgeFunction;
   /** Where stream records and retry-timer messages that failed delivery go. */
   deadLetterQueues: readonly IQueue[];
   /** Subscribed to the alarm topic when given. */
@@ -62,7 +64,7 @@ export class Monitoring extends Construct {
     const fiveMinutes = { period: Duration.minutes(5) };
     this.alarm('OutboxFailedAlarm', {
       description:
-        'Events exhausted their delivery retries and wait in `failed` to be redriven, or the sweep published no metrics (it runs every minute).',
+        'Events exhausted their delivery retries and wait in `failed` to be redriven (the sweep publishes the count only when it is not zero).',
       metric: new Metric({
         namespace: outboxMetrics.namespace,
         metricName: 'OutboxFailed',
@@ -70,8 +72,6 @@ export class Monitoring extends Construct {
         statistic: 'Maximum',
         ...fiveMinutes,
       }),
-      // The sweep publishes every minute: silence means it is broken, and then nothing is retried.
-      missingData: TreatMissingData.BREACHING,
     });
     this.alarm('DeadLetterAlarm', {
       description:
@@ -106,12 +106,23 @@ export class Monitoring extends Construct {
       }),
       threshold: streamLagThreshold.toMilliseconds(),
     });
+    const background = props.backgroundFunctions.map((fn) =>
+      fn.metricErrors({ statistic: 'Sum', ...fiveMinutes }),
+    );
+    const scheduled = props.scheduledFunction;
     this.alarm('BackgroundErrorAlarm', {
-      description: `${names(props.backgroundFunctions)} failed: live updates stop reaching consoles, or retries wait for the next sweep.`,
-      metric: sum(
-        'Errors of the functions behind no API',
-        props.backgroundFunctions.map((fn) => fn.metricErrors({ statistic: 'Sum', ...fiveMinutes })),
-      ),
+      description: `${names(props.backgroundFunctions)} failed, or ${scheduled.node.id} did not run in 5 minutes (it runs every minute): live updates stop reaching consoles, or retries wait and nothing counts failed events.`,
+      metric: new MathExpression({
+        label: 'Errors of the functions behind no API, plus one if the schedule did not run',
+        expression: `${background.map((_, index) => `FILL(m${index}, 0)`).join(' + ')} + IF(FILL(runs, 0) < 1, 1, 0)`,
+        usingMetrics: {
+          ...Object.fromEntries(background.map((metric, index) => [`m${index}`, metric])),
+          runs: scheduled.metricInvocations({ statistic: 'Sum', ...fiveMinutes }),
+        },
+        ...fiveMinutes,
+      }),
+      // No data at all means the schedule invoked nothing: the sweep publishes Invocations whenever it runs.
+      missingData: TreatMissingData.BREACHING,
     });
 
     // `enforceSSL` gives the topic a policy of its own, which replaces the default one that let

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Stack, Stage } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { openApiDocument } from '#openapi';
@@ -18,7 +18,8 @@ export function openApiModule(): string {
  */
 export function embeddedOpenApiArgs(scope: Construct): Record<string, string> {
   if (!Stack.of(scope).bundlingRequired) return {};
-  const directory = join(Stage.of(scope)?.outdir ?? '.', 'openapi-build');
+  // Absolute: esbuild reads an alias without `./` as a package name, and `cdk synth` alone gives `cdk.out`.
+  const directory = resolve(Stage.of(scope)?.outdir ?? '.', 'openapi-build');
   let module = written.get(directory);
   if (!module) {
     module = join(directory, 'openapi-document.mjs');

@@ -63,6 +63,7 @@ export class OperatorBridgeStack extends Stack {
       webSocketApi: this.live.webSocketApi,
       streamReaders: [this.delivery.fromStream, this.live.notifier],
       backgroundFunctions: [this.live.notifier, this.delivery.sweep],
+      scheduledFunction: this.delivery.sweep,
       deadLetterQueues: [this.delivery.deadLetterQueue, this.delivery.retryDeadLetterQueue],
       alarmEmail: settings.alarmEmail,
     });

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveryFunctions, fallbackRoute, liveNotifier, liveRoutes, routes } from '#routes';
+import { publishedMetrics } from '../bench/cost.ts';
 import { stackName } from '../lib/app.ts';
 import {
   type FunctionBundle,
@@ -338,6 +339,19 @@ describe('production bundles, invoked as Lambda invokes them', () => {
     expect(run?.invocations.map((invocation) => invocation.error)).toEqual([undefined, undefined]);
     const delivered = receiver.accepted().filter((request) => request.path === '/sweep');
     expect(delivered.map((request) => request.body.text)).toEqual(['for the sweep']);
+  });
+
+  it('SweepOutbox publishes OutboxFailed only while events are failed: no custom metric billed at rest', () => {
+    const logs = runs.get('SweepOutbox')?.logs ?? '';
+    const swept = logs
+      .split('\n')
+      .filter((line) => line.includes('"outbox swept"'))
+      .map((line) => JSON.parse(line) as { failed: number });
+    expect(swept).toHaveLength(2);
+    const expected = swept.some((run) => run.failed > 0)
+      ? ['OperatorBridge/OutboxFailed service=operator-bridge']
+      : [];
+    expect(publishedMetrics(logs)).toEqual(expected);
   });
 
   it('logs JSON lines without tokens or message text', () => {

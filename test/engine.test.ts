@@ -213,7 +213,7 @@ describe('budgets', () => {
     expect((ok?.at ?? Number.POSITIVE_INFINITY) - (hang?.at ?? 0)).toBeLessThan(1000);
   });
 
-  it('publishes the sweep metrics even when the sweep itself fails', async () => {
+  it('publishes OutboxFailed even when the sweep itself fails, and only while some event is failed', async () => {
     // Prepare
     const lines: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
@@ -221,16 +221,26 @@ describe('budgets', () => {
       lines.push(String(chunk));
       return true;
     }) as typeof process.stdout.write;
-    const failingIndex = { ...realIndex, due: () => Promise.reject(new Error('index unavailable')) };
-    deps.store.outbox = failingIndex;
+    const sweepWith = async (failed: number) => {
+      const failingIndex = {
+        ...realIndex,
+        due: () => Promise.reject(new Error('index unavailable')),
+        failedCount: () => Promise.resolve(failed),
+      };
+      deps.store.outbox = failingIndex;
+      lines.length = 0;
+      const outcome = await sweepHandler({}, { getRemainingTimeInMillis: () => 50_000 } as Context).catch(
+        (error: Error) => error,
+      );
+      return { outcome, published: lines.join('').includes('"OutboxFailed"') };
+    };
     // Act
-    const outcome = await sweepHandler({}, { getRemainingTimeInMillis: () => 50_000 } as Context).catch(
-      (error: Error) => error,
-    );
+    const withFailed = await sweepWith(2);
+    const withNone = await sweepWith(0);
     process.stdout.write = write;
     deps.store.outbox = realIndex;
-    // Assess
-    expect(outcome).toBeInstanceOf(Error);
-    expect(lines.join('')).toContain('"OutboxFailed"');
+    // Assess: a metric CloudWatch would bill every hour is sent only when there is something to alarm on.
+    expect(withFailed).toEqual({ outcome: expect.any(Error), published: true });
+    expect(withNone).toEqual({ outcome: expect.any(Error), published: false });
   });
 });

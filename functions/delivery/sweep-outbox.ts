@@ -13,11 +13,11 @@ const metrics = new Metrics({
 const schedule = sqsRetryTimer(process.env.RETRY_QUEUE_URL);
 
 /**
- * Every minute: delivers due retries and anything the triggers missed, and reports the outbox:
- * `OutboxPending`, the conversations it found with an event due (or parked on a URL that is set by
- * now), and `OutboxFailed`, the failed events, from counters. Neither reads the failed events, so
- * the sweep costs the same with 10 or 10,000 of them kept. The metrics are published whatever
- * happens, so their absence means the sweep itself is broken (the alarms treat missing data as breaching).
+ * Every minute: delivers due retries and anything the triggers missed, and reports `OutboxFailed`, the
+ * failed events, from counters (it never reads the failed events, so the sweep costs the same with 10
+ * or 10,000 of them kept). The metric is published only when there are failed events: CloudWatch bills
+ * a custom metric for each hour it receives data, so an idle stack publishes none. That the sweep runs
+ * is watched through its own invocation and error metrics (lib/monitoring.ts), not through this one.
  */
 export const handler = async (_event: unknown, context: Context): Promise<void> => {
   const deps = defaultDeps();
@@ -32,10 +32,10 @@ export const handler = async (_event: unknown, context: Context): Promise<void> 
     }));
   } finally {
     const failed = await failedEventCount(deps);
-    metrics.addMetric('OutboxPending', MetricUnit.Count, pending);
-    metrics.addMetric('OutboxFailed', MetricUnit.Count, failed);
-    metrics.addMetric('SweepConversations', MetricUnit.Count, conversations);
-    metrics.publishStoredMetrics();
+    if (failed > 0) {
+      metrics.addMetric('OutboxFailed', MetricUnit.Count, failed);
+      metrics.publishStoredMetrics();
+    }
     logger.info('outbox swept', { conversations, pending, failed });
   }
 };

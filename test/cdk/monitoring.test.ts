@@ -47,11 +47,11 @@ describe('alarms', () => {
     }
   });
 
-  it('alarms on events in failed, and on a sweep that stopped publishing (missing data breaches)', () => {
+  it('alarms on events in failed; silence is no failed event (the sweep publishes only a count above zero)', () => {
     expect(watched('OutboxFailedAlarm')).toEqual(['OperatorBridge/OutboxFailed operator-bridge']);
     expect(alarmNamed('OutboxFailedAlarm').Properties).toMatchObject({
       Threshold: 1,
-      TreatMissingData: 'breaching',
+      TreatMissingData: 'notBreaching',
     });
   });
 
@@ -90,12 +90,23 @@ describe('alarms', () => {
     );
   });
 
-  it('alarms on errors of the stream notifier and of the sweep', () => {
+  it('alarms on errors of the stream notifier and of the sweep, and on a sweep that did not run (no data breaches)', () => {
     const { live, delivery } = synthesized.stack;
     expect(watched('BackgroundErrorAlarm')).toEqual([
       `AWS/Lambda/Errors ${idOf(live.notifier)}`,
       `AWS/Lambda/Errors ${idOf(delivery.sweep)}`,
+      `AWS/Lambda/Invocations ${idOf(delivery.sweep)}`,
     ]);
+    expect(alarmNamed('BackgroundErrorAlarm').Properties).toMatchObject({
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+    });
+    expect(alarmNamed('BackgroundErrorAlarm').Properties.Metrics).toContainEqual(
+      expect.objectContaining({
+        Expression: 'FILL(m0, 0) + FILL(m1, 0) + IF(FILL(runs, 0) < 1, 1, 0)',
+        ReturnData: true,
+      }),
+    );
   });
 
   it('watches every function of the template: through an API, a dead-letter queue, or its own metrics', () => {
@@ -143,10 +154,10 @@ describe('alarms', () => {
     }
   });
 
-  it('reads nine metrics in all, which CloudWatch bills at $0.90 a month idle (32 alarms before)', () => {
+  it('reads ten metrics in all, which CloudWatch bills at $1.00 a month idle (32 alarms before)', () => {
     const cost = idleCost(template, { scheduledInvocation: () => 0, customMetrics: 0 });
-    expect(cost).toMatchObject({ alarms: 5, alarmMetrics: 9 });
-    expect(cost.alarmCost).toBeCloseTo(0.9);
+    expect(cost).toMatchObject({ alarms: 5, alarmMetrics: 10 });
+    expect(cost.alarmCost).toBeCloseTo(1.0);
   });
 
   it("lets CloudWatch publish this stack's alarms to the topic, and only over TLS", () => {
