@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matchesAny, type Pattern } from '../scripts/aws-local/event-filter.ts';
 import { dynamoDbNeeds } from '../scripts/aws-local/aws-proxy.ts';
+import { matchesAny, type Pattern } from '../scripts/aws-local/event-filter.ts';
 import { roleOf } from '../scripts/aws-local/iam.ts';
 import { type Physical, queueArn, Resolver, type Template, tableArn } from '../scripts/aws-local/template.ts';
 import { synthesize } from './cdk/synthesize.ts';
