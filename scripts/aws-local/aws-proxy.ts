@@ -27,8 +27,17 @@ export type Need = [action: string, resource: string, context?: RequestContext];
 export class Principals {
   readonly byAccessKey = new Map<string, Principal>();
   readonly denials: Denial[] = [];
-  /** Every call each function made, allowed or not, counted by action: what the deployment is billed. */
+  /**
+   * What each function asked of each service, allowed or not, by operation (`dynamodb:Query`): one per
+   * request, and one per item for transactions and batches, as they are billed.
+   */
   readonly calls = new Map<string, Map<string, number>>();
+
+  count(principal: Principal, operation: string, items = 1): void {
+    const byOperation = this.calls.get(principal.functionName) ?? new Map<string, number>();
+    byOperation.set(operation, (byOperation.get(operation) ?? 0) + items);
+    this.calls.set(principal.functionName, byOperation);
+  }
 
   add(accessKeyId: string, principal: Principal): void {
     this.byAccessKey.set(accessKeyId, principal);
@@ -42,12 +51,6 @@ export class Principals {
 
   /** The first (action, resource) the caller's role does not allow, recorded, or undefined. */
   check(principal: Principal, needs: Need[]): Denial | undefined {
-    const counted = needs[0]?.[0];
-    if (counted) {
-      const byAction = this.calls.get(principal.functionName) ?? new Map<string, number>();
-      byAction.set(counted, (byAction.get(counted) ?? 0) + 1);
-      this.calls.set(principal.functionName, byAction);
-    }
     for (const [action, resource, context] of needs) {
       if (!principal.role.allows(action, resource, context)) {
         const denial = { functionName: principal.functionName, action, resource };
@@ -195,7 +198,14 @@ export async function startServiceProxy(
       return;
     }
     const parsed = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
-    const denial = principals.check(principal, needs(operation, parsed));
+    const needed = needs(operation, parsed);
+    const items = operation.startsWith('Transact')
+      ? needed.length
+      : operation.startsWith('Batch')
+        ? needed.reduce((sum, [, , context]) => sum + (context?.['dynamodb:LeadingKeys']?.length ?? 1), 0)
+        : 1;
+    principals.count(principal, `${needed[0]?.[0].split(':')[0] ?? 'aws'}:${operation}`, items);
+    const denial = principals.check(principal, needed);
     if (denial) {
       response.writeHead(denialStatus, {
         'content-type': 'application/x-amz-json-1.0',
