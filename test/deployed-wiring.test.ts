@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { dynamoDbNeeds } from '../scripts/aws-local/aws-proxy.ts';
 import { matchesAny, type Pattern } from '../scripts/aws-local/event-filter.ts';
 import { roleOf } from '../scripts/aws-local/iam.ts';
-import { type Physical, Resolver, type Template, tableArn } from '../scripts/aws-local/template.ts';
+import { type Physical, queueArn, Resolver, type Template, tableArn } from '../scripts/aws-local/template.ts';
 import { synthesize } from './cdk/synthesize.ts';
 
 /**
@@ -14,11 +15,17 @@ const streamArn = 'arn:aws:dynamodb:ddblocal:000000000000:table/t/stream/1';
 const resolver = new Resolver(
   template,
   'OperatorBridge',
-  new Map<string, Physical>(
-    Object.entries(template.Resources)
+  new Map<string, Physical>([
+    ...Object.entries(template.Resources)
       .filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table')
-      .map(([id]) => [id, { ref: 't', attributes: { Arn: tableArn('t'), StreamArn: streamArn } }]),
-  ),
+      .map(([id]): [string, Physical] => [
+        id,
+        { ref: 't', attributes: { Arn: tableArn('t'), StreamArn: streamArn } },
+      ]),
+    ...Object.entries(template.Resources)
+      .filter(([, resource]) => resource.Type === 'AWS::SQS::Queue')
+      .map(([id]): [string, Physical] => [id, { ref: id, attributes: { Arn: queueArn(id) } }]),
+  ]),
 );
 
 function functionId(name: string): string {
@@ -92,13 +99,51 @@ describe("the stack's stream filters, by Lambda's filtering rules", () => {
 });
 
 describe('the roles the template gives its functions, by IAM evaluation', () => {
-  it('let SendText write the table and nothing else', () => {
+  const needs = dynamoDbNeeds({ table: 'pk', indexes: { byState: 'gsi1pk', byQueue: 'gsi2pk' } });
+  /** Whether every action the call needs is allowed, its partition keys checked as IAM does. */
+  const allowed = (name: string, operation: string, body: Record<string, unknown>) => {
+    const role = roleOf(resolver, functionId(name));
+    return needs(operation, { TableName: 't', ...body }).every(([action, resource, context]) =>
+      role.allows(action, resource, context),
+    );
+  };
+  const key = (pk: string, sk = 'META') => ({ pk: { S: pk }, sk: { S: sk } });
+
+  it('let SendText write its conversation and nothing else', () => {
     const role = roleOf(resolver, functionId('SendText'));
-    expect(role.allows('dynamodb:PutItem', tableArn('t'))).toBe(true);
-    expect(role.allows('dynamodb:Query', `${tableArn('t')}/index/byState`)).toBe(true);
+    expect(allowed('SendText', 'PutItem', { Item: key('CONV#c', 'MSG#1') })).toBe(true);
+    expect(allowed('SendText', 'PutItem', { Item: key('AGENTS', 'AGENT#a') })).toBe(false);
     expect(role.allows('dynamodb:Scan', tableArn('t'))).toBe(false);
     expect(role.allows('dynamodb:PutItem', tableArn('other'))).toBe(false);
     expect(role.allows('sqs:SendMessage', 'arn:aws:sqs:us-east-1:123456789012:q')).toBe(false);
+  });
+
+  it('check every partition a transaction, a batch or a query touches (dynamodb:LeadingKeys)', () => {
+    const transaction = (...pks: string[]) => ({
+      TransactItems: pks.map((pk) => ({ Put: { TableName: 't', Item: key(pk) } })),
+    });
+    const batch = (...pks: string[]) => ({ RequestItems: { t: { Keys: pks.map((pk) => key(pk)) } } });
+    const query = (pk: string, IndexName?: string) => ({
+      ...(IndexName && { IndexName }),
+      KeyConditionExpression: '#p = :p AND begins_with(sk, :s)',
+      ExpressionAttributeNames: { '#p': IndexName ? 'gsi1pk' : 'pk' },
+      ExpressionAttributeValues: { ':p': { S: pk }, ':s': { S: 'MSG#' } },
+    });
+    expect(allowed('SendText', 'TransactWriteItems', transaction('CONV#c', 'CONV#c'))).toBe(true);
+    expect(allowed('SendText', 'TransactWriteItems', transaction('CONV#c', 'SECRET#CHANNEL#x'))).toBe(false);
+    expect(allowed('SendText', 'BatchGetItem', batch('CONV#a', 'CONV#b'))).toBe(true);
+    expect(allowed('SendText', 'BatchGetItem', batch('CONV#a', 'SECRET#CHANNEL#x'))).toBe(false);
+    expect(allowed('SendText', 'Query', query('CONV#c'))).toBe(true);
+    expect(allowed('SendText', 'Query', query('LIVE#TICKET#t'))).toBe(false);
+    expect(allowed('SweepOutbox', 'Query', query('OUTBOX#DUE#0', 'byState'))).toBe(true);
+  });
+
+  it('let only the delivery functions read the platform secret', () => {
+    const secret = { Key: { pk: { S: 'SECRET#CHANNEL#c' }, sk: { S: 'PLATFORM' } } };
+    expect(allowed('DeliverFromStream', 'GetItem', secret)).toBe(true);
+    expect(allowed('DeliverOnTimer', 'GetItem', secret)).toBe(true);
+    expect(allowed('SendText', 'GetItem', secret)).toBe(false);
+    expect(allowed('NotifyFromStream', 'GetItem', secret)).toBe(false);
   });
 
   it('let the stream functions read the stream and no other', () => {

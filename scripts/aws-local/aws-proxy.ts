@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Role } from './iam.ts';
+import type { RequestContext, Role } from './iam.ts';
 import { queueArn, tableArn } from './template.ts';
 
 /**
@@ -21,9 +21,23 @@ export interface Denial {
   resource: string;
 }
 
+/** One action a call needs on one resource, with what a condition may test (never logged). */
+export type Need = [action: string, resource: string, context?: RequestContext];
+
 export class Principals {
   readonly byAccessKey = new Map<string, Principal>();
   readonly denials: Denial[] = [];
+  /**
+   * What each function asked of each service, allowed or not, by operation (`dynamodb:Query`): one per
+   * request, and one per item for transactions and batches, as they are billed.
+   */
+  readonly calls = new Map<string, Map<string, number>>();
+
+  count(principal: Principal, operation: string, items = 1): void {
+    const byOperation = this.calls.get(principal.functionName) ?? new Map<string, number>();
+    byOperation.set(operation, (byOperation.get(operation) ?? 0) + items);
+    this.calls.set(principal.functionName, byOperation);
+  }
 
   add(accessKeyId: string, principal: Principal): void {
     this.byAccessKey.set(accessKeyId, principal);
@@ -36,9 +50,9 @@ export class Principals {
   }
 
   /** The first (action, resource) the caller's role does not allow, recorded, or undefined. */
-  check(principal: Principal, needs: [action: string, resource: string][]): Denial | undefined {
-    for (const [action, resource] of needs) {
-      if (!principal.role.allows(action, resource)) {
+  check(principal: Principal, needs: Need[]): Denial | undefined {
+    for (const [action, resource, context] of needs) {
+      if (!principal.role.allows(action, resource, context)) {
         const denial = { functionName: principal.functionName, action, resource };
         this.denials.push(denial);
         return denial;
@@ -53,35 +67,97 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-type Needs = (operation: string, body: Record<string, unknown>) => [string, string][];
+type Needs = (operation: string, body: Record<string, unknown>) => Need[];
 
-/** What a DynamoDB call needs: each item of a transaction its own action, on the table or index it names. */
-export const dynamoDbNeeds: Needs = (operation, body) => {
-  const resourceOf = (input: Record<string, unknown>) =>
-    `${tableArn(String(input.TableName))}${input.IndexName ? `/index/${String(input.IndexName)}` : ''}`;
-  if (operation === 'TransactWriteItems' || operation === 'TransactGetItems') {
-    const actions: Record<string, string> = {
-      Put: 'PutItem',
-      Update: 'UpdateItem',
-      Delete: 'DeleteItem',
-      ConditionCheck: 'ConditionCheckItem',
-      Get: 'GetItem',
+/** The partition key attribute of the table and of each of its global secondary indexes. */
+export interface PartitionKeys {
+  table: string;
+  indexes: Record<string, string>;
+}
+
+type AttributeMap = Record<string, Record<string, unknown>>;
+
+/**
+ * What a DynamoDB call needs: each item of a transaction or a batch its own action, on the table or index
+ * it names, with the partition keys it touches (`dynamodb:LeadingKeys`): an item's key, or a query's
+ * partition key from its key condition.
+ */
+export const dynamoDbNeeds =
+  (keys: PartitionKeys): Needs =>
+  (operation, body) => {
+    const resourceOf = (input: Record<string, unknown>) =>
+      `${tableArn(String(input.TableName))}${input.IndexName ? `/index/${String(input.IndexName)}` : ''}`;
+    const leading = (values: (string | undefined)[]): RequestContext => ({
+      'dynamodb:LeadingKeys': values.filter((value): value is string => value !== undefined),
+    });
+    const keyOf = (item: unknown) => {
+      const value = (item as AttributeMap | undefined)?.[keys.table]?.S;
+      return typeof value === 'string' ? value : undefined;
     };
-    return ((body.TransactItems as Record<string, Record<string, unknown>>[]) ?? []).flatMap((item) =>
-      Object.entries(item).map(
-        ([kind, input]) => [`dynamodb:${actions[kind] ?? kind}`, resourceOf(input)] as [string, string],
-      ),
-    );
+    const partitionsOf = (input: Record<string, unknown>): RequestContext => {
+      if (input.Key || input.Item) return leading([keyOf(input.Key ?? input.Item)]);
+      if (typeof input.KeyConditionExpression === 'string') {
+        const attribute = input.IndexName ? keys.indexes[String(input.IndexName)] : keys.table;
+        return leading([queriedPartition(input, attribute) ?? '']);
+      }
+      return leading([]);
+    };
+    if (operation === 'TransactWriteItems' || operation === 'TransactGetItems') {
+      const actions: Record<string, string> = {
+        Put: 'PutItem',
+        Update: 'UpdateItem',
+        Delete: 'DeleteItem',
+        ConditionCheck: 'ConditionCheckItem',
+        Get: 'GetItem',
+      };
+      return ((body.TransactItems as Record<string, Record<string, unknown>>[]) ?? []).flatMap((item) =>
+        Object.entries(item).map(
+          ([kind, input]): Need => [
+            `dynamodb:${actions[kind] ?? kind}`,
+            resourceOf(input),
+            partitionsOf(input),
+          ],
+        ),
+      );
+    }
+    if (operation === 'BatchGetItem') {
+      const requests = (body.RequestItems as Record<string, { Keys?: unknown[] }>) ?? {};
+      return Object.entries(requests).map(([table, request]) => [
+        'dynamodb:BatchGetItem',
+        tableArn(table),
+        leading((request.Keys ?? []).map(keyOf)),
+      ]);
+    }
+    if (operation === 'BatchWriteItem') {
+      const requests =
+        (body.RequestItems as Record<string, Record<string, { Item?: unknown; Key?: unknown }>[]>) ?? {};
+      return Object.entries(requests).map(([table, writes]) => [
+        'dynamodb:BatchWriteItem',
+        tableArn(table),
+        leading(writes.map((write) => keyOf(write.PutRequest?.Item ?? write.DeleteRequest?.Key))),
+      ]);
+    }
+    if (typeof body.StreamArn === 'string') return [[`dynamodb:${operation}`, body.StreamArn]];
+    return [[`dynamodb:${operation}`, body.TableName ? resourceOf(body) : '*', partitionsOf(body)]];
+  };
+
+/**
+ * The partition key value a query's key condition fixes: the `attribute = :value` clause (the attribute
+ * by name or `#placeholder`), as DynamoDB requires one for the partition key.
+ */
+function queriedPartition(input: Record<string, unknown>, attribute: string | undefined): string | undefined {
+  const names = (input.ExpressionAttributeNames as Record<string, string> | undefined) ?? {};
+  const values = (input.ExpressionAttributeValues as AttributeMap | undefined) ?? {};
+  for (const clause of String(input.KeyConditionExpression).split(/\s+and\s+/i)) {
+    const match = /^\(?\s*([#\w.]+)\s*=\s*(:\w+)\s*\)?$/.exec(clause.trim());
+    if (!match) continue;
+    const [, nameToken = '', valueToken = ''] = match;
+    const name = names[nameToken] ?? nameToken;
+    const value = values[valueToken]?.S;
+    if (name === attribute && typeof value === 'string') return value;
   }
-  if (operation === 'BatchWriteItem' || operation === 'BatchGetItem') {
-    return Object.keys((body.RequestItems as object) ?? {}).map((table) => [
-      `dynamodb:${operation}`,
-      tableArn(table),
-    ]);
-  }
-  if (typeof body.StreamArn === 'string') return [[`dynamodb:${operation}`, body.StreamArn]];
-  return [[`dynamodb:${operation}`, body.TableName ? resourceOf(body) : '*']];
-};
+  return undefined;
+}
 
 /** What an SQS call needs: the action on the queue its URL (or name) names. */
 export const sqsNeeds: Needs = (operation, body) => {
@@ -89,7 +165,7 @@ export const sqsNeeds: Needs = (operation, body) => {
     typeof body.QueueUrl === 'string'
       ? body.QueueUrl.split('/').at(-1)
       : (body.QueueName as string | undefined);
-  return [[`sqs:${operation}`, name ? queueArn(name) : '*']];
+  return [[`sqs:${operation}`, name ? queueArn(name) : '*']] satisfies Need[];
 };
 
 export async function startServiceProxy(
@@ -122,7 +198,14 @@ export async function startServiceProxy(
       return;
     }
     const parsed = body.length ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {};
-    const denial = principals.check(principal, needs(operation, parsed));
+    const needed = needs(operation, parsed);
+    const items = operation.startsWith('Transact')
+      ? needed.length
+      : operation.startsWith('Batch')
+        ? needed.reduce((sum, [, , context]) => sum + (context?.['dynamodb:LeadingKeys']?.length ?? 1), 0)
+        : 1;
+    principals.count(principal, `${needed[0]?.[0].split(':')[0] ?? 'aws'}:${operation}`, items);
+    const denial = principals.check(principal, needed);
     if (denial) {
       response.writeHead(denialStatus, {
         'content-type': 'application/x-amz-json-1.0',

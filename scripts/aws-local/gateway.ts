@@ -334,6 +334,7 @@ export async function startWebSocketApi(options: {
         const connectionId = decodeURIComponent(match[2] as string);
         const principal = principals.caller(request);
         const resource = `arn:aws:execute-api:${region}:${account}:${apiId}/${stage}/${method}/@connections/${connectionId}`;
+        if (principal) principals.count(principal, 'execute-api:ManageConnections');
         const denial = principal
           ? principals.check(principal, [['execute-api:ManageConnections', resource]])
           : { action: 'execute-api:ManageConnections', resource };

@@ -4,9 +4,12 @@ import { referencedId } from './template.ts';
 /**
  * A function's execution role, read from the template's `AWS::IAM::Policy` resources attached to it
  * and its inline policies, evaluated as IAM does for identity-based policies: an explicit Deny wins, else
- * an Allow whose Action and Resource match (`*` and `?` wildcards, actions case-insensitive), else the
- * implicit deny. A statement with a Condition or NotAction/NotResource is not evaluated here: it allows
- * nothing (and denies nothing), so a grant that relies on one shows up as an AccessDenied.
+ * an Allow whose Action, Resource and Condition match (`*` and `?` wildcards, actions case-insensitive),
+ * else the implicit deny. The one condition evaluated is the one the stack writes:
+ * `ForAllValues:StringLike` on `dynamodb:LeadingKeys`, true when every partition key the request names
+ * matches one of the patterns (and, as in IAM, when it names none). A statement with any other condition
+ * operator or key, or with NotAction/NotResource, applies to nothing (allows nothing, denies nothing), so
+ * a grant that relies on one shows up as an AccessDenied.
  */
 export interface Statement {
   Effect: 'Allow' | 'Deny';
@@ -17,6 +20,11 @@ export interface Statement {
   NotResource?: unknown;
 }
 
+/** The request's values a condition can test: the partition keys of a DynamoDB call. */
+export interface RequestContext {
+  'dynamodb:LeadingKeys'?: string[];
+}
+
 export class Role {
   constructor(
     readonly logicalId: string,
@@ -24,9 +32,9 @@ export class Role {
     readonly statements: Statement[],
   ) {}
 
-  allows(action: string, resource: string): boolean {
+  allows(action: string, resource: string, context: RequestContext = {}): boolean {
     const applies = (statement: Statement) =>
-      !statement.Condition &&
+      conditionHolds(statement.Condition, context) &&
       !statement.NotAction &&
       !statement.NotResource &&
       list(statement.Action).some((pattern) => wildcard(pattern, action, true)) &&
@@ -62,6 +70,21 @@ export function roleOf(resolver: Resolver, functionId: string): Role {
     return list(resolved.Statement);
   });
   return new Role(roleId, resolver.ref(roleId), statements);
+}
+
+/** A statement's Condition block against the request, for the operators and keys named above only. */
+export function conditionHolds(condition: unknown, context: RequestContext): boolean {
+  if (condition === undefined) return true;
+  if (typeof condition !== 'object' || condition === null) return false;
+  return Object.entries(condition).every(([operator, tests]) => {
+    if (operator !== 'ForAllValues:StringLike' || typeof tests !== 'object' || tests === null) return false;
+    return Object.entries(tests).every(([key, patterns]) => {
+      if (key !== 'dynamodb:LeadingKeys') return false;
+      const values = context[key] ?? [];
+      const allowed = list(patterns as string | string[]);
+      return values.every((value) => allowed.some((pattern) => wildcard(pattern, value, false)));
+    });
+  });
 }
 
 function list<T>(value: T | T[] | undefined): T[] {

@@ -115,7 +115,23 @@ export async function startAwsLocal(options: AwsLocalOptions): Promise<AwsLocal>
     : undefined;
 
   // The service proxies, where each function's calls meet its role.
-  const dynamodbProxy = await startServiceProxy(options.dynamodbEndpoint, principals, dynamoDbNeeds, 400);
+  const hashKey = (schema: unknown) =>
+    (schema as { AttributeName: string; KeyType: string }[]).find((key) => key.KeyType === 'HASH')
+      ?.AttributeName ?? '';
+  const partitionKeys = {
+    table: hashKey(tableProps.KeySchema),
+    indexes: Object.fromEntries(
+      ((tableProps.GlobalSecondaryIndexes as { IndexName: string; KeySchema: unknown }[]) ?? []).map(
+        (index) => [index.IndexName, hashKey(index.KeySchema)],
+      ),
+    ),
+  };
+  const dynamodbProxy = await startServiceProxy(
+    options.dynamodbEndpoint,
+    principals,
+    dynamoDbNeeds(partitionKeys),
+    400,
+  );
   const sqsProxy = await startServiceProxy(options.sqsEndpoint, principals, sqsNeeds, 403);
   stops.push(
     () => dynamodbProxy.close(),

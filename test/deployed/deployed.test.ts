@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Wired as Deps, defaultDeps } from '#deps';
 import { agentApiCases } from '../cases/agent-api.cases.ts';
 import { operatorApiCases } from '../cases/operator-api.cases.ts';
@@ -54,4 +54,14 @@ describe(`Agent API at ${where}`, () => {
 
 describe.skipIf(Boolean(remoteUrl))(`An agent's retry at ${where}: a redrive through the stream`, () => {
   retryCases(() => ({ client, deps, receiver }));
+});
+
+describe.skipIf(Boolean(remoteUrl))(`The roles at ${where}`, () => {
+  it('allowed every call the cases made: each function stays within its actions and partitions', async () => {
+    // Act
+    await deployment?.stack.settle();
+    // Assess
+    expect(deployment?.stack.principals.calls.size).toBeGreaterThan(0);
+    expect(deployment?.stack.principals.denials).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBackends } from '../../scripts/aws-local/backends.ts';
@@ -8,7 +8,8 @@ import { synthesize } from '../../scripts/aws-local/synthesize.ts';
  * `npm run test:deployed` without OPERATOR_BRIDGE_URL: the stack synthesized once for the run (its
  * bundles built as `cdk deploy` uploads them) and the emulators it runs on (DynamoDB Local and moto),
  * shared by the test files, each of which deploys the template into them with a table and queues of
- * its own (test/deployed/deployment.ts). `AWS_LOCAL_CDK_OUT` reuses a synthesized `cdk.out`.
+ * its own (test/deployed/deployment.ts). `AWS_LOCAL_CDK_OUT` reuses a synthesized `cdk.out`, or names an
+ * empty directory to synthesize into and keep (CI synthesizes once for both deployed suites).
  */
 export const synthContext = ['retentionDays=2', 'retainData=false', 'deliveryScheduleSeconds=0,2,4,8'];
 
@@ -16,10 +17,14 @@ export default async function setup() {
   if (process.env.OPERATOR_BRIDGE_URL) return undefined;
   const started = performance.now();
   let temporary: string | undefined;
-  if (!process.env.AWS_LOCAL_CDK_OUT) {
+  const given = process.env.AWS_LOCAL_CDK_OUT;
+  if (!given) {
     temporary = mkdtempSync(join(tmpdir(), 'operator-bridge-deployed-'));
     synthesize(temporary, synthContext);
     process.env.AWS_LOCAL_CDK_OUT = temporary;
+  } else if (!existsSync(join(given, 'manifest.json'))) {
+    // An empty directory: synthesized into and kept, for the next suite of the run (see .ci/run).
+    synthesize(given, synthContext);
   }
   const synthesized = performance.now();
   const backends = await startBackends();

@@ -151,8 +151,10 @@ describe('TTL as deployed', () => {
   });
 });
 
-/** Removes an action from every statement of a function's role (by the function's construct name). */
-function withoutGrant(template: Template, functionName: string, action: string): void {
+type Statement = { Action: string | string[]; Condition?: Record<string, Record<string, string[]>> };
+
+/** The statements of the policies the template attaches to a function's role (by its construct name). */
+function statementsOf(template: Template, functionName: string): Statement[] {
   const [fnId] =
     Object.entries(template.Resources).find(
       ([, resource]) =>
@@ -162,15 +164,28 @@ function withoutGrant(template: Template, functionName: string, action: string):
   const role = template.Resources[String(fnId)]?.Properties?.Role as { 'Fn::GetAtt': string[] } | undefined;
   const roleId = role?.['Fn::GetAtt'][0];
   if (!roleId) throw new Error(`No function ${functionName} with a role in the template`);
-  for (const resource of Object.values(template.Resources)) {
-    if (resource.Type !== 'AWS::IAM::Policy') continue;
+  return Object.values(template.Resources).flatMap((resource) => {
+    if (resource.Type !== 'AWS::IAM::Policy') return [];
     const roles = resource.Properties?.Roles as { Ref: string }[];
-    if (!roles.some((role) => role.Ref === roleId)) continue;
-    const document = resource.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] };
-    for (const statement of document.Statement) {
-      const actions = [statement.Action].flat().filter((name) => name !== action);
-      statement.Action = actions.length ? actions : ['none:None'];
-    }
+    if (!roles.some((entry) => entry.Ref === roleId)) return [];
+    return (resource.Properties?.PolicyDocument as { Statement: Statement[] } | undefined)?.Statement ?? [];
+  });
+}
+
+/** Removes an action from every statement of a function's role. */
+function withoutGrant(template: Template, functionName: string, action: string): void {
+  for (const statement of statementsOf(template, functionName)) {
+    const actions = [statement.Action].flat().filter((name) => name !== action);
+    statement.Action = actions.length ? actions : ['none:None'];
+  }
+}
+
+/** Removes a partition pattern from every `dynamodb:LeadingKeys` condition of a function's role. */
+function withoutPartition(template: Template, functionName: string, pattern: string): void {
+  for (const statement of statementsOf(template, functionName)) {
+    const tests = statement.Condition?.['ForAllValues:StringLike'];
+    const keys = tests?.['dynamodb:LeadingKeys'];
+    if (tests && keys) tests['dynamodb:LeadingKeys'] = [keys].flat().filter((key) => key !== pattern);
   }
 }
 
@@ -197,6 +212,29 @@ describe('the template matters: a broken wiring fails', () => {
           action: 'dynamodb:PutItem',
           functionName: expect.stringContaining('SelectDestination'),
         }),
+      );
+    } finally {
+      await broken.stop();
+    }
+  });
+
+  it('a role whose dynamodb:LeadingKeys lack a partition the function writes gets AccessDenied, writing nothing', async () => {
+    // Prepare: SelectDestination writes the user's open-conversation pointer (OPEN#...) with the conversation.
+    const broken = await deploy((template) => withoutPartition(template, 'SelectDestination', 'OPEN#*'));
+    try {
+      const { client, deps, stack } = broken;
+      const { api, support } = await seedChannel(deps);
+      const before = await tableSnapshot(deps);
+      // Act
+      const reply = await client('POST', `${api}/selectDestination`, {
+        userId: 'client-1',
+        destinationId: support.destinationId,
+      });
+      // Assess
+      expect(reply.status).toBe(500);
+      expect(await tableSnapshot(deps)).toBe(before);
+      expect(stack.principals.denials).toContainEqual(
+        expect.objectContaining({ functionName: expect.stringContaining('SelectDestination') }),
       );
     } finally {
       await broken.stop();

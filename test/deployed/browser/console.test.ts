@@ -1,9 +1,8 @@
 import { type Browser, chromium, type Page, type WebSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Template } from '../../../scripts/aws-local/template.ts';
 import { seedAgent, seedChannel } from '../../support/clients.ts';
 import { eventually, startWebhookReceiver } from '../../support/webhook-receiver.ts';
-import { type Deployment, deploy, deployedTemplate } from '../deployment.ts';
+import { type Deployment, deploy } from '../deployment.ts';
 
 /**
  * The agent console in Debian's Chromium against the synthesized template run locally: the page from
@@ -12,42 +11,7 @@ import { type Deployment, deploy, deployedTemplate } from '../deployment.ts';
  */
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/**
- * Whether the template gives the console's functions the WebSocket's URL, which the page's
- * Content-Security-Policy must name to let it connect (issue 17, finding 1: the stack sets it on the
- * ticket function only). Until it does, the console is never live on AWS and the live cases are skipped.
- */
-const consoleKnowsLiveUrl = Object.values(deployedTemplate().Resources).some(
-  (resource) =>
-    resource.Type === 'AWS::Lambda::Function' &&
-    String(resource.Metadata?.['aws:cdk:path']).includes('/ServeConsole') &&
-    JSON.stringify(resource.Properties?.Environment ?? {}).includes('wss://'),
-);
-
-/**
- * Gives the console's functions the WebSocket's URL under the name they read today (`LIVE_UPDATES_URL`),
- * copied from the ticket function's `LIVE_URL`: what finding 1's fix does, to show that the console is
- * live on the deployed wiring once it has it.
- */
-function withConsoleLiveUrl(template: Template): void {
-  const functions = Object.values(template.Resources).filter(
-    (resource) => resource.Type === 'AWS::Lambda::Function',
-  );
-  const ticket = functions.find((resource) =>
-    String(resource.Metadata?.['aws:cdk:path']).includes('/CreateLiveTicket/'),
-  );
-  type Environment = { Variables: Record<string, unknown> } | undefined;
-  const liveUrl = (ticket?.Properties?.Environment as Environment)?.Variables.LIVE_URL;
-  if (!liveUrl) throw new Error('The ticket function has no LIVE_URL to copy');
-  for (const resource of functions) {
-    const environment = resource.Properties?.Environment as Environment;
-    if (String(resource.Metadata?.['aws:cdk:path']).includes('/ServeConsole') && environment) {
-      environment.Variables.LIVE_UPDATES_URL = liveUrl;
-    }
-  }
-}
-
-function consoleScenario(live: boolean, change?: (template: Template) => void) {
+function consoleScenario() {
   let deployment: Deployment;
   let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
   let browser: Browser;
@@ -57,7 +21,7 @@ function consoleScenario(live: boolean, change?: (template: Template) => void) {
   const sockets: WebSocket[] = [];
 
   beforeAll(async () => {
-    deployment = await deploy(change);
+    deployment = await deploy();
     receiver = await startWebhookReceiver(() => 200);
     const { client, deps } = deployment;
     const channel = await seedChannel(deps);
@@ -110,32 +74,22 @@ function consoleScenario(live: boolean, change?: (template: Template) => void) {
       expect(deployment.stack.fn('DeliverFromStream').invocations.length).toBeGreaterThan(0);
     });
 
-    it.skipIf(!live)(
-      "is live: shows the reply delivered and the client's next message without a reload, over the WebSocket on its own origin",
-      async () => {
-        // Act: the reply's delivery, then the client's next message, both without a reload.
-        await page
-          .locator('.transcript .message', { hasText: 'from the deployed path' })
-          .locator('[data-delivery="delivered"]')
-          .waitFor({ timeout: 15_000 });
-        await deployment.client('POST', `${api}/sendText`, { userId: 'client-bea', text: 'Still there?' });
-        await page.locator('.transcript .message', { hasText: 'Still there?' }).waitFor({ timeout: 15_000 });
-        // Assess
-        const live = sockets.filter((socket) => socket.url().startsWith(deployment.stack.liveUrl));
-        expect(live.length).toBeGreaterThan(0);
-        expect(new URL(deployment.stack.liveUrl).origin).not.toBe(new URL(deployment.stack.apiUrl).origin);
-      },
-    );
+    it("is live: shows the reply delivered and the client's next message without a reload, over the WebSocket on its own origin", async () => {
+      // Act: the reply's delivery, then the client's next message, both without a reload.
+      await page
+        .locator('.transcript .message', { hasText: 'from the deployed path' })
+        .locator('[data-delivery="delivered"]')
+        .waitFor({ timeout: 15_000 });
+      await deployment.client('POST', `${api}/sendText`, { userId: 'client-bea', text: 'Still there?' });
+      await page.locator('.transcript .message', { hasText: 'Still there?' }).waitFor({ timeout: 15_000 });
+      // Assess
+      const live = sockets.filter((socket) => socket.url().startsWith(deployment.stack.liveUrl));
+      expect(live.length).toBeGreaterThan(0);
+      expect(new URL(deployment.stack.liveUrl).origin).not.toBe(new URL(deployment.stack.apiUrl).origin);
+    });
   });
 }
 
 describe('the agent console on the deployed template', () => {
-  consoleScenario(consoleKnowsLiveUrl);
+  consoleScenario();
 });
-
-describe.skipIf(consoleKnowsLiveUrl)(
-  'the agent console on the deployed template, with finding 1 fixed by hand',
-  () => {
-    consoleScenario(true, withConsoleLiveUrl);
-  },
-);
