@@ -53,7 +53,6 @@ const whole = (name: string, value: string | undefined) => {
 const env: Record<string, string> = {
   ...(process.env as Record<string, string>),
   SIM_SEEDS: whole('seeds', values.seeds) ?? (values.path ? '1' : '100'),
-  SIM_EXPECT_PASS: '1',
 };
 const seed = whole('seed', values.seed);
 if (seed !== undefined) env.SIM_SEED = seed;

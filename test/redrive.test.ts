@@ -57,6 +57,23 @@ function failNext(matches: (command: string, input: Input) => boolean) {
   });
 }
 
+/** Makes the next DynamoDB request that `matches` land, and then answer an error as if it had not. */
+function landThenFailNext(matches: (command: string, input: Input) => boolean) {
+  const send = deps.db.doc.send.bind(deps.db.doc);
+  let armed = true;
+  deps.db.doc.send = (async (command: { constructor: { name: string }; input: Input }) => {
+    const output = await send(command as never);
+    if (armed && matches(command.constructor.name, command.input)) {
+      armed = false;
+      throw Object.assign(new Error('injected fault after landing'), { name: 'InternalServerError' });
+    }
+    return output;
+  }) as typeof deps.db.doc.send;
+  restore.push(() => {
+    deps.db.doc.send = send;
+  });
+}
+
 const deliver = (conversationId: string) => deliverConversation(deps, conversationId);
 
 /** A conversation whose first agent event failed for good (the webhook answered 400). */
@@ -179,6 +196,33 @@ describe('the lease', () => {
     expect(retried.batchItemFailures).toHaveLength(0);
     const sent = receiver.accepted().filter((request) => request.path === '/thrown');
     expect(sent.map((request) => request.body.text)).toEqual(['after a fault']);
+  });
+});
+
+describe('the lease, taken with an error', () => {
+  it('is let go when taking it landed but answered an error, so the stream’s retry delivers (simulation)', async () => {
+    // Prepare: the update that takes the lease lands, and its answer is an error.
+    const flow = await acceptedConversation(client, deps, receiver.url('/taken'));
+    await flow.say('lease taken with an error');
+    landThenFailNext(
+      (command, input) => command === 'UpdateCommand' && /^SET leaseOwner/.test(input.UpdateExpression ?? ''),
+    );
+    const insert = {
+      Records: [
+        {
+          eventName: 'INSERT',
+          dynamodb: { SequenceNumber: '1', NewImage: { conversationId: { S: flow.conversationId } } },
+        },
+      ],
+    } as unknown as DynamoDBStreamEvent;
+    // Act
+    const first = await deliverFromStream(insert);
+    const retried = await deliverFromStream(insert);
+    // Assess
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect(retried.batchItemFailures).toHaveLength(0);
+    const sent = receiver.accepted().filter((request) => request.path === '/taken');
+    expect(sent.map((request) => request.body.text)).toEqual(['lease taken with an error']);
   });
 });
 

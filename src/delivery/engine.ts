@@ -292,39 +292,46 @@ export async function deliverConversation(
   // Every attempt starts before the deadline and ends within its timeout: the lease outlasts it.
   const leaseUntil = () =>
     new Date(deps.now().getTime() + budgetMs + deps.config.DELIVERY_LEASE_SECONDS * 1000);
-  let state = await takeLease(deps, conversationId, owner, leaseUntil());
-  while (state) {
-    const pass = new Pass(deps, conversationId, state, deadline);
-    const progress = (head: Head) => ({
-      cursors: pass.cursors,
-      redrivenDone: pass.redrivenDone,
-      head,
-      seenLastSeq: (state as DeliveryState).lastSeq,
-      seenRedriveVersion: (state as DeliveryState).redriveVersion,
-      failedEvents: pass.failedEvents,
-      at: deps.now().toISOString(),
-    });
-    try {
-      await pass.run();
-    } catch (error) {
-      // Let go at once, due now: the stream's retry of the record (or the sweep) finds it free.
-      await deps.store.leases.release(
-        conversationId,
-        owner,
-        progress({ due: deps.now().toISOString() }),
-        true,
-      );
-      throw error;
+  try {
+    let state = await takeLease(deps, conversationId, owner, leaseUntil());
+    while (state) {
+      const pass = new Pass(deps, conversationId, state, deadline);
+      const progress = (head: Head) => ({
+        cursors: pass.cursors,
+        redrivenDone: pass.redrivenDone,
+        head,
+        seenLastSeq: (state as DeliveryState).lastSeq,
+        seenRedriveVersion: (state as DeliveryState).redriveVersion,
+        failedEvents: pass.failedEvents,
+        at: deps.now().toISOString(),
+      });
+      try {
+        await pass.run();
+      } catch (error) {
+        // Let go at once, due now: the stream's retry of the record (or the sweep) finds it free.
+        await deps.store.leases.release(
+          conversationId,
+          owner,
+          progress({ due: deps.now().toISOString() }),
+          true,
+        );
+        throw error;
+      }
+      let head = pass.head();
+      const outOfTime = Date.now() >= deadline;
+      if (outOfTime && !head) head = { due: deps.now().toISOString() };
+      if (await deps.store.leases.release(conversationId, owner, progress(head), outOfTime)) {
+        await afterRelease(deps, conversationId, head, run);
+        return;
+      }
+      const again = await deps.store.leases.acquire(conversationId, owner, deps.now(), leaseUntil());
+      state = again === 'held' ? undefined : again;
     }
-    let head = pass.head();
-    const outOfTime = Date.now() >= deadline;
-    if (outOfTime && !head) head = { due: deps.now().toISOString() };
-    if (await deps.store.leases.release(conversationId, owner, progress(head), outOfTime)) {
-      await afterRelease(deps, conversationId, head, run);
-      return;
-    }
-    const again = await deps.store.leases.acquire(conversationId, owner, deps.now(), leaseUntil());
-    state = again === 'held' ? undefined : again;
+  } catch (error) {
+    // Taking the lease may have landed although it answered an error, and letting go may have failed:
+    // a run that throws keeps no lease, so the stream's retry of its record (or the sweep) finds it free.
+    await deps.store.leases.abandon(conversationId, owner).catch(() => undefined);
+    throw error;
   }
 }
 

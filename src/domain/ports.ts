@@ -223,6 +223,11 @@ export interface LeasePort {
     },
     force: boolean,
   ): Promise<boolean>;
+  /**
+   * Lets go of the lease if `owner` still holds it, saving nothing: for a run that failed before it
+   * could save its progress (taking the lease landed but answered an error, or letting go failed).
+   */
+  abandon(conversationId: string, owner: string): Promise<void>;
 }
 
 export interface FailedRef {

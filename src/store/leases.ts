@@ -127,6 +127,20 @@ export function dynamoLeases(db: Db): LeasePort {
       );
     },
 
+    async abandon(conversationId, owner) {
+      await landed(
+        db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.conversation(conversationId),
+            UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+            ConditionExpression: 'leaseOwner = :owner',
+            ExpressionAttributeValues: { ':owner': owner },
+          }),
+        ),
+      );
+    },
+
     async release(conversationId, owner, progress, force) {
       if (await letGo(conversationId, owner, progress, true)) return true;
       // Out of time with work landed meanwhile: let go without erasing it, and come back soon.

@@ -12,7 +12,8 @@ import { handlers, type Outcome, runScenario } from './run.ts';
 import { type FaultKind, faultKinds } from './world.ts';
 
 // The handlers build their Deps with defaultDeps(): here, the simulated world's.
-vi.mock('#deps', () => ({
+vi.mock('#deps', async (original) => ({
+  ...(await original<typeof import('#deps')>()),
   defaultDeps: () => {
     if (!current.deps) throw new Error('no simulation running');
     return current.deps;
@@ -106,14 +107,9 @@ describe.runIf(process.env.SIM_EXPLORE)('simulation, exploring seeds', () => {
 });
 
 /**
- * Today's code breaks the invariants (issue 16's findings), so the property is expected to fail until
- * the fixes are merged. After the merge, flip this to true: the property must then hold for every
- * seed, and each finding's seed below must run clean.
+ * The seeds that found issue 16's findings against the code before the fixes, with the invariant each
+ * broke there. The fixes are merged: each must now run clean.
  */
-const FINDINGS_FIXED = false;
-const expectPass = FINDINGS_FIXED || Boolean(process.env.SIM_EXPECT_PASS);
-
-/** The seeds that found issue 16's findings against the code before the fixes, with the invariant each broke. */
 const findings: {
   finding: number;
   seed: number;
@@ -183,26 +179,19 @@ async function replay(seed: number, faults: FaultKind[], profile: Profile): Prom
 
 describe.skipIf(process.env.SIM_EXPLORE || process.env.SIM_SEED)('simulation: the seeds of issue 16', () => {
   for (const { finding, seed, faults, profile, invariant } of findings) {
-    it(`finding ${finding}: seed ${seed} (${profile}; ${faults.join(',')}) ${expectPass ? 'runs clean' : `breaks "${invariant}"`}`, async () => {
+    it(`finding ${finding}: seed ${seed} (${profile}; ${faults.join(',')}), which broke "${invariant}", runs clean`, async () => {
       const outcome = await replay(seed, faults, profile);
-      if (expectPass) expect(outcome.violations).toEqual([]);
-      else expect(outcome.violations.filter((line) => line.startsWith(`${invariant}:`))).not.toEqual([]);
+      expect(outcome.violations).toEqual([]);
     }, 600_000);
   }
 });
 
 describe.skipIf(process.env.SIM_EXPLORE)('simulation', () => {
-  // Until the fixes land, a failure is expected: the first one ends the run, unshrunk, to keep `npm test` short.
-  (expectPass ? it : it.fails)(
-    'keeps the delivery promise under every fault',
-    async () => {
-      await fc.assert(property(), {
-        numRuns: seeds,
-        ...(firstSeed !== undefined && { seed: firstSeed }),
-        ...(process.env.SIM_PATH && { path: process.env.SIM_PATH }),
-        ...(!expectPass && { endOnFailure: true }),
-      });
-    },
-    3_600_000,
-  );
+  it('keeps the delivery promise under every fault', async () => {
+    await fc.assert(property(), {
+      numRuns: seeds,
+      ...(firstSeed !== undefined && { seed: firstSeed }),
+      ...(process.env.SIM_PATH && { path: process.env.SIM_PATH }),
+    });
+  }, 3_600_000);
 });

@@ -50,6 +50,8 @@ export interface Actor {
   faults: number;
   /** The lease owner ids this actor wrote: a lease it keeps is recognised by them. */
   owners: Set<string>;
+  /** Its last attempt to let go of a lease met an injected error: the lease may be kept, by no fault of the code. */
+  letGoFailed: boolean;
 }
 
 export interface Post {
@@ -74,8 +76,6 @@ export interface StreamRecord {
 
 /** How long an injected stall lasts: past the engine's 15 s gap grace. */
 const STALL_MS = 16_000;
-/** A hanging webhook holds the attempt this long: the attempt's timeout. */
-export const ATTEMPT_TIMEOUT_MS = 10_000;
 
 function retryableError(kind: 'throttle' | 'server'): Error {
   const error =
@@ -136,6 +136,8 @@ export class World {
   private pendingIo = 0;
   private live = 0;
   readonly errors: { actor: string; error: unknown }[] = [];
+  /** DELIVERY_TIMEOUT_MS of the Deps this world built. */
+  attemptTimeoutMs = 10_000;
 
   constructor(
     readonly scheduler: Scheduler,
@@ -154,7 +156,7 @@ export class World {
 
   /** Runs `work` as an actor of its own, concurrently with the others; a Crash ends it quietly. */
   spawn(name: string, work: () => Promise<void>, offsetMs = 0): Promise<void> {
-    const actor: Actor = { name, offsetMs, dead: false, faults: 0, owners: new Set() };
+    const actor: Actor = { name, offsetMs, dead: false, faults: 0, owners: new Set(), letGoFailed: false };
     this.live++;
     return this.actors.run(actor, async () => {
       try {
@@ -253,8 +255,9 @@ export class World {
       case '5xx':
         return classifyResponse(503, undefined, now);
       case 'hang':
-        this.advance(ATTEMPT_TIMEOUT_MS);
-        return { kind: 'retry', error: `timeout after ${ATTEMPT_TIMEOUT_MS} ms` };
+        // A hanging webhook holds the attempt for its whole timeout (the DNS lookup is inside it).
+        this.advance(this.attemptTimeoutMs);
+        return { kind: 'retry', error: `timeout after ${this.attemptTimeoutMs} ms` };
       case 'reset':
         return { kind: 'retry', error: 'network: ECONNRESET' };
     }
@@ -276,9 +279,13 @@ export class World {
     this.injected.push(`#${this.calls - 1} ${command}: ${kind} (${actor?.name ?? 'outside'})`);
   }
 
-  private plan(): CallPlan {
+  private plan(input: Record<string, unknown>): CallPlan {
     const index = this.calls++;
-    const fault = this.faultsOn && this.actor() ? this.faults(index) : undefined;
+    const actor = this.actor();
+    const fault = this.faultsOn && actor ? this.faults(index) : undefined;
+    // Letting go of a lease: a write that removes its owner. An error it meets leaves the lease kept.
+    if (actor && /REMOVE[^=]*leaseOwner/.test(String(input.UpdateExpression ?? '')))
+      actor.letGoFailed = fault === 'failBeforeAll' || fault === 'crashBefore';
     return { fault, attempts: 0 };
   }
 
@@ -316,7 +323,7 @@ export class World {
         await this.gate(`${command.replace('Command', '')} ${describe(input)}`);
         const owner = (input.ExpressionAttributeValues as Record<string, unknown> | undefined)?.[':owner'];
         if (typeof owner === 'string') this.actor()?.owners.add(owner);
-        const plan = this.plan();
+        const plan = this.plan(input);
         (context as { simPlan?: CallPlan }).simPlan = plan;
         const { fault } = plan;
         if (fault === 'crashBefore') {
@@ -396,6 +403,7 @@ export class World {
   /** The Deps a Lambda handler would build (the one composition root), over the faulty client; `now` is the calling actor's clock. */
   deps(env: Record<string, string>): Wired {
     const config = loadConfig({ ...env, TABLE_NAME: this.tableName, DYNAMODB_ENDPOINT: this.endpoint });
+    this.attemptTimeoutMs = config.DELIVERY_TIMEOUT_MS;
     return {
       ...buildDeps({
         config,
