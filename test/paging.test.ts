@@ -1,10 +1,10 @@
-import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Wired as Deps } from '#deps';
 import { handler as deliverFromStream } from '../functions/delivery/deliver-from-stream.ts';
 import { inProcessClient as client, seedAgent, seedChannel } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
 import { acceptedConversation } from './support/flows.ts';
+import { streamInsert } from './support/outbox-items.ts';
 import { storeFaults } from './support/store-faults.ts';
 import { startWebhookReceiver } from './support/webhook-receiver.ts';
 
@@ -28,17 +28,6 @@ afterAll(async () => {
   await receiver.close();
   await store.close();
 });
-
-function streamInsert(conversationId: string) {
-  return {
-    Records: [
-      {
-        eventName: 'INSERT',
-        dynamodb: { SequenceNumber: '1', NewImage: { conversationId: { S: conversationId } } },
-      },
-    ],
-  } as unknown as DynamoDBStreamEvent;
-}
 
 describe('pages cut short by the store', () => {
   it('the transcript answers next while more remain, and paging reaches every message', async () => {

@@ -1,5 +1,3 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Wired as Deps } from '#deps';
 import type { Store } from '#domain/ports.ts';
@@ -7,6 +5,7 @@ import { handler as deliverFromStream } from '../functions/delivery/deliver-from
 import { inProcessClient as client, seedChannel } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
 import { acceptedConversation } from './support/flows.ts';
+import { streamInsert, transcriptItems } from './support/outbox-items.ts';
 import { storeFaults } from './support/store-faults.ts';
 import { startWebhookReceiver } from './support/webhook-receiver.ts';
 
@@ -30,24 +29,6 @@ afterAll(async () => {
   await receiver.close();
   await store.close();
 });
-
-async function transcriptItems(conversationId: string) {
-  const { Items = [] } = await deps.db.doc.send(new ScanCommand({ TableName: deps.db.tableName }));
-  return Items.filter(
-    (item) => item.pk === `CONV#${conversationId}` && String(item.sk).startsWith('MSG#'),
-  ).sort((a, b) => a.seq - b.seq);
-}
-
-function streamInsert(conversationId: string) {
-  return {
-    Records: [
-      {
-        eventName: 'INSERT',
-        dynamodb: { SequenceNumber: '1', NewImage: { conversationId: { S: conversationId } } },
-      },
-    ],
-  } as unknown as DynamoDBStreamEvent;
-}
 
 const conversationUpdate = (request: { command: string; sk?: string }) =>
   request.command === 'UpdateItem' && request.sk === 'META';
@@ -92,7 +73,7 @@ describe('a write that landed although its caller saw an error is stored once', 
     // Assess
     expect(faults.landed.length).toBeGreaterThan(0);
     expect(reply.status).toBe(200);
-    const items = await transcriptItems(first.body.conversationId);
+    const items = await transcriptItems(deps, first.body.conversationId);
     expect(items.filter((item) => item.text === 'once')).toHaveLength(1);
     // No number was taken twice: the numbers run without a hole.
     expect(items.map((item) => item.seq)).toEqual(items.map((_item, i) => i + 1));
@@ -109,7 +90,7 @@ describe('a write that landed although its caller saw an error is stored once', 
     const reply = await client('POST', `${api}/sendText`, { userId: 'u13b', text: 'once' });
     // Assess
     expect(reply.status).toBe(200);
-    const items = await transcriptItems(first.body.conversationId);
+    const items = await transcriptItems(deps, first.body.conversationId);
     expect(items.filter((item) => item.text === 'once').map((item) => item.id)).toEqual([
       reply.body.messageId,
     ]);
@@ -128,7 +109,7 @@ describe('a write that landed although its caller saw an error is stored once', 
     );
     // Assess
     expect(reply.status).toBe(202);
-    const items = await transcriptItems(flow.conversationId);
+    const items = await transcriptItems(deps, flow.conversationId);
     expect(items.filter((item) => item.text === 'keyed once').map((item) => item.id)).toEqual([
       reply.body.id,
     ]);
@@ -156,7 +137,7 @@ describe('a write that landed although its caller saw an error is stored once', 
     const reply = await client('POST', `${api}/sendText`, { userId: 'u13c', text: 'hello' });
     // Assess
     expect(reply.status).toBe(200);
-    const items = await transcriptItems(reply.body.conversationId);
+    const items = await transcriptItems(deps, reply.body.conversationId);
     expect(items.map((item) => [item.seq, item.note ?? item.text])).toEqual([
       [1, 'opened'],
       [2, 'hello'],
@@ -220,7 +201,7 @@ describe('a state change and its entry cannot come apart', () => {
     const events = receiver.accepted().filter((request) => request.path === '/late3');
     expect(events.map((request) => request.body.type)).toEqual(['SelectDestination']);
     expect(events[0]?.body.id).toBe(transferred.body.eventId);
-    const items = await transcriptItems(flow.conversationId);
+    const items = await transcriptItems(deps, flow.conversationId);
     expect(items.filter((item) => item.gap)).toEqual([]);
   });
 

@@ -1,5 +1,3 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Wired } from '#deps';
 import type { Store } from '#domain/ports.ts';
@@ -7,6 +5,7 @@ import { handler as deliverFromStream } from '../functions/delivery/deliver-from
 import { inProcessClient as client, seedAgent, seedChannel } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
 import { acceptedConversation } from './support/flows.ts';
+import { streamInsert, transcriptItems } from './support/outbox-items.ts';
 import { countRequests } from './support/request-counter.ts';
 import { startWebhookReceiver } from './support/webhook-receiver.ts';
 
@@ -29,24 +28,6 @@ afterAll(async () => {
   await receiver.close();
   await store.close();
 });
-
-async function transcriptItems(conversationId: string) {
-  const { Items = [] } = await deps.db.doc.send(new ScanCommand({ TableName: deps.db.tableName }));
-  return Items.filter(
-    (item) => item.pk === `CONV#${conversationId}` && String(item.sk).startsWith('MSG#'),
-  ).sort((a, b) => a.seq - b.seq);
-}
-
-function streamInsert(conversationId: string) {
-  return {
-    Records: [
-      {
-        eventName: 'INSERT',
-        dynamodb: { SequenceNumber: '1', NewImage: { conversationId: { S: conversationId } } },
-      },
-    ],
-  } as unknown as DynamoDBStreamEvent;
-}
 
 /** Replaces one port method for the length of `work`: a crash or a fault injected between two writes. */
 async function withFault<P extends keyof Store, M extends keyof Store[P], T>(
@@ -78,7 +59,7 @@ describe('write path', () => {
     expect(replies.map((reply) => reply.status).filter((status) => status !== 200)).toEqual([]);
     const conversationIds = new Set(replies.map((reply) => reply.body.conversationId));
     expect(conversationIds.size).toBe(1);
-    const items = await transcriptItems([...conversationIds][0]);
+    const items = await transcriptItems(deps, [...conversationIds][0]);
     const texts = items.filter((item) => item.from === 'client').map((item) => item.text);
     expect(texts).toHaveLength(300);
     expect(new Set(texts).size).toBe(300);
@@ -99,7 +80,7 @@ describe('write path', () => {
       // Assess
       expect(closed?.status).toBe(200);
       expect(sent.every((reply) => reply.status === 202 || reply.status === 409)).toBe(true);
-      const items = await transcriptItems(conversationId);
+      const items = await transcriptItems(deps, conversationId);
       const closedAt = items.findIndex((item) => item.note === 'closed_by_agent');
       expect(closedAt).toBe(items.length - 1);
       const stored = items.filter((item) => item.from === 'agent').map((item) => item.id);
