@@ -143,11 +143,13 @@ try {
   // A client of its own, as a Lambda has: the local runtime's live-updates feed watches the shared one.
   const plainDb = createDb({ ...deps.config, DYNAMODB_ENDPOINT: stack.info.dynamodbEndpoint });
   const plainDeps = { ...deps, db: plainDb, store: dynamoStore(plainDb), outboxWritten: () => {} };
+  // One meter on that client: the rows below each record their own window of its requests.
+  const plainMeter = meterDynamoDb(plainDb.client);
   const roundTripReceiver = await startWebhookReceiver();
   rows.push(
     ...(await roundTripRows({
       deps: plainDeps,
-      meter: meterDynamoDb(plainDb.client),
+      meter: plainMeter,
       seed: async () => {
         const seeded = await seedChannel(deps);
         const { token } = await seedAgent(deps, [seeded.support.destinationId]);
@@ -180,7 +182,7 @@ try {
     ...(await sweepRows({
       deps: plainDeps,
       client,
-      meter: meterDynamoDb(plainDb.client),
+      meter: plainMeter,
       failed: quick ? 200 : 1000,
     })),
   );
