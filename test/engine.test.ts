@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverConversation, sweepOutbox } from '#delivery/engine.ts';
 import type { Wired } from '#deps';
@@ -10,6 +10,7 @@ import { handler as sweepHandler } from '../functions/delivery/sweep-outbox.ts';
 import { inProcessClient as client } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
 import { acceptedConversation } from './support/flows.ts';
+import { streamInsert } from './support/outbox-items.ts';
 import { countRequests } from './support/request-counter.ts';
 import { eventually, startWebhookReceiver } from './support/webhook-receiver.ts';
 
@@ -58,15 +59,6 @@ function laggingIndex() {
   };
 }
 
-function insertOf(...conversationIds: string[]) {
-  return {
-    Records: conversationIds.map((conversationId, i) => ({
-      eventName: 'INSERT',
-      dynamodb: { SequenceNumber: String(i + 1), NewImage: { conversationId: { S: conversationId } } },
-    })),
-  } as unknown as DynamoDBStreamEvent;
-}
-
 const onPath = (path: string) => receiver.received.filter((request) => request.path === path);
 
 describe('nothing stranded, whatever the index shows', () => {
@@ -75,7 +67,7 @@ describe('nothing stranded, whatever the index shows', () => {
     const flow = await acceptedConversation(client, deps, undefined);
     await flow.say('parked one');
     await flow.say('parked two');
-    await deliverFromStream(insertOf(flow.conversationId));
+    await deliverFromStream(streamInsert(flow.conversationId));
     const lag = laggingIndex();
     deps.store.outbox = lag.index;
     try {
@@ -132,7 +124,7 @@ describe('cost', () => {
     receiver.script((request) => (request.path === '/blocked' ? 503 : 200));
     const flow = await acceptedConversation(client, deps, receiver.url('/blocked'));
     await flow.say('first');
-    await deliverFromStream(insertOf(flow.conversationId));
+    await deliverFromStream(streamInsert(flow.conversationId));
     await flow.say('second');
     // Act: the sweep runs three times before the retry is due.
     const { requests } = await counter.during(async () => {
@@ -151,7 +143,7 @@ describe('cost', () => {
       const { requests } = await counter.during(async () => {
         for (let i = 0; i < events; i++) {
           await flow.say(`event ${i}`);
-          await deliverFromStream(insertOf(flow.conversationId));
+          await deliverFromStream(streamInsert(flow.conversationId));
         }
       });
       expect(receiver.accepted().filter((request) => request.path === `/flat-${events}`)).toHaveLength(
@@ -174,7 +166,7 @@ describe('cost', () => {
       Array.from({ length: 32 }, () => acceptedConversation(client, deps, receiver.url('/shards'))),
     );
     for (const flow of flows) await flow.say('pending');
-    await deliverFromStream(insertOf(...flows.map((flow) => flow.conversationId)));
+    await deliverFromStream(streamInsert(...flows.map((flow) => flow.conversationId)));
     receiver.script(() => 200);
     // Act
     const { Items = [] } = await deps.db.doc.send(new ScanCommand({ TableName: deps.db.tableName }));
@@ -204,7 +196,7 @@ describe('budgets', () => {
     await hanging.say('into the void');
     await healthy.say('hello');
     // Act
-    await deliverFromStream(insertOf(hanging.conversationId, healthy.conversationId));
+    await deliverFromStream(streamInsert(hanging.conversationId, healthy.conversationId));
     receiver.script(() => 200);
     // Assess: the healthy event was taken in before the hanging attempt timed out (1 s).
     const [hang] = onPath('/hang');

@@ -1,4 +1,3 @@
-import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deliverConversation, failedEventCount, sweepOutbox } from '#delivery/engine.ts';
 import type { Wired as Deps } from '#deps';
@@ -8,6 +7,7 @@ import { handler as deliverFromStream } from '../functions/delivery/deliver-from
 import { inProcessClient as client, seedAgent } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
 import { acceptedConversation } from './support/flows.ts';
+import { streamInsert } from './support/outbox-items.ts';
 import { countRequests } from './support/request-counter.ts';
 import { startWebhookReceiver } from './support/webhook-receiver.ts';
 
@@ -180,14 +180,7 @@ describe('the lease', () => {
     const flow = await acceptedConversation(client, deps, receiver.url('/thrown'));
     await flow.say('after a fault');
     failNext((command, input) => command === 'QueryCommand' && !('IndexName' in input));
-    const insert = {
-      Records: [
-        {
-          eventName: 'INSERT',
-          dynamodb: { SequenceNumber: '1', NewImage: { conversationId: { S: flow.conversationId } } },
-        },
-      ],
-    } as unknown as DynamoDBStreamEvent;
+    const insert = streamInsert(flow.conversationId);
     // Act
     const first = await deliverFromStream(insert);
     const retried = await deliverFromStream(insert);
@@ -197,9 +190,7 @@ describe('the lease', () => {
     const sent = receiver.accepted().filter((request) => request.path === '/thrown');
     expect(sent.map((request) => request.body.text)).toEqual(['after a fault']);
   });
-});
 
-describe('the lease, taken with an error', () => {
   it('is let go when taking it landed but answered an error, so the stream’s retry delivers (simulation)', async () => {
     // Prepare: the update that takes the lease lands, and its answer is an error.
     const flow = await acceptedConversation(client, deps, receiver.url('/taken'));
@@ -207,14 +198,7 @@ describe('the lease, taken with an error', () => {
     landThenFailNext(
       (command, input) => command === 'UpdateCommand' && /^SET leaseOwner/.test(input.UpdateExpression ?? ''),
     );
-    const insert = {
-      Records: [
-        {
-          eventName: 'INSERT',
-          dynamodb: { SequenceNumber: '1', NewImage: { conversationId: { S: flow.conversationId } } },
-        },
-      ],
-    } as unknown as DynamoDBStreamEvent;
+    const insert = streamInsert(flow.conversationId);
     // Act
     const first = await deliverFromStream(insert);
     const retried = await deliverFromStream(insert);

@@ -10,14 +10,12 @@ export async function transcriptItems(deps: Wired, conversationId: string) {
   ).sort((a, b) => a.seq - b.seq);
 }
 
-/** The stream record the delivery function sees for a new outbox entry of this conversation. */
-export function streamInsert(conversationId: string): DynamoDBStreamEvent {
+/** The stream records the delivery function sees for a new outbox entry of each conversation, in order. */
+export function streamInsert(...conversationIds: string[]): DynamoDBStreamEvent {
   return {
-    Records: [
-      {
-        eventName: 'INSERT',
-        dynamodb: { SequenceNumber: '1', NewImage: { conversationId: { S: conversationId } } },
-      },
-    ],
+    Records: conversationIds.map((conversationId, i) => ({
+      eventName: 'INSERT',
+      dynamodb: { SequenceNumber: String(i + 1), NewImage: { conversationId: { S: conversationId } } },
+    })),
   } as unknown as DynamoDBStreamEvent;
 }
