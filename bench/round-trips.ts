@@ -1,7 +1,11 @@
 import { deliverConversation } from '#delivery/engine.ts';
-import { accept, authenticateAgent, sendAgentMessage } from '#domain/agent.ts';
-import type { Deps } from '#domain/deps.ts';
-import { authenticateChannel, sendText, setWebhook } from '#domain/operator.ts';
+import type { Deps } from '#domain/shared/deps.ts';
+import { acceptConversation } from '#use-cases/agent/accept-conversation.ts';
+import { authenticateAgent } from '#use-cases/agent/authenticate-agent.ts';
+import { sendMessage } from '#use-cases/agent/send-message.ts';
+import { authenticateChannel } from '#use-cases/operator/authenticate-channel.ts';
+import { sendText } from '#use-cases/operator/send-text.ts';
+import { setWebhook } from '#use-cases/operator/set-webhook.ts';
 import type { meterDynamoDb } from './dynamodb-meter.ts';
 import { type Row, row } from './stats.ts';
 
@@ -27,10 +31,10 @@ export async function roundTripRows(options: {
     ({ conversationId } = await client('first'));
   });
   const open = await count(() => client('again'));
-  await accept(deps, await authenticateAgent(deps, bearer), conversationId);
+  await acceptConversation(deps, await authenticateAgent(deps, bearer), conversationId);
   await deliverConversation(deps, conversationId);
   const reply = async (text: string, key?: string) =>
-    sendAgentMessage(deps, await authenticateAgent(deps, bearer), conversationId, { text }, key);
+    sendMessage(deps, await authenticateAgent(deps, bearer), conversationId, { text }, key);
   const message = await count(() => reply('reply'));
   const keyed = await count(() => reply('keyed', `rt-${Date.now()}`));
   await deliverConversation(deps, conversationId);

@@ -1,5 +1,5 @@
 import { deliverConversation, failedEventCount, sweepOutbox } from '#delivery/engine.ts';
-import type { Deps } from '#domain/deps.ts';
+import type { Deps } from '#domain/shared/deps.ts';
 import type { Client } from '../test/support/clients.ts';
 import { seedAgent, seedChannel } from '../test/support/clients.ts';
 import { startWebhookReceiver } from '../test/support/webhook-receiver.ts';

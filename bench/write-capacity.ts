@@ -1,9 +1,13 @@
 import { type AttributeValue, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { deliverConversation } from '#delivery/engine.ts';
 import type { Wired as Deps } from '#deps';
-import { accept, authenticateAgent, sendAgentMessage } from '#domain/agent.ts';
-import { authenticateChannel, selectDestination, setWebhook } from '#domain/operator.ts';
 import { createDb, type Db, tableDefinition } from '#store/table.ts';
+import { acceptConversation } from '#use-cases/agent/accept-conversation.ts';
+import { authenticateAgent } from '#use-cases/agent/authenticate-agent.ts';
+import { sendMessage } from '#use-cases/agent/send-message.ts';
+import { authenticateChannel } from '#use-cases/operator/authenticate-channel.ts';
+import { selectDestination } from '#use-cases/operator/select-destination.ts';
+import { setWebhook } from '#use-cases/operator/set-webhook.ts';
 import { type Row, row } from './stats.ts';
 
 /**
@@ -154,11 +158,11 @@ export async function writeCapacityRows(options: {
         attributes: prechatOfSize(prechatBytes),
       });
       const agent = await authenticateAgent(deps, `Bearer ${agentToken}`);
-      await accept(deps, agent, conversationId);
+      await acceptConversation(deps, agent, conversationId);
       await deliverConversation(deps, conversationId);
       const tally = await meter.record(async () => {
         for (let i = 0; i < events; i++) {
-          await sendAgentMessage(deps, agent, conversationId, { text: `event ${i}` }, undefined);
+          await sendMessage(deps, agent, conversationId, { text: `event ${i}` }, undefined);
           await deliverConversation(deps, conversationId);
         }
       });

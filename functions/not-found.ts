@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { MethodNotAllowedError, NotFoundError } from '#domain/errors.ts';
+import { MethodNotAllowedError, NotFoundError } from '#domain/shared/errors.ts';
 import { errorResponse } from '#http/responses.ts';
 import { matchRoute } from '#routes';
 

@@ -1,7 +1,7 @@
 import { type Config, loadConfig } from '#config';
 import { outboxSignals } from '#delivery/signals.ts';
-import type { Deps } from '#domain/deps.ts';
-import type { LiveSessions } from '#domain/ports.ts';
+import type { LiveSessions } from '#domain/live/ports.ts';
+import type { Deps } from '#domain/shared/deps.ts';
 import { localLiveSessions } from '#live/sessions.ts';
 import { dynamoStore } from '#store/store.ts';
 import { createDb, type Db } from '#store/table.ts';

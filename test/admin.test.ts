@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgent, createDestination, revokeAgent, updateAgent } from '#domain/admin.ts';
-import type { Deps } from '#domain/deps.ts';
-import { ConflictError } from '#domain/errors.ts';
+import type { Deps } from '#domain/shared/deps.ts';
+import { ConflictError } from '#domain/shared/errors.ts';
+import { createAgent } from '#use-cases/admin/create-agent.ts';
+import { createDestination } from '#use-cases/admin/create-destination.ts';
+import { revokeAgent } from '#use-cases/admin/revoke-agent.ts';
+import { updateAgent } from '#use-cases/admin/update-agent.ts';
 import { inProcessClient as client, seedAgent, seedChannel } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
 

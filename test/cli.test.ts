@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '#domain/ports.ts';
+import type { Store } from '#domain/shared/store.ts';
 import { startEmbeddedDynamoDb } from '#local/embedded-dynamodb.ts';
 import { startLocalStack } from '#local/stack.ts';
 import { messageId } from '#store/keys.ts';

@@ -1,6 +1,6 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Deps } from '#domain/deps.ts';
+import type { Deps } from '#domain/shared/deps.ts';
 import { handler as deliverOnTimer } from '../functions/delivery/deliver-on-timer.ts';
 import { inProcessClient as client } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';

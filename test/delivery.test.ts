@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listFailedEvents, redriveFailedEvents } from '#domain/outbox.ts';
+import { listFailedEvents, redriveFailedEvents } from '#domain/outbox/redrive.ts';
 import type { startLocalStack } from '#local/stack.ts';
 import { type Client, httpClient, root } from './support/clients.ts';
 import { testTableName } from './support/embedded-store.ts';

@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverConversation, sweepOutbox } from '#delivery/engine.ts';
 import type { Wired } from '#deps';
-import type { OutboxIndexPort } from '#domain/ports.ts';
+import type { OutboxIndexPort } from '#domain/outbox/ports.ts';
 import { OUTBOX_SHARDS } from '#store/keys.ts';
 import { handler as deliverFromStream } from '../functions/delivery/deliver-from-stream.ts';
 import { handler as sweepHandler } from '../functions/delivery/sweep-outbox.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isStorableNumber, parseLenientJson } from '#domain/json.ts';
+import { isStorableNumber, parseLenientJson } from '#domain/shared/json.ts';
 
 describe('lenient JSON', () => {
   it('accepts the trailing comma of the seed page example', () => {

@@ -1,11 +1,12 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { revokeAgent, rotateAgentToken } from '#domain/admin.ts';
-import { hashSecret } from '#domain/ids.ts';
-import type { Agent } from '#domain/model.ts';
+import type { Agent } from '#domain/directory/model.ts';
+import { hashSecret } from '#domain/shared/ids.ts';
 import { issueTicket } from '#live/tickets.ts';
 import { sessionEndedCode } from '#local/live-socket.ts';
 import { startLocalStack } from '#local/stack.ts';
+import { revokeAgent } from '#use-cases/admin/revoke-agent.ts';
+import { rotateAgentToken } from '#use-cases/admin/rotate-agent-token.ts';
 import { type Client, httpClient, root, seedAgent, seedChannel } from './support/clients.ts';
 import { connectStatus, openLive } from './support/live-client.ts';
 import { eventually, startWebhookReceiver } from './support/webhook-receiver.ts';

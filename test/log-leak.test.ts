@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Deps } from '#domain/deps.ts';
-import * as z from '#domain/zod.ts';
+import type { Deps } from '#domain/shared/deps.ts';
+import * as z from '#domain/shared/zod.ts';
 import { jsonEndpoint } from '#http/endpoint.ts';
 import { logger } from '#logger';
 import { inProcessClient, seedAgent, seedChannel } from './support/clients.ts';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Config } from '#config';
 import { classifyResponse, parseRetryAfter } from '#delivery/send.ts';
-import type { Delivery } from '#domain/model.ts';
-import { afterAttempt, redriven } from '#domain/outbox.ts';
+import { afterAttempt, redriven } from '#domain/outbox/delivery.ts';
+import type { Delivery } from '#domain/outbox/model.ts';
 
 /** The retry rules as pure functions: schedule, jitter, Retry-After, deadline, final failures. */
 const config: Pick<Config, 'DELIVERY_SCHEDULE_SECONDS' | 'DELIVERY_MAX_AGE_SECONDS'> = {

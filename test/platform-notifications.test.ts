@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setAgentPlatform } from '#domain/admin.ts';
 import type { startLocalStack } from '#local/stack.ts';
+import { setAgentPlatform } from '#use-cases/admin/set-agent-platform.ts';
 import { type Client, httpClient, root, seedChannel } from './support/clients.ts';
 import { testTableName } from './support/embedded-store.ts';
 import { eventually, startWebhookReceiver } from './support/webhook-receiver.ts';

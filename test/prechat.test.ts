@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonText, parseLenientJson } from '#domain/json.ts';
-import { prechatLimits, prechatSize, safePrechatField } from '#domain/prechat.ts';
+import { prechatLimits, prechatSize, safePrechatField } from '#domain/conversations/prechat.ts';
+import { jsonText, parseLenientJson } from '#domain/shared/json.ts';
 
 /** A JSON number as sent, and what the use case must get for it: the number itself or its text. */
 interface Leaf {

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deliverConversation, failedEventCount, sweepOutbox } from '#delivery/engine.ts';
 import type { Wired as Deps } from '#deps';
-import { setAgentPlatform } from '#domain/admin.ts';
-import { listFailedEvents, redriveFailedEvents } from '#domain/outbox.ts';
+import { listFailedEvents, redriveFailedEvents } from '#domain/outbox/redrive.ts';
+import { setAgentPlatform } from '#use-cases/admin/set-agent-platform.ts';
 import { handler as deliverFromStream } from '../functions/delivery/deliver-from-stream.ts';
 import { inProcessClient as client, seedAgent } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';

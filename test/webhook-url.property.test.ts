@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type AddressKind, assertWebhookAllowed } from '#domain/webhook-url.ts';
+import { type AddressKind, assertWebhookAllowed } from '#domain/directory/webhook-url.ts';
 
 /**
  * Addresses drawn from every range the webhook policy names, written in every spelling a URL or a

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { postEvent } from '#delivery/send.ts';
-import { ValidationError } from '#domain/errors.ts';
-import { assertWebhookAllowed, classifyAddress } from '#domain/webhook-url.ts';
+import { assertWebhookAllowed, classifyAddress } from '#domain/directory/webhook-url.ts';
+import { ValidationError } from '#domain/shared/errors.ts';
 
 const publicOnly = { allowPrivate: false, allowedHosts: [] };
 const privateAllowed = { allowPrivate: true, allowedHosts: [] };

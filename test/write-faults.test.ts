@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Wired as Deps } from '#deps';
-import type { Store } from '#domain/ports.ts';
+import type { Store } from '#domain/shared/store.ts';
 import { handler as deliverFromStream } from '../functions/delivery/deliver-from-stream.ts';
 import { inProcessClient as client, seedChannel } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';

@@ -1,6 +1,6 @@
-import { closeChat } from '#domain/operator.ts';
 import { closeChatInput } from '#domain/operator-schemas.ts';
 import { operatorEndpoint } from '#http/operator-endpoint.ts';
+import { closeChat } from '#use-cases/operator/close-chat.ts';
 
 /** POST {apiUrl}/closeChat: the client closed the chat. */
 export const handler = operatorEndpoint(closeChatInput, closeChat);

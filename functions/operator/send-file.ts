@@ -1,6 +1,6 @@
-import { sendFile } from '#domain/operator.ts';
 import { sendFileInput } from '#domain/operator-schemas.ts';
 import { operatorEndpoint } from '#http/operator-endpoint.ts';
+import { sendFile } from '#use-cases/operator/send-file.ts';
 
 /** POST {apiUrl}/sendFile: a client file link for the agents. */
 export const handler = operatorEndpoint(sendFileInput, sendFile);

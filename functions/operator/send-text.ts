@@ -1,6 +1,6 @@
-import { sendText } from '#domain/operator.ts';
 import { sendTextInput } from '#domain/operator-schemas.ts';
 import { operatorEndpoint } from '#http/operator-endpoint.ts';
+import { sendText } from '#use-cases/operator/send-text.ts';
 
 /** POST {apiUrl}/sendText: a client message for the agents. */
 export const handler = operatorEndpoint(sendTextInput, sendText);

@@ -1,4 +1,4 @@
-import type { Deps } from '#domain/deps.ts';
+import type { Deps } from '#domain/shared/deps.ts';
 import type { BaseUrlSources } from './base-url.ts';
 
 /** What a command prints: `data` with `--json`, `text` for people. */

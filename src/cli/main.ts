@@ -1,4 +1,4 @@
-import { AppError } from '#domain/errors.ts';
+import { AppError } from '#domain/shared/errors.ts';
 import { CommandFailure, type Output, UsageError } from './command.ts';
 import { commandUsage, readCommandLine, usageText } from './command-line.ts';
 import { commands } from './commands/index.ts';

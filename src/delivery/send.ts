@@ -2,14 +2,14 @@ import { lookup } from 'node:dns/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import type { AttemptOutcome } from '#domain/outbox.ts';
 import {
   assertAddressesAllowed,
   parseWebhookUrl,
   type WebhookPolicy,
   webhookHostname,
   webhookPort,
-} from '#domain/webhook-url.ts';
+} from '#domain/directory/webhook-url.ts';
+import type { AttemptOutcome } from '#domain/outbox/delivery.ts';
 
 type Resolve = (hostname: string) => Promise<{ address: string; family: number }[]>;
 

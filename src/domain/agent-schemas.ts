@@ -1,4 +1,4 @@
-import * as z from '#domain/zod.ts';
+import * as z from '#domain/shared/zod.ts';
 
 /** Requests of the Agent API (PRODUCT.md section 3). Ids are at most 256 characters, like every key part. */
 

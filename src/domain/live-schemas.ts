@@ -1,4 +1,4 @@
-import * as z from '#domain/zod.ts';
+import * as z from '#domain/shared/zod.ts';
 
 /** Live updates (PRODUCT.md section 3): the ticket, the WebSocket's query string and what it carries. */
 

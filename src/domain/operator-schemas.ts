@@ -1,5 +1,10 @@
-import { prechatFields, prechatLimits, prechatSize, safePrechatField } from '#domain/prechat.ts';
-import * as z from '#domain/zod.ts';
+import {
+  prechatFields,
+  prechatLimits,
+  prechatSize,
+  safePrechatField,
+} from '#domain/conversations/prechat.ts';
+import * as z from '#domain/shared/zod.ts';
 
 /**
  * Requests DialogStudio sends to the Operator API, read as leniently as the public page is loose:

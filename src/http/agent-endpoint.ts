@@ -1,9 +1,10 @@
-import { authenticateAgent, conversationNotFound } from '#domain/agent.ts';
-import type { Deps } from '#domain/deps.ts';
-import { NotFoundError } from '#domain/errors.ts';
-import type { Agent } from '#domain/model.ts';
-import * as z from '#domain/zod.ts';
+import type { Agent } from '#domain/directory/model.ts';
+import type { Deps } from '#domain/shared/deps.ts';
+import { NotFoundError } from '#domain/shared/errors.ts';
+import * as z from '#domain/shared/zod.ts';
 import { type ActionResult, type HttpEvent, jsonEndpoint } from '#http/endpoint.ts';
+import { conversationNotFound } from '#use-cases/agent/access.ts';
+import { authenticateAgent } from '#use-cases/agent/authenticate-agent.ts';
 
 interface AgentRequest<Input> {
   deps: Deps;

@@ -1,5 +1,5 @@
 import type { ConsoleFiles } from '#console-files';
-import { NotFoundError } from '#domain/errors.ts';
+import { NotFoundError } from '#domain/shared/errors.ts';
 import { errorResponse, type HttpResult } from '#http/responses.ts';
 
 /**

@@ -3,10 +3,10 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { defaultDeps } from '#deps';
-import type { Deps } from '#domain/deps.ts';
-import { AppError, PayloadTooLargeError, ValidationError } from '#domain/errors.ts';
-import { parseLenientJson } from '#domain/json.ts';
-import type * as z from '#domain/zod.ts';
+import type { Deps } from '#domain/shared/deps.ts';
+import { AppError, PayloadTooLargeError, ValidationError } from '#domain/shared/errors.ts';
+import { parseLenientJson } from '#domain/shared/json.ts';
+import type * as z from '#domain/shared/zod.ts';
 import { errorResponse, type HttpResult, json } from '#http/responses.ts';
 import { failureForLog, logger } from '#logger';
 

@@ -1,8 +1,8 @@
-import type { Deps } from '#domain/deps.ts';
-import type { Channel } from '#domain/model.ts';
-import { authenticateChannel } from '#domain/operator.ts';
-import type * as z from '#domain/zod.ts';
+import type { Channel } from '#domain/directory/model.ts';
+import type { Deps } from '#domain/shared/deps.ts';
+import type * as z from '#domain/shared/zod.ts';
 import { jsonEndpoint } from '#http/endpoint.ts';
+import { authenticateChannel } from '#use-cases/operator/authenticate-channel.ts';
 
 /** An Operator API endpoint: the channel token in the path is the credential. */
 export function operatorEndpoint<Input = undefined>(

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { AppError, MethodNotAllowedError } from '#domain/errors.ts';
+import { AppError, MethodNotAllowedError } from '#domain/shared/errors.ts';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number };
 

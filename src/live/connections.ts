@@ -1,6 +1,6 @@
-import type { Deps } from '#domain/deps.ts';
-import { UnauthorizedError } from '#domain/errors.ts';
-import { credentialVersionOf } from '#domain/model.ts';
+import { credentialVersionOf } from '#domain/directory/model.ts';
+import type { Deps } from '#domain/shared/deps.ts';
+import { UnauthorizedError } from '#domain/shared/errors.ts';
 import { redeemTicket } from '#live/tickets.ts';
 
 /**

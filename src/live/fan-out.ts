@@ -1,7 +1,7 @@
-import type { Deps } from '#domain/deps.ts';
+import { type Agent, credentialVersionOf } from '#domain/directory/model.ts';
+import type { Listener } from '#domain/live/ports.ts';
 import type { LiveNotification } from '#domain/live-schemas.ts';
-import { type Agent, credentialVersionOf } from '#domain/model.ts';
-import type { Listener } from '#domain/ports.ts';
+import type { Deps } from '#domain/shared/deps.ts';
 import { closeConnection } from '#live/connections.ts';
 import { type ChangeRecord, notificationOf } from '#live/notifications.ts';
 import { logger } from '#logger';

@@ -3,7 +3,7 @@ import {
   DeleteConnectionCommand,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
-import type { LiveSessions } from '#domain/ports.ts';
+import type { LiveSessions } from '#domain/live/ports.ts';
 import type { ConnectionPoster } from '#live/fan-out.ts';
 import { localLiveSessions } from '#live/sessions.ts';
 import { logger } from '#logger';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { LiveSessions } from '#domain/ports.ts';
+import type { LiveSessions } from '#domain/live/ports.ts';
 
 /**
  * In-process news for the local runtime's WebSocket server: `close` with the id of a connection whose

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Deps } from '#domain/deps.ts';
-import { hashSecret } from '#domain/ids.ts';
-import { type Agent, credentialVersionOf } from '#domain/model.ts';
-import type { LiveTicket } from '#domain/ports.ts';
+import { type Agent, credentialVersionOf } from '#domain/directory/model.ts';
+import type { LiveTicket } from '#domain/live/ports.ts';
+import type { Deps } from '#domain/shared/deps.ts';
+import { hashSecret } from '#domain/shared/ids.ts';
 
 /**
  * Tickets let a browser open the WebSocket without putting the agent token in a URL (browsers send no

@@ -1,6 +1,6 @@
 import { deliverConversation, sweepOutbox } from '#delivery/engine.ts';
 import { outboxSignals } from '#delivery/signals.ts';
-import type { Deps } from '#domain/deps.ts';
+import type { Deps } from '#domain/shared/deps.ts';
 import { failureForLog, logger } from '#logger';
 
 /**

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { defaultDeps } from '#deps';
-import { PayloadTooLargeError } from '#domain/errors.ts';
+import { PayloadTooLargeError } from '#domain/shared/errors.ts';
 import { errorResponse } from '#http/responses.ts';
 import { fallbackRoute, matchRoute } from '#routes';
 

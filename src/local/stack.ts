@@ -2,22 +2,18 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import {
-  agentApiUrl,
-  consoleUrl,
-  createAgent,
-  createChannel,
-  createDestination,
-  operatorApiUrl,
-  rotateAgentToken,
-  rotateChannelToken,
-} from '#domain/admin.ts';
-import type { Deps } from '#domain/deps.ts';
+import type { Deps } from '#domain/shared/deps.ts';
 import { startDeliveryLoop } from '#local/delivery-loop.ts';
 import { startEmbeddedDynamoDb } from '#local/embedded-dynamodb.ts';
 import { lambdaRequestListener } from '#local/lambda-http.ts';
 import { startLiveSocket } from '#local/live-socket.ts';
 import { ensureTable } from '#store/table.ts';
+import { createAgent } from '#use-cases/admin/create-agent.ts';
+import { createChannel } from '#use-cases/admin/create-channel.ts';
+import { createDestination } from '#use-cases/admin/create-destination.ts';
+import { rotateAgentToken } from '#use-cases/admin/rotate-agent-token.ts';
+import { rotateChannelToken } from '#use-cases/admin/rotate-channel-token.ts';
+import { agentApiUrl, consoleUrl, operatorApiUrl } from '#use-cases/admin/urls.ts';
 
 export interface LocalStackOptions {
   /** Where the store and `local-stack.json` live; in memory (and no file) when undefined. */

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Channel } from '#domain/model.ts';
+import type { Channel } from '#domain/directory/model.ts';
 import { keys } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 

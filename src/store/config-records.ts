@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Agent, Channel, Destination } from '#domain/model.ts';
-import type { DirectoryPort, IdHolder, RecordsPort } from '#domain/ports.ts';
+import type { Agent, Channel, Destination } from '#domain/directory/model.ts';
+import type { DirectoryPort, IdHolder, RecordsPort } from '#domain/directory/ports.ts';
 import { channelSecretsStore } from '#store/channel-secrets.ts';
 import { fromItem, landed, queryPrefix } from '#store/items.ts';
 import { keys } from '#store/keys.ts';

@@ -7,7 +7,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Conversation } from '#domain/model.ts';
+import type { Conversation } from '#domain/conversations/model.ts';
 import type {
   ConversationState,
   ConversationsPort,
@@ -17,7 +17,7 @@ import type {
   Prechat,
   StoredConversation,
   WriteResult,
-} from '#domain/ports.ts';
+} from '#domain/conversations/ports.ts';
 import { Expression } from '#store/expression.ts';
 import { expiry, isConditionFailure, landed } from '#store/items.ts';
 import { indexNames, keys, seqOfSortKey, sortKeys } from '#store/keys.ts';

@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { IdempotencyPort, IdempotencyRecord } from '#domain/ports.ts';
+import type { IdempotencyPort, IdempotencyRecord } from '#domain/idempotency/ports.ts';
 import { isConditionFailure } from '#store/items.ts';
 import { keys } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';

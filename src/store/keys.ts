@@ -122,7 +122,7 @@ export const liveKeys = {
 };
 
 /** Message ids are the domain's (`#domain/ids.ts`); the store builds its keys from their numbers. */
-export { conversationOfMessageId, messageId, seqOfMessageId } from '#domain/ids.ts';
+export { conversationOfMessageId, messageId, seqOfMessageId } from '#domain/shared/ids.ts';
 
 export function seqOfSortKey(sk: string): number {
   return Number(sk.slice('MSG#'.length));

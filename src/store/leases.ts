@@ -1,5 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryState, LeasePort } from '#domain/ports.ts';
+import type { DeliveryState, LeasePort } from '#domain/outbox/ports.ts';
 import { Expression } from '#store/expression.ts';
 import { expiry, isConditionFailure, landed } from '#store/items.ts';
 import { keys } from '#store/keys.ts';

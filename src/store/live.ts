@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Listener, LiveConnection, LivePort, LiveTicket } from '#domain/ports.ts';
+import type { Listener, LiveConnection, LivePort, LiveTicket } from '#domain/live/ports.ts';
 import { fromItem, isConditionFailure, queryAll } from '#store/items.ts';
 import { liveKeys } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { OutboxIndexPort } from '#domain/ports.ts';
+import type { OutboxIndexPort } from '#domain/outbox/ports.ts';
 import { isConditionFailure, queryAll } from '#store/items.ts';
 import { indexNames, keys, OUTBOX_SHARDS } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';

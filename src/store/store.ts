@@ -1,4 +1,4 @@
-import type { Store } from '#domain/ports.ts';
+import type { Store } from '#domain/shared/store.ts';
 import { dynamoDirectory } from '#store/config-records.ts';
 import { dynamoConversations } from '#store/conversations.ts';
 import { dynamoIdempotency } from '#store/idempotency.ts';

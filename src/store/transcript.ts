@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Delivery, TranscriptEntry } from '#domain/model.ts';
-import type { Gap, TranscriptPort } from '#domain/ports.ts';
+import type { TranscriptEntry } from '#domain/conversations/model.ts';
+import type { Gap, TranscriptPort } from '#domain/conversations/ports.ts';
+import type { Delivery } from '#domain/outbox/model.ts';
 import { fromItem, landed } from '#store/items.ts';
 import { keys, messageId, seqOfSortKey } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { Wired } from '#deps';
-import { revokeAgent } from '#domain/admin.ts';
 import { routes } from '#routes';
+import { revokeAgent } from '#use-cases/admin/revoke-agent.ts';
 import { type Client, seedAgent, seedChannel, tableSnapshot } from '../support/clients.ts';
 import { seedBodies } from './operator-api.cases.ts';
 
@@ -63,7 +63,7 @@ export function agentApiCases(context: () => { client: Client; deps: Wired }) {
     const { client, deps } = context();
     const { support } = await seedChannel(deps);
     const ada = await seedAgent(deps, [support.destinationId]);
-    const { createAgent } = await import('#domain/admin.ts');
+    const { createAgent } = await import('#use-cases/admin/create-agent.ts');
     const plain = await createAgent(deps, { firstName: 'No', lastName: 'Avatar', destinations: [] });
 
     const reply = await client('GET', '/agent/me', undefined, ada.auth);

@@ -1,4 +1,4 @@
-import type { Deps } from '#domain/deps.ts';
+import type { Deps } from '#domain/shared/deps.ts';
 import type { World } from './world.ts';
 
 /**

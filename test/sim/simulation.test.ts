@@ -28,8 +28,8 @@ vi.mock('#delivery/send.ts', async (original) => ({
   },
 }));
 // Ids from a counter, so a replay makes the same ids (they order queues and pick index shards).
-vi.mock('#domain/ids.ts', async (original) => ({
-  ...(await original<typeof import('#domain/ids.ts')>()),
+vi.mock('#domain/shared/ids.ts', async (original) => ({
+  ...(await original<typeof import('#domain/shared/ids.ts')>()),
   newId: (prefix: string) => `${prefix}_sim${String(++current.ids).padStart(4, '0')}`,
 }));
 

@@ -6,7 +6,7 @@ import type { Scheduler } from 'fast-check';
 import { loadConfig } from '#config';
 import { classifyResponse } from '#delivery/send.ts';
 import { buildDeps, type Wired } from '#deps';
-import type { AttemptOutcome } from '#domain/outbox.ts';
+import type { AttemptOutcome } from '#domain/outbox/delivery.ts';
 import { conversationOfMessageId, seqOfMessageId } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 

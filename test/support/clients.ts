@@ -4,9 +4,11 @@ import { pathToFileURL } from 'node:url';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Wired } from '#deps';
-import { createAgent, createChannel, createDestination } from '#domain/admin.ts';
-import type { Deps } from '#domain/deps.ts';
+import type { Deps } from '#domain/shared/deps.ts';
 import { fallbackRoute, matchRoute } from '#routes';
+import { createAgent } from '#use-cases/admin/create-agent.ts';
+import { createChannel } from '#use-cases/admin/create-channel.ts';
+import { createDestination } from '#use-cases/admin/create-destination.ts';
 import { httpApiEvent } from './lambda-events.ts';
 
 export const root = resolve(import.meta.dirname, '../..');

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Deps } from '#domain/deps.ts';
+import type { Deps } from '#domain/shared/deps.ts';
 import { type Client, seedAgent, seedChannel } from './clients.ts';
 
 /**

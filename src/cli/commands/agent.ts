@@ -1,10 +1,10 @@
-import type { Deps } from '#domain/deps.ts';
+import type { Deps } from '#domain/shared/deps.ts';
 import { type BaseUrlSources, chooseBaseUrl, noBaseHint } from '../base-url.ts';
 import { listFlag, storeCommand, UsageError } from '../command.ts';
 
 /** The base every channel of the store was created with, when they agree on one: an agent's links go there too. */
 async function sharedChannelBase(deps: Deps): Promise<string | undefined> {
-  const { listChannels } = await import('#domain/admin.ts');
+  const { listChannels } = await import('#use-cases/admin/list-channels.ts');
   const bases = new Set((await listChannels(deps)).map((channel) => channel.baseUrl));
   const [only] = bases;
   return bases.size === 1 ? only : undefined;
@@ -12,7 +12,7 @@ async function sharedChannelBase(deps: Deps): Promise<string | undefined> {
 
 /** What an agent application and the console need: shown when a token is made, never again. */
 async function agentAccess(deps: Deps, bases: BaseUrlSources, employeeId: string, token: string) {
-  const { agentApiUrl, consoleUrl } = await import('#domain/admin.ts');
+  const { agentApiUrl, consoleUrl } = await import('#use-cases/admin/urls.ts');
   const base = chooseBaseUrl({ ...bases, stored: await sharedChannelBase(deps) });
   const links = base && { agentApiUrl: agentApiUrl(base), consoleUrl: consoleUrl(base, token) };
   return {
@@ -43,7 +43,7 @@ export const agentCommands = [
     usage:
       '--first-name F --last-name L [--avatar-url U] --destinations D1,D2 [--id EMPLOYEE_ID] [--base-url U]',
     async run(deps, { flags, bases }) {
-      const { createAgent } = await import('#domain/admin.ts');
+      const { createAgent } = await import('#use-cases/admin/create-agent.ts');
       const { agent, token } = await createAgent(deps, {
         firstName: flags['first-name'],
         lastName: flags['last-name'],
@@ -66,7 +66,7 @@ export const agentCommands = [
     flags: {},
     usage: '',
     async run(deps) {
-      const { listAgents } = await import('#domain/admin.ts');
+      const { listAgents } = await import('#use-cases/admin/list-agents.ts');
       const agents = await listAgents(deps);
       const lines = agents.map((a) =>
         [
@@ -105,7 +105,7 @@ export const agentCommands = [
         ...(flags['avatar-url'] !== undefined && { avatarUrl: flags['avatar-url'] }),
         ...(flags.destinations !== undefined && { destinations: listFlag(flags.destinations) }),
       };
-      const { updateAgent } = await import('#domain/admin.ts');
+      const { updateAgent } = await import('#use-cases/admin/update-agent.ts');
       const { returnedToQueue } = await updateAgent(deps, employeeId, changes);
       return {
         data: { employeeId, ...changes, returnedToQueue },
@@ -120,7 +120,7 @@ export const agentCommands = [
     flags: { 'base-url': 'optional' },
     usage: '[--base-url U]',
     async run(deps, { target: employeeId, bases }) {
-      const { rotateAgentToken } = await import('#domain/admin.ts');
+      const { rotateAgentToken } = await import('#use-cases/admin/rotate-agent-token.ts');
       const { token } = await rotateAgentToken(deps, employeeId);
       const access = await agentAccess(deps, bases, employeeId, token);
       return {
@@ -138,7 +138,7 @@ export const agentCommands = [
     flags: {},
     usage: '',
     async run(deps, { target: employeeId }) {
-      const { revokeAgent } = await import('#domain/admin.ts');
+      const { revokeAgent } = await import('#use-cases/admin/revoke-agent.ts');
       const { returnedToQueue } = await revokeAgent(deps, employeeId);
       return {
         data: { employeeId, revoked: true, returnedToQueue },

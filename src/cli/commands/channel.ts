@@ -4,7 +4,7 @@ import { readLocalStack } from '../store.ts';
 
 /** The channel's API URL when a base is known; the path alone, with what to do, when none is. */
 async function operatorApi(base: string | undefined, token: string) {
-  const { operatorApiUrl } = await import('#domain/admin.ts');
+  const { operatorApiUrl } = await import('#use-cases/admin/urls.ts');
   const path = `/operator/${token}`;
   return base
     ? { data: { operatorApiUrl: operatorApiUrl(base, token) }, text: operatorApiUrl(base, token) }
@@ -19,7 +19,7 @@ export const channelCommands = [
     flags: { name: 'required', 'default-destination': 'required', 'base-url': 'optional' },
     usage: '--name N --default-destination D [--base-url U]',
     async run(deps, { flags, bases }) {
-      const { createChannel } = await import('#domain/admin.ts');
+      const { createChannel } = await import('#use-cases/admin/create-channel.ts');
       const base = chooseBaseUrl(bases);
       // Kept with the channel only when it is an address of the deployment, not a local stack's port.
       const lasting = bases.flag || bases.publicUrl;
@@ -43,7 +43,7 @@ export const channelCommands = [
     flags: {},
     usage: '',
     async run(deps) {
-      const { listChannels } = await import('#domain/admin.ts');
+      const { listChannels } = await import('#use-cases/admin/list-channels.ts');
       const channels = await listChannels(deps);
       const lines = channels.map(
         (c) => `${c.channelId}\t${c.name}\tdefault destination: ${c.defaultDestinationId}`,
@@ -58,7 +58,7 @@ export const channelCommands = [
     flags: { 'base-url': 'optional' },
     usage: '[--base-url U]',
     async run(deps, { target: channelId, bases }) {
-      const { rotateChannelToken } = await import('#domain/admin.ts');
+      const { rotateChannelToken } = await import('#use-cases/admin/rotate-channel-token.ts');
       const stored = (await deps.store.directory.channels.get(channelId))?.baseUrl;
       const { token } = await rotateChannelToken(deps, channelId);
       const api = await operatorApi(chooseBaseUrl({ ...bases, stored }), token);
@@ -75,7 +75,7 @@ export const channelCommands = [
     flags: {},
     usage: '',
     async run(deps, { target: channelId, dataDir }) {
-      const { NotFoundError } = await import('#domain/errors.ts');
+      const { NotFoundError } = await import('#domain/shared/errors.ts');
       if (!(await deps.store.directory.channels.get(channelId))) {
         throw new NotFoundError('channel_not_found', `No channel ${channelId}`);
       }
@@ -99,7 +99,7 @@ export const channelCommands = [
       if (!flags.clear && flags.url === undefined) throw new UsageError('missing --url (or --clear)');
     },
     async run(deps, { target: channelId, flags }) {
-      const { setAgentPlatform } = await import('#domain/admin.ts');
+      const { setAgentPlatform } = await import('#use-cases/admin/set-agent-platform.ts');
       if (flags.clear) {
         await setAgentPlatform(deps, channelId, undefined);
         return {

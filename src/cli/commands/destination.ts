@@ -8,13 +8,15 @@ export const destinationCommands = [
     flags: { name: 'required', id: 'optional', 'add-agent': 'repeatable' },
     usage: '--name N [--id ID] [--add-agent EMPLOYEE_ID ...]',
     async run(deps, { flags }) {
-      const { createDestination, listAgents, updateAgent } = await import('#domain/admin.ts');
+      const { createDestination } = await import('#use-cases/admin/create-destination.ts');
+      const { listAgents } = await import('#use-cases/admin/list-agents.ts');
+      const { updateAgent } = await import('#use-cases/admin/update-agent.ts');
       const wanted = [...new Set(flags['add-agent'])];
       // Checked first, so that a mistyped agent leaves no half-made destination behind.
       const agents = await listAgents(deps);
       const missing = wanted.find((id) => !agents.some((agent) => agent.employeeId === id));
       if (missing) {
-        const { NotFoundError } = await import('#domain/errors.ts');
+        const { NotFoundError } = await import('#domain/shared/errors.ts');
         throw new NotFoundError('agent_not_found', `No agent ${missing}`);
       }
       const destination = await createDestination(deps, {
@@ -43,7 +45,7 @@ export const destinationCommands = [
     flags: {},
     usage: '',
     async run(deps) {
-      const { listDestinations } = await import('#domain/admin.ts');
+      const { listDestinations } = await import('#use-cases/admin/list-destinations.ts');
       const destinations = await listDestinations(deps);
       const lines = destinations.map((d) => `${d.destinationId}\t${d.name}`);
       return { data: destinations, text: lines.length === 0 ? 'No destinations' : lines.join('\n') };
@@ -56,7 +58,7 @@ export const destinationCommands = [
     flags: { name: 'required' },
     usage: '--name N',
     async run(deps, { target: destinationId, flags: { name } }) {
-      const { renameDestination } = await import('#domain/admin.ts');
+      const { renameDestination } = await import('#use-cases/admin/rename-destination.ts');
       await renameDestination(deps, destinationId, name);
       return { data: { destinationId, name }, text: `Renamed ${destinationId} to ${name}` };
     },
@@ -68,7 +70,7 @@ export const destinationCommands = [
     flags: { 'move-to': 'optional' },
     usage: '[--move-to ID]',
     async run(deps, { target: destinationId, flags }) {
-      const { removeDestination } = await import('#domain/admin.ts');
+      const { removeDestination } = await import('#use-cases/admin/remove-destination.ts');
       const moveTo = flags['move-to'];
       const moved = await removeDestination(deps, destinationId, moveTo === undefined ? {} : { moveTo });
       const notes = [

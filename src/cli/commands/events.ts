@@ -1,4 +1,4 @@
-import type { FailedEvent } from '#domain/outbox.ts';
+import type { FailedEvent } from '#domain/outbox/redrive.ts';
 import { storeCommand, UsageError } from '../command.ts';
 
 function failedEventLine(event: FailedEvent): string {
@@ -24,7 +24,7 @@ export const eventCommands = [
     flags: {},
     usage: '',
     async run(deps) {
-      const { listFailedEvents } = await import('#domain/outbox.ts');
+      const { listFailedEvents } = await import('#domain/outbox/redrive.ts');
       const events = await listFailedEvents(deps);
       return {
         data: events,
@@ -42,7 +42,7 @@ export const eventCommands = [
       if (!flags.all && flags.id.length === 0) throw new UsageError('missing --id (or --all)');
     },
     async run(deps, { flags }) {
-      const { redriveFailedEvents } = await import('#domain/outbox.ts');
+      const { redriveFailedEvents } = await import('#domain/outbox/redrive.ts');
       const ids = await redriveFailedEvents(deps, flags.all ? undefined : [...new Set(flags.id)]);
       const events = ids.length === 1 ? 'event' : 'events';
       return {

@@ -1,0 +1,51 @@
+import type { Delivery } from '#domain/outbox/model.ts';
+
+/** A conversation and its transcript, as the domain sees them (the store adds and strips key attributes). */
+export type ConversationStatus = 'waiting' | 'active' | 'closed';
+
+export interface Conversation {
+  conversationId: string;
+  channelId: string;
+  userId: string;
+  userName: string;
+  destinationId: string;
+  status: ConversationStatus;
+  assignee?: string;
+  attributes: Record<string, unknown>;
+  hiddenAttributes: Record<string, unknown>;
+  customData: Record<string, unknown>;
+  createdAt: string;
+  lastMessageAt: string;
+  closedAt?: string;
+}
+
+export type NoteKind =
+  | 'opened'
+  | 'moved'
+  | 'unknown_destination'
+  | 'accepted'
+  | 'closed_by_client'
+  | 'closed_by_agent'
+  | 'returned_to_queue';
+
+export interface TranscriptEntry {
+  id: string;
+  seq: number;
+  conversationId: string;
+  channelId: string;
+  from: 'client' | 'agent' | 'system';
+  type: 'text' | 'file' | 'note';
+  text?: string;
+  url?: string;
+  name?: string;
+  size?: number;
+  comment?: string;
+  note?: NoteKind;
+  employeeId?: string;
+  /** The Idempotency-Key of the agent request that wrote it; internal, not shown. */
+  idempotencyKey?: string;
+  /** The write that numbered it, so a put sent again finds its own entry; internal, not shown. */
+  writeId?: string;
+  createdAt: string;
+  delivery?: Delivery;
+}

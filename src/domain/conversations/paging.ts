@@ -1,0 +1,38 @@
+import type { Conversation } from '#domain/conversations/model.ts';
+import { ValidationError } from '#domain/shared/errors.ts';
+
+/** Agent API lists stop before their answer passes this size, far below Lambda's 6 MB response limit. */
+export const MAX_LIST_BYTES = 1024 * 1024;
+
+/** A list's position: createdAt and id, the order of the queue index. */
+export function positionOf(conversation: Conversation): string {
+  return `${conversation.createdAt}#${conversation.conversationId}`;
+}
+
+/** A list cursor: opaque to callers, the position of the last conversation returned (or looked at). */
+export function encodeCursor(position: string): string {
+  return Buffer.from(position).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^\d{4}-\d\d-\d\dT[\d:.]+Z#[\w-]{1,128}$/.test(decoded)) {
+    throw new ValidationError('invalid_query', 'cursor: not a cursor this API gave out', [
+      { path: 'cursor', message: 'not a cursor this API gave out' },
+    ]);
+  }
+  return decoded;
+}
+
+/** Takes items while the answer (as agents see them) stays under the size limit; always at least one. */
+export function withinBytes<T>(items: T[], limit: number, view: (item: T) => unknown = (item) => item): T[] {
+  const taken: T[] = [];
+  let bytes = 0;
+  for (const item of items.slice(0, limit)) {
+    bytes += Buffer.byteLength(JSON.stringify(view(item)));
+    if (taken.length > 0 && bytes > MAX_LIST_BYTES) break;
+    taken.push(item);
+  }
+  return taken;
+}

@@ -1,0 +1,38 @@
+import { agentName } from '#domain/directory/agents.ts';
+import type { Channel } from '#domain/directory/model.ts';
+import type { Deps } from '#domain/shared/deps.ts';
+
+export interface ResolvedDestination {
+  destinationId: string;
+  name: string;
+  /** False when the requested id was unknown and the channel's default was used instead. */
+  known: boolean;
+}
+
+/** The agent group, or the single (unrevoked) agent, that a destination id names; undefined for neither. */
+export async function findDestination(
+  deps: Deps,
+  destinationId: string,
+): Promise<{ destinationId: string; name: string } | undefined> {
+  const group = await deps.store.directory.destinations.get(destinationId);
+  if (group) return { destinationId: group.destinationId, name: group.name };
+  const agent = await deps.store.directory.agents.get(destinationId);
+  if (agent && !agent.revoked) return { destinationId: agent.employeeId, name: agentName(agent) };
+  return undefined;
+}
+
+/** A destination id names an agent group or a single agent; anything else lands in the channel's default. */
+export async function resolveDestination(
+  deps: Deps,
+  channel: Channel,
+  requestedId: string | undefined,
+): Promise<ResolvedDestination> {
+  const found = requestedId ? await findDestination(deps, requestedId) : undefined;
+  if (found) return { ...found, known: true };
+  const fallback = await deps.store.directory.destinations.get(channel.defaultDestinationId);
+  return {
+    destinationId: channel.defaultDestinationId,
+    name: fallback?.name ?? channel.defaultDestinationId,
+    known: requestedId === undefined,
+  };
+}

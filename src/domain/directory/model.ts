@@ -1,0 +1,41 @@
+/** The directory's records, as the domain sees them (the store adds and strips key attributes). */
+
+export interface Channel {
+  channelId: string;
+  name: string;
+  secretHash: string;
+  defaultDestinationId: string;
+  /** The API base its URL was first printed with (`--base-url`, `PUBLIC_URL`): a new token is printed with it too. */
+  baseUrl?: string;
+  webhookUrl?: string;
+  agentPlatformUrl?: string;
+  /** Signing secret for agent-platform notifications; must be readable to sign, so it is not hashed. */
+  agentPlatformSecret?: string;
+  createdAt: string;
+}
+
+export interface Destination {
+  destinationId: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface Agent {
+  employeeId: string;
+  firstName: string;
+  lastName: string;
+  avatarUrl?: string;
+  destinations: string[];
+  secretHash: string;
+  /** Goes up on every revoke and new token: live tickets and connections of an older version are void. */
+  credentialVersion?: number;
+  revoked: boolean;
+  online: boolean;
+  lastSeenAt?: string;
+  createdAt: string;
+}
+
+/** Records made before credential versions existed count as version 0. */
+export function credentialVersionOf(agent: Pick<Agent, 'credentialVersion'>): number {
+  return agent.credentialVersion ?? 0;
+}

@@ -1,0 +1,28 @@
+import { agentView } from '#domain/conversations/views.ts';
+import type { Agent } from '#domain/directory/model.ts';
+import { closedEvent, employeeOf } from '#domain/platform/dialogstudio/events.ts';
+import type { Deps } from '#domain/shared/deps.ts';
+import { changeAsAgent } from '#use-cases/agent/access.ts';
+
+export async function closeConversation(deps: Deps, agent: Agent, conversationId: string) {
+  const employee = employeeOf(agent, deps.config);
+  const closedAt = deps.now().toISOString();
+  const { conversation, entries } = await changeAsAgent(deps, agent, conversationId, (current) => ({
+    set: { status: 'closed', closedAt },
+    queue: { ...current, status: 'closed' },
+    entries: [
+      {
+        content: {
+          from: 'system',
+          type: 'note',
+          note: 'closed_by_agent',
+          employeeId: agent.employeeId,
+          text: 'Closed by agent',
+        },
+        event: { target: 'dialogstudio', payload: ({ id }, { userId }) => closedEvent(id, userId, employee) },
+      },
+    ],
+  }));
+  await deps.store.conversations.releasePointer(conversation.channelId, conversation.userId, conversationId);
+  return { ...agentView(conversation), eventId: entries[0]?.id };
+}

@@ -1,0 +1,12 @@
+import type { Agent } from '#domain/directory/model.ts';
+import { isOnline } from '#domain/directory/presence.ts';
+import { employeeOf } from '#domain/platform/dialogstudio/events.ts';
+import type { Deps } from '#domain/shared/deps.ts';
+
+export function getMe(deps: Deps, agent: Agent) {
+  return {
+    ...employeeOf(agent, deps.config),
+    destinations: agent.destinations,
+    online: isOnline(agent, deps.now(), deps.config.PRESENCE_TIMEOUT_SECONDS),
+  };
+}

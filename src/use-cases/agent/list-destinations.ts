@@ -1,0 +1,31 @@
+import { destinationHasOnline, isOnline } from '#domain/directory/presence.ts';
+import type { Deps } from '#domain/shared/deps.ts';
+
+/**
+ * Every agent group, whether DialogStudio sees it as online, and who is in it: what an agent needs to
+ * transfer a conversation and to know who covers its groups. Nothing secret about the agents.
+ */
+export async function listDestinations(deps: Deps) {
+  const [destinations, agents] = await Promise.all([
+    deps.store.directory.destinations.list(),
+    deps.store.directory.agents.list(),
+  ]);
+  const now = deps.now();
+  const timeout = deps.config.PRESENCE_TIMEOUT_SECONDS;
+  const active = agents.filter((agent) => !agent.revoked);
+  return {
+    destinations: destinations.map(({ destinationId, name }) => ({
+      destinationId,
+      name,
+      hasOnline: destinationHasOnline(destinationId, active, now, timeout),
+      agents: active
+        .filter((agent) => agent.destinations.includes(destinationId))
+        .map((agent) => ({
+          employeeId: agent.employeeId,
+          firstName: agent.firstName,
+          lastName: agent.lastName,
+          online: isOnline(agent, now, timeout),
+        })),
+    })),
+  };
+}

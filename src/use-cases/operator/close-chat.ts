@@ -1,0 +1,31 @@
+import { clientEntry } from '#domain/conversations/client-entries.ts';
+import { writeToConversation } from '#domain/conversations/writes.ts';
+import type { Channel } from '#domain/directory/model.ts';
+import type { CloseChatInput } from '#domain/operator-schemas.ts';
+import type { Deps } from '#domain/shared/deps.ts';
+import { MAX_PASSES, openConversationOf } from '#use-cases/operator/open-conversation-of.ts';
+
+/** The client left: the close takes its number like every entry, so nothing can follow it. A close is never refused. */
+export async function closeChat(deps: Deps, channel: Channel, input: CloseChatInput) {
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const current = await openConversationOf(deps, channel, input.userId);
+    if (!current) return {};
+    const closedAt = deps.now().toISOString();
+    const outcome = await writeToConversation(
+      deps,
+      current.conversationId,
+      { set: { status: 'closed', closedAt }, queue: { ...current, status: 'closed' } },
+      [
+        clientEntry(
+          channel,
+          { from: 'system', type: 'note', note: 'closed_by_client', text: input.text },
+          'conversation.closed',
+        ),
+      ],
+    );
+    if (!outcome.ok) continue;
+    await deps.store.conversations.releasePointer(channel.channelId, input.userId, current.conversationId);
+    return { conversationId: current.conversationId };
+  }
+  return {};
+}

@@ -1,0 +1,22 @@
+import { clientEntry } from '#domain/conversations/client-entries.ts';
+import { appendForUser } from '#domain/conversations/opening.ts';
+import type { Channel } from '#domain/directory/model.ts';
+import type { SendFileInput } from '#domain/operator-schemas.ts';
+import type { Deps } from '#domain/shared/deps.ts';
+
+export async function sendFile(deps: Deps, channel: Channel, input: SendFileInput) {
+  const content = {
+    from: 'client' as const,
+    type: 'file' as const,
+    url: input.url,
+    name: input.fileName,
+    size: input.size,
+  };
+  const written = await appendForUser(
+    deps,
+    channel,
+    input.userId,
+    clientEntry(channel, content, 'message.created'),
+  );
+  return { conversationId: written.conversation.conversationId, messageId: written.entry.id };
+}

@@ -1,0 +1,15 @@
+import { clientEntry } from '#domain/conversations/client-entries.ts';
+import { appendForUser } from '#domain/conversations/opening.ts';
+import type { Channel } from '#domain/directory/model.ts';
+import type { SendTextInput } from '#domain/operator-schemas.ts';
+import type { Deps } from '#domain/shared/deps.ts';
+
+export async function sendText(deps: Deps, channel: Channel, input: SendTextInput) {
+  const written = await appendForUser(
+    deps,
+    channel,
+    input.userId,
+    clientEntry(channel, { from: 'client', type: 'text', text: input.text }, 'message.created'),
+  );
+  return { conversationId: written.conversation.conversationId, messageId: written.entry.id };
+}
