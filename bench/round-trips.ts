@@ -21,7 +21,7 @@ export async function roundTripRows(options: {
 }): Promise<Row[]> {
   const { deps, meter } = options;
   const { channelToken, agentToken, webhookUrl } = await options.seed();
-  const bearer = `Bearer ${agentToken}`;
+  const bearer = agentToken;
   await setWebhook(deps, await authenticateChannel(deps, channelToken), { url: webhookUrl });
   const count = async (work: () => Promise<unknown>) => (await meter.record(work)).length;
   const client = async (text: string) =>

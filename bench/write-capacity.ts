@@ -157,7 +157,7 @@ export async function writeCapacityRows(options: {
         destinationId,
         attributes: prechatOfSize(prechatBytes),
       });
-      const agent = await authenticateAgent(deps, `Bearer ${agentToken}`);
+      const agent = await authenticateAgent(deps, agentToken);
       await acceptConversation(deps, agent, conversationId);
       await deliverConversation(deps, conversationId);
       const tally = await meter.record(async () => {

@@ -1,6 +1,7 @@
 import { agentMessageInput, idempotencyKey } from '#domain/agent-schemas.ts';
 import { agentEndpoint } from '#http/agent-endpoint.ts';
-import { readHeader, withStatus } from '#http/endpoint.ts';
+import { withStatus } from '#http/endpoint.ts';
+import { readHeader } from '#http/headers.ts';
 import { sendMessage } from '#use-cases/agent/send-message.ts';
 
 /** POST /agent/conversations/{conversationId}/messages: a TextMessage or FileMessage to the client. */

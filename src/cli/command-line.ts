@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { isHttpUrl } from '#api/http-url.ts';
 import { publicUrlSetting } from './base-url.ts';
 import { type Args, type Command, type FlagName, flagKinds, UsageError, usageLine } from './command.ts';
 import type { StoreFlags } from './store.ts';
@@ -124,7 +125,7 @@ export type Invocation =
 
 function urlFlag(value: string | undefined, flag: string): string | undefined {
   if (value === undefined) return undefined;
-  if (!/^https?:\/\//i.test(value) || !URL.canParse(value)) {
+  if (!isHttpUrl(value)) {
     throw new UsageError(`${flag} must be an http(s) URL, such as https://bridge.example.com`);
   }
   return value;

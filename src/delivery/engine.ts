@@ -290,6 +290,8 @@ export async function deliverConversation(
   run: DeliveryRun = {},
 ): Promise<void> {
   const budgetMs = run.budgetMs ?? defaultBudgetMs(deps);
+  // The budget is the process's own wall-clock time (Lambda's remaining time), so it is read from Date.now();
+  // deps.now() is the product's clock (timestamps, due times), which a test or the simulation may move.
   const deadline = Date.now() + budgetMs;
   const owner = newLeaseOwner();
   // Every attempt starts before the deadline and ends within its timeout: the lease outlasts it.

@@ -1,3 +1,4 @@
+import { httpUrl } from '#api/http-url.ts';
 import * as z from '#domain/shared/zod.ts';
 
 /** Requests of the Agent API (PRODUCT.md section 3). Ids are at most 256 characters, like every key part. */
@@ -22,16 +23,11 @@ export const messagesQuery = z.object({
 });
 export type MessagesQuery = z.infer<typeof messagesQuery>;
 
-const httpUrl = z.string().check(
-  z.maxLength(4096),
-  z.refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an http(s) URL'),
-);
-
 /** `{text}` for a TextMessage, or `{url, name?, size?, comment?}` for a FileMessage. */
 export const agentMessageInput = z
   .object({
     text: z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(20_000))),
-    url: z.optional(httpUrl),
+    url: z.optional(httpUrl()),
     name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1024))),
     size: z.optional(z.number().check(z.int(), z.nonnegative())),
     comment: z.optional(z.string().check(z.maxLength(4096))),

@@ -1,3 +1,4 @@
+import { httpUrl } from '#api/http-url.ts';
 import {
   prechatFields,
   prechatLimits,
@@ -13,10 +14,6 @@ import * as z from '#domain/shared/zod.ts';
 
 /** Ids end up in DynamoDB keys: 256 UTF-16 units are at most 768 UTF-8 bytes, far below a key's 1,024. */
 const userId = z.string().check(z.trim(), z.minLength(1), z.maxLength(256));
-const httpUrl = z.string().check(
-  z.maxLength(4096),
-  z.refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an http(s) URL'),
-);
 
 /**
  * A pre-chat field (`attributes`, `hiddenAttributes`, `customData`): an object, or a string holding one.
@@ -36,7 +33,7 @@ const fileSize = z.union([
   z.pipe(z.string().check(z.regex(/^\d{1,15}$/, 'must be a whole number of bytes')), z.transform(Number)),
 ]);
 
-export const setWebhookInput = z.object({ url: httpUrl });
+export const setWebhookInput = z.object({ url: httpUrl() });
 
 export const sendTextInput = z.object({
   userId,
@@ -45,7 +42,7 @@ export const sendTextInput = z.object({
 
 export const sendFileInput = z.object({
   userId,
-  url: httpUrl,
+  url: httpUrl(),
   fileName: z.optional(z.string().check(z.maxLength(1024))),
   size: z.optional(fileSize),
 });

@@ -3,6 +3,7 @@ import type { Deps } from '#domain/shared/deps.ts';
 import { NotFoundError } from '#domain/shared/errors.ts';
 import * as z from '#domain/shared/zod.ts';
 import { type ActionResult, type HttpEvent, jsonEndpoint } from '#http/endpoint.ts';
+import { bearerToken } from '#http/headers.ts';
 import { conversationNotFound } from '#use-cases/agent/access.ts';
 import { authenticateAgent } from '#use-cases/agent/authenticate-agent.ts';
 
@@ -39,7 +40,10 @@ export function agentEndpoint<Input = undefined>(
   action: (request: AgentRequest<Input>) => Promise<ActionResult>,
 ) {
   return jsonEndpoint<Agent, Input>(
-    { authenticate: (deps, event) => authenticateAgent(deps, event.headers.authorization), input },
+    {
+      authenticate: (deps, event) => authenticateAgent(deps, bearerToken(event.headers.authorization)),
+      input,
+    },
     ({ deps, principal, input, event }) => {
       checkPathIds(event);
       return action({

@@ -6,8 +6,9 @@ import { defaultDeps } from '#deps';
 import type { Deps } from '#domain/shared/deps.ts';
 import { AppError, PayloadTooLargeError, ValidationError } from '#domain/shared/errors.ts';
 import { parseLenientJson } from '#domain/shared/json.ts';
+import { invalidFields } from '#domain/shared/validation.ts';
 import type * as z from '#domain/shared/zod.ts';
-import { errorResponse, type HttpResult, json } from '#http/responses.ts';
+import { errorResponse, type HttpResult, json, statusOf } from '#http/responses.ts';
 import { failureForLog, logger } from '#logger';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -39,35 +40,10 @@ function parseBody(event: HttpEvent): unknown {
   }
 }
 
-function toValidationError(error: z.core.$ZodError, where: 'body' | 'query' = 'body'): ValidationError {
-  const issues = error.issues.map((issue) => ({
-    path: issue.path.join('.') || `(${where})`,
-    message: issue.message,
-  }));
-  const fields = issues.map((issue) => issue.path).join(', ');
-  return where === 'body'
-    ? new ValidationError('invalid_request', `Invalid request body: ${fields}`, issues)
-    : new ValidationError('invalid_query', `Invalid query string: ${fields}`, issues);
-}
-
-/** An optional request header, validated: 400 `invalid_header` naming it. */
-export function readHeader<Value>(
-  schema: z.ZodMiniType<Value>,
-  event: HttpEvent,
-  name: string,
-): Value | undefined {
-  const raw = event.headers[name];
-  if (raw === undefined) return undefined;
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const message = parsed.error.issues[0]?.message ?? 'invalid';
-  throw new ValidationError('invalid_header', `${name}: ${message}`, [{ path: name, message }]);
-}
-
 /** The query string, validated like a body: 400 `invalid_query` naming the parameter. */
 export function readQuery<Query>(schema: z.ZodMiniType<Query>, event: HttpEvent): Query {
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
-  if (!parsed.success) throw toValidationError(parsed.error, 'query');
+  if (!parsed.success) throw invalidFields('invalid_query', 'query', 'Invalid query string', parsed.error);
   return parsed.data;
 }
 
@@ -116,7 +92,7 @@ export function jsonEndpoint<Principal, Input = undefined>(
         if (error instanceof AppError) {
           logger.info('request refused', {
             routeKey: request.event.routeKey,
-            statusCode: error.statusCode,
+            statusCode: statusOf(error),
             code: error.code,
           });
         } else {
@@ -130,7 +106,8 @@ export function jsonEndpoint<Principal, Input = undefined>(
       if (options.input) {
         // Whatever the content type, the body is read as JSON: DialogStudio and curl users differ there.
         const parsed = options.input.safeParse(parseBody(event));
-        if (!parsed.success) throw toValidationError(parsed.error);
+        if (!parsed.success)
+          throw invalidFields('invalid_request', 'body', 'Invalid request body', parsed.error);
         input = parsed.data;
       }
       const result = await action({ deps, principal: context.principal as Principal, input, event });

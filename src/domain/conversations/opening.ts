@@ -13,6 +13,7 @@ import {
 import { type ResolvedDestination, resolveDestination } from '#domain/directory/destinations.ts';
 import type { Channel } from '#domain/directory/model.ts';
 import type { Deps } from '#domain/shared/deps.ts';
+import { ContentionError } from '#domain/shared/errors.ts';
 import { newId } from '#domain/shared/ids.ts';
 
 /** How long after its opening a pointer without a conversation counts as an opening under way (or interrupted). */
@@ -118,7 +119,7 @@ export async function openConversation(
   return { conversation: stored, entries: written.slice(entries.length - first.length) };
 }
 
-/** How many times a request follows a stale pointer before it gives up (each pass heals one thing). */
+/** How many times a request follows a stale pointer before it gives up (each pass heals one thing; see shared/contention.ts). */
 const MAX_POINTER_PASSES = 5;
 
 /**
@@ -149,5 +150,5 @@ export async function appendForUser(
       await healPointer(deps, pointer, error.current);
     }
   }
-  throw new Error('no open conversation could be reached for the user');
+  throw new ContentionError();
 }

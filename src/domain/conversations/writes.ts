@@ -9,6 +9,7 @@ import type {
 import { newDelivery } from '#domain/outbox/delivery.ts';
 import type { DeliveryTarget } from '#domain/outbox/model.ts';
 import type { Deps } from '#domain/shared/deps.ts';
+import { ContentionError } from '#domain/shared/errors.ts';
 import { messageId, newId } from '#domain/shared/ids.ts';
 
 export type EntryContent = Omit<
@@ -54,7 +55,10 @@ export function buildEntry(
 /** How many times an entry whose number was given up on may take a new one before it is an error. */
 const MAX_RENUMBER = 5;
 
-/** How many times a state change reads again after another write took the number it meant to take. */
+/**
+ * How many times a state change reads again after another write took the number it meant to take; when
+ * they run out, the answer is the one of every retry loop (see shared/contention.ts).
+ */
 const MAX_STATE_PASSES = 10;
 
 export type WriteOutcome =
@@ -162,7 +166,9 @@ async function writeStateChange(
     // Refused with the counter unmoved: the guard or the close refused it. Moved: numbers were taken, again.
     if (result.current?.lastSeq === current.lastSeq) return result;
   }
-  throw new Error('the conversation kept taking numbers; the state change was not written');
+  throw new ContentionError(
+    'The conversation kept taking numbers; the state change was not written, send it again',
+  );
 }
 
 /**
@@ -234,7 +240,7 @@ async function renumber(
     const [written] = outcome.entries;
     if (written) return written;
   }
-  throw new Error('an entry could not take a free number');
+  throw new ContentionError('The entry could not take a free number; send it again');
 }
 
 /** The conversation closed (or vanished) between taking a number and writing the entry. */

@@ -1,5 +1,5 @@
 import { agentName } from '#domain/directory/agents.ts';
-import type { Channel } from '#domain/directory/model.ts';
+import type { Channel, Destination } from '#domain/directory/model.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 
 export interface ResolvedDestination {
@@ -9,15 +9,17 @@ export interface ResolvedDestination {
   known: boolean;
 }
 
-/** The agent group, or the single (unrevoked) agent, that a destination id names; undefined for neither. */
-export async function findDestination(
-  deps: Deps,
-  destinationId: string,
-): Promise<{ destinationId: string; name: string } | undefined> {
+/**
+ * The agent group, or the single (unrevoked) agent's personal queue, that a destination id names;
+ * undefined for neither. A group comes whole, with every field it has; an agent's queue is named after it.
+ */
+export async function findDestination(deps: Deps, destinationId: string): Promise<Destination | undefined> {
   const group = await deps.store.directory.destinations.get(destinationId);
-  if (group) return { destinationId: group.destinationId, name: group.name };
+  if (group) return group;
   const agent = await deps.store.directory.agents.get(destinationId);
-  if (agent && !agent.revoked) return { destinationId: agent.employeeId, name: agentName(agent) };
+  if (agent && !agent.revoked) {
+    return { destinationId: agent.employeeId, name: agentName(agent), createdAt: agent.createdAt };
+  }
   return undefined;
 }
 

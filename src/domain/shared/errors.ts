@@ -4,9 +4,11 @@ export interface FieldIssue {
   message: string;
 }
 
-/** Base of every error a caller may see: a stable code, an HTTP status and a human message. */
+/**
+ * Base of every error a caller may see: a stable code and a human message, with the failing fields.
+ * Which HTTP status each kind answers with is the HTTP adapter's business (src/http/responses.ts).
+ */
 export abstract class AppError extends Error {
-  abstract readonly statusCode: number;
   constructor(
     readonly code: string,
     message: string,
@@ -17,39 +19,41 @@ export abstract class AppError extends Error {
   }
 }
 
-export class ValidationError extends AppError {
-  readonly statusCode = 400;
-}
+export class ValidationError extends AppError {}
 
 export class UnauthorizedError extends AppError {
-  readonly statusCode = 401;
   constructor(message = 'Missing or invalid credentials') {
     super('unauthorized', message);
   }
 }
 
-export class NotFoundError extends AppError {
-  readonly statusCode = 404;
-}
+export class NotFoundError extends AppError {}
 
 export class MethodNotAllowedError extends AppError {
-  readonly statusCode = 405;
   constructor(readonly allow: string[]) {
     super('method_not_allowed', `Method not allowed; use ${allow.join(', ')}`);
   }
 }
 
-export class ConflictError extends AppError {
-  readonly statusCode = 409;
-}
+export class ConflictError extends AppError {}
 
 export class PayloadTooLargeError extends AppError {
-  readonly statusCode = 413;
   constructor(limit: number) {
     super('payload_too_large', `Request body is larger than ${limit} bytes`);
   }
 }
 
-export class UnprocessableError extends AppError {
-  readonly statusCode = 422;
+export class UnprocessableError extends AppError {}
+
+/**
+ * A use case's optimistic retry loop ran out: other writes kept changing what it read. This is the one
+ * answer to that, wherever the loop is (see `MAX_PASSES` in `#domain/shared/contention.ts`): nothing
+ * was written that a repeat would write twice, so the caller may send the same request again after
+ * `retryAfterSeconds`. Never a 500, which would read as our fault, nor a 409, which reads as final.
+ */
+export class ContentionError extends AppError {
+  readonly retryAfterSeconds = 1;
+  constructor(message = 'The conversation kept changing while we wrote to it; send the request again') {
+    super('contention', message);
+  }
 }

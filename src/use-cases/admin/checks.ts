@@ -1,10 +1,12 @@
+import { httpUrl } from '#api/http-url.ts';
+import { isOnline } from '#domain/directory/availability.ts';
 import type { Agent } from '#domain/directory/model.ts';
-import { isOnline } from '#domain/directory/presence.ts';
 import type { Deps } from '#domain/shared/deps.ts';
-import { NotFoundError, ValidationError } from '#domain/shared/errors.ts';
+import { NotFoundError } from '#domain/shared/errors.ts';
+import { checkValue } from '#domain/shared/validation.ts';
 import * as z from '#domain/shared/zod.ts';
 
-/** Managing channels, destinations and agents: the command-line tool and the local runtime's first start. */
+/** What the admin use cases (the command-line tool, the local runtime's first start) share: checks of their arguments. */
 
 export const destinationIdSchema = z
   .string()
@@ -17,17 +19,12 @@ export function found(exists: boolean, kind: 'channel' | 'destination' | 'agent'
   if (!exists) throw new NotFoundError(`${kind}_not_found`, `No ${kind} ${id}`);
 }
 
+/** A command's argument as its schema reads it, or 400 `invalid_argument` naming it. */
 export function check<T>(schema: z.ZodMiniType<T>, value: unknown, path: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const message = parsed.error.issues[0]?.message ?? 'invalid';
-  throw new ValidationError('invalid_argument', `${path}: ${message}`, [{ path, message }]);
+  return checkValue(schema, value, 'invalid_argument', path);
 }
 
-export const avatarSchema = z.string().check(
-  z.maxLength(2048),
-  z.refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an http(s) URL'),
-);
+export const avatarSchema = httpUrl(2048);
 
 export async function assertDestinationsExist(deps: Deps, destinations: string[]) {
   for (const destinationId of destinations) {

@@ -8,15 +8,13 @@ import {
 } from '#domain/conversations/writes.ts';
 import { queuesOf } from '#domain/directory/agents.ts';
 import type { Agent } from '#domain/directory/model.ts';
+import { MAX_PASSES } from '#domain/shared/contention.ts';
 import type { Deps } from '#domain/shared/deps.ts';
-import { ConflictError, NotFoundError } from '#domain/shared/errors.ts';
+import { ConflictError, ContentionError, NotFoundError } from '#domain/shared/errors.ts';
 
 export function conversationNotFound(): NotFoundError {
   return new NotFoundError('conversation_not_found', 'No such conversation among your destinations');
 }
-
-/** How many times an agent's change re-reads and re-checks after a concurrent change refused its write. */
-export const MAX_PASSES = 5;
 
 /** The conversation, if the agent may see it; 404 alike for "missing" and "not yours", so ids leak nothing. */
 export async function visibleConversation(deps: Deps, agent: Agent, conversationId: string) {
@@ -98,7 +96,7 @@ export async function changeAsAgent(
       if (!(error instanceof ConversationGoneError)) throw error;
     }
   }
-  throw new ConflictError('conversation_busy', 'The conversation kept changing; try again');
+  throw new ContentionError();
 }
 
 /** Why a guarded message write was refused, told from the conversation as it is now. */

@@ -3,11 +3,8 @@ import type { Deps } from '#domain/shared/deps.ts';
 import { UnauthorizedError } from '#domain/shared/errors.ts';
 import { parseCredential, secretMatches } from '#domain/shared/ids.ts';
 
-/** The Agent API use cases (PRODUCT.md section 3): what an agent, or an agent application, asks of us. */
-
-/** The agent whose bearer token this is; 401 for a missing, unknown or revoked token. */
-export async function authenticateAgent(deps: Deps, authorization: string | undefined): Promise<Agent> {
-  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+/** The agent whose token this is; 401 for a missing, unknown or revoked token. */
+export async function authenticateAgent(deps: Deps, token: string | undefined): Promise<Agent> {
   const credential = parseCredential(token);
   const agent = credential && (await deps.store.directory.agents.get(credential.ownerId));
   if (!credential || !agent || agent.revoked || !secretMatches(credential.secret, agent.secretHash)) {

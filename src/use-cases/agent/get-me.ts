@@ -1,5 +1,5 @@
+import { isOnline } from '#domain/directory/availability.ts';
 import type { Agent } from '#domain/directory/model.ts';
-import { isOnline } from '#domain/directory/presence.ts';
 import { employeeOf } from '#domain/platform/dialogstudio/events.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 

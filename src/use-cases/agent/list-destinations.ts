@@ -1,4 +1,4 @@
-import { destinationHasOnline, isOnline } from '#domain/directory/presence.ts';
+import { hasOnline, isOnline } from '#domain/directory/availability.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 
 /**
@@ -14,12 +14,12 @@ export async function listDestinations(deps: Deps) {
   const timeout = deps.config.PRESENCE_TIMEOUT_SECONDS;
   const active = agents.filter((agent) => !agent.revoked);
   return {
-    destinations: destinations.map(({ destinationId, name }) => ({
-      destinationId,
-      name,
-      hasOnline: destinationHasOnline(destinationId, active, now, timeout),
+    destinations: destinations.map((destination) => ({
+      destinationId: destination.destinationId,
+      name: destination.name,
+      hasOnline: hasOnline(destination, active, now, timeout),
       agents: active
-        .filter((agent) => agent.destinations.includes(destinationId))
+        .filter((agent) => agent.destinations.includes(destination.destinationId))
         .map((agent) => ({
           employeeId: agent.employeeId,
           firstName: agent.firstName,

@@ -1,8 +1,8 @@
 import type { TransferInput } from '#domain/agent-schemas.ts';
 import { agentView } from '#domain/conversations/views.ts';
+import { hasOnline } from '#domain/directory/availability.ts';
 import { findDestination } from '#domain/directory/destinations.ts';
 import type { Agent } from '#domain/directory/model.ts';
-import { destinationHasOnline } from '#domain/directory/presence.ts';
 import { employeeOf, selectDestinationEvent } from '#domain/platform/dialogstudio/events.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 import { ValidationError } from '#domain/shared/errors.ts';
@@ -23,13 +23,9 @@ export async function transferConversation(
   }
   const agents = await deps.store.directory.agents.list();
   const destination = {
-    ...target,
-    hasOnline: destinationHasOnline(
-      target.destinationId,
-      agents,
-      deps.now(),
-      deps.config.PRESENCE_TIMEOUT_SECONDS,
-    ),
+    destinationId: target.destinationId,
+    name: target.name,
+    hasOnline: hasOnline(target, agents, deps.now(), deps.config.PRESENCE_TIMEOUT_SECONDS),
   };
   const employee = employeeOf(agent, deps.config);
   const { conversation, entries } = await changeAsAgent(deps, agent, conversationId, (current) => ({

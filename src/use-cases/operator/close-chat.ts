@@ -2,8 +2,10 @@ import { clientEntry } from '#domain/conversations/client-entries.ts';
 import { writeToConversation } from '#domain/conversations/writes.ts';
 import type { Channel } from '#domain/directory/model.ts';
 import type { CloseChatInput } from '#domain/operator-schemas.ts';
+import { MAX_PASSES } from '#domain/shared/contention.ts';
 import type { Deps } from '#domain/shared/deps.ts';
-import { MAX_PASSES, openConversationOf } from '#use-cases/operator/open-conversation-of.ts';
+import { ContentionError } from '#domain/shared/errors.ts';
+import { openConversationOf } from '#use-cases/operator/open-conversation-of.ts';
 
 /** The client left: the close takes its number like every entry, so nothing can follow it. A close is never refused. */
 export async function closeChat(deps: Deps, channel: Channel, input: CloseChatInput) {
@@ -27,5 +29,5 @@ export async function closeChat(deps: Deps, channel: Channel, input: CloseChatIn
     await deps.store.conversations.releasePointer(channel.channelId, input.userId, current.conversationId);
     return { conversationId: current.conversationId };
   }
-  return {};
+  throw new ContentionError();
 }

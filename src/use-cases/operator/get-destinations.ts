@@ -1,6 +1,7 @@
-import { destinationHasOnline } from '#domain/directory/presence.ts';
+import { hasOnline } from '#domain/directory/availability.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 
+/** GetDestinations: every agent group and whether DialogStudio may count on someone being online there. */
 export async function getDestinations(deps: Deps) {
   const [destinations, agents] = await Promise.all([
     deps.store.directory.destinations.list(),
@@ -11,12 +12,7 @@ export async function getDestinations(deps: Deps) {
     destinations: destinations.map((destination) => ({
       destinationId: destination.destinationId,
       name: destination.name,
-      hasOnline: destinationHasOnline(
-        destination.destinationId,
-        agents,
-        now,
-        deps.config.PRESENCE_TIMEOUT_SECONDS,
-      ),
+      hasOnline: hasOnline(destination, agents, now, deps.config.PRESENCE_TIMEOUT_SECONDS),
     })),
   };
 }

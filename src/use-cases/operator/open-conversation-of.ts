@@ -1,11 +1,13 @@
 import { healPointer } from '#domain/conversations/opening.ts';
 import type { Channel } from '#domain/directory/model.ts';
+import { MAX_PASSES } from '#domain/shared/contention.ts';
 import type { Deps } from '#domain/shared/deps.ts';
+import { ContentionError } from '#domain/shared/errors.ts';
 
-/** How many times a use case re-reads and retries after a concurrent change refused its write. */
-export const MAX_PASSES = 5;
-
-/** The user's open conversation behind its pointer, with stale pointers healed on the way; undefined for none. */
+/**
+ * The user's open conversation behind its pointer, with stale pointers healed on the way; undefined for
+ * none. What the Operator API's use cases that act on "the user's conversation" share.
+ */
 export async function openConversationOf(deps: Deps, channel: Channel, userId: string) {
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const pointer = await deps.store.conversations.pointer(channel.channelId, userId);
@@ -14,5 +16,5 @@ export async function openConversationOf(deps: Deps, channel: Channel, userId: s
     if (current && current.status !== 'closed') return current;
     await healPointer(deps, pointer, current);
   }
-  return undefined;
+  throw new ContentionError();
 }

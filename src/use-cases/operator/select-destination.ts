@@ -4,8 +4,10 @@ import { type NewEntry, writeToConversation } from '#domain/conversations/writes
 import { resolveDestination } from '#domain/directory/destinations.ts';
 import type { Channel } from '#domain/directory/model.ts';
 import type { SelectDestinationInput } from '#domain/operator-schemas.ts';
+import { MAX_PASSES } from '#domain/shared/contention.ts';
 import type { Deps } from '#domain/shared/deps.ts';
-import { MAX_PASSES, openConversationOf } from '#use-cases/operator/open-conversation-of.ts';
+import { ContentionError } from '#domain/shared/errors.ts';
+import { openConversationOf } from '#use-cases/operator/open-conversation-of.ts';
 
 /**
  * Pre-chat data combines by replacement: a selectDestination that carries any pre-chat field
@@ -85,5 +87,5 @@ export async function selectDestination(deps: Deps, channel: Channel, input: Sel
       return { conversationId: current.conversationId, destinationId: outcome.conversation.destinationId };
     }
   }
-  throw new Error('selectDestination could not settle on the open conversation');
+  throw new ContentionError();
 }
