@@ -4,7 +4,7 @@ import type { LiveSessions } from '#domain/live/ports.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 import { localLiveSessions } from '#live/sessions.ts';
 import { dynamoStore } from '#store/store.ts';
-import { createDb, type Db } from '#store/table.ts';
+import { createDb, type Db, ensureTable } from '#store/table.ts';
 
 /**
  * The domain's dependencies and the table they were built on. Only the process's edges use `db`
@@ -31,13 +31,22 @@ export function buildDeps(parts: {
   };
 }
 
+/** Deps on the table the settings name (TABLE_NAME, DYNAMODB_ENDPOINT): the Lambdas and the command-line tool. */
+export function depsFromConfig(config: Config, parts: { liveSessions?: LiveSessions } = {}): Wired {
+  return buildDeps({ db: createDb(config), config, ...parts });
+}
+
+/** Creates the table when it is missing: an embedded store starts empty. */
+export function ensureTableOf(wired: Wired): Promise<void> {
+  return ensureTable(wired.db);
+}
+
 let built: Wired | undefined;
 
 /** The process-wide dependencies, built on first use from the environment (Lambda or local runtime). */
 export function defaultDeps(): Wired {
   if (!built) {
-    const config = loadConfig();
-    built = buildDeps({ db: createDb(config), config });
+    built = depsFromConfig(loadConfig());
   }
   return built;
 }

@@ -94,10 +94,9 @@ export async function openStore(flags: StoreFlags): Promise<Store> {
   if (table) process.env.TABLE_NAME = table;
   else delete process.env.TABLE_NAME;
   if (region) process.env.AWS_REGION = region;
-  const [{ buildDeps }, { loadConfig }, { createDb }, { managementApiSessions }] = await Promise.all([
+  const [{ depsFromConfig, ensureTableOf }, { loadConfig }, { managementApiSessions }] = await Promise.all([
     import('#deps'),
     import('#config'),
-    import('#store/table.ts'),
     import('#live/management-api.ts'),
   ]);
   const config = loadConfig();
@@ -106,11 +105,8 @@ export async function openStore(flags: StoreFlags): Promise<Store> {
     managementUrl: config.LIVE_MANAGEMENT_URL,
     region: config.AWS_REGION,
   });
-  const deps = buildDeps({ db: createDb(config), config, liveSessions });
-  if (embedded) {
-    const { ensureTable } = await import('#store/table.ts');
-    await ensureTable(deps.db);
-  }
+  const deps = depsFromConfig(config, { liveSessions });
+  if (embedded) await ensureTableOf(deps);
   return {
     deps,
     ...(runningStackUrl && { runningStackUrl }),
