@@ -5,7 +5,7 @@ import type { Deps } from '#domain/shared/deps.ts';
 import { ConflictError, NotFoundError } from '#domain/shared/errors.ts';
 
 /** The open (waiting or active) conversations of a queue, read page by page from the queue index. */
-export async function openConversationsIn(deps: Deps, queue: string): Promise<Conversation[]> {
+async function openConversationsIn(deps: Deps, queue: string): Promise<Conversation[]> {
   const open: Conversation[] = [];
   for (const status of ['waiting', 'active'] as const) {
     let after: string | undefined;
@@ -24,11 +24,7 @@ export async function openConversationsIn(deps: Deps, queue: string): Promise<Co
  * reached it after the check, to their channel's default. Each write is guarded: only a conversation
  * still in `from` moves. Status and assignee stay; an assignee who is not in the new queue lapses.
  */
-export async function moveConversations(
-  deps: Deps,
-  from: string,
-  to: Destination | undefined,
-): Promise<string[]> {
+async function moveConversations(deps: Deps, from: string, to: Destination | undefined): Promise<string[]> {
   const moved: string[] = [];
   const channels = new Map((await deps.store.directory.channels.list()).map((c) => [c.channelId, c]));
   for (const listed of await openConversationsIn(deps, from)) {

@@ -16,6 +16,11 @@ export function conversationNotFound(): NotFoundError {
   return new NotFoundError('conversation_not_found', 'No such conversation among your destinations');
 }
 
+/**
+ * What the Agent API's use cases share: whether an agent may see and change a conversation, and the
+ * guarded write an agent's change goes through.
+ */
+
 /** The conversation, if the agent may see it; 404 alike for "missing" and "not yours", so ids leak nothing. */
 export async function visibleConversation(deps: Deps, agent: Agent, conversationId: string) {
   const conversation = await deps.store.conversations.get(conversationId);
@@ -23,13 +28,13 @@ export async function visibleConversation(deps: Deps, agent: Agent, conversation
   return conversation;
 }
 
-export function assertOpen(conversation: Conversation) {
+function assertOpen(conversation: Conversation) {
   if (conversation.status === 'closed') {
     throw new ConflictError('conversation_closed', 'The conversation is closed');
   }
 }
 
-export function assignedToOther(): ConflictError {
+function assignedToOther(): ConflictError {
   return new ConflictError('assigned_to_other', 'Another agent has accepted this conversation');
 }
 
@@ -37,7 +42,7 @@ export function assignedToOther(): ConflictError {
  * Whether the conversation's assignee no longer holds it: revoked, removed, or no longer in its
  * destination. Such a conversation counts as nobody's, so another agent can act on it.
  */
-export async function assigneeLapsed(deps: Deps, conversation: Conversation): Promise<boolean> {
+async function assigneeLapsed(deps: Deps, conversation: Conversation): Promise<boolean> {
   if (!conversation.assignee) return false;
   const holder = await deps.store.directory.agents.get(conversation.assignee);
   return !holder || holder.revoked || !queuesOf(holder).includes(conversation.destinationId);
@@ -47,7 +52,7 @@ export async function assigneeLapsed(deps: Deps, conversation: Conversation): Pr
  * Reads the conversation and checks that the agent may change it: visible, open, and nobody else's
  * (a lapsed assignee counts as nobody). The guard makes the write itself re-check all of it.
  */
-export async function actable(deps: Deps, agent: Agent, conversationId: string) {
+async function actable(deps: Deps, agent: Agent, conversationId: string) {
   const current = await visibleConversation(deps, agent, conversationId);
   assertOpen(current);
   const guard: Guard = { destinationIn: queuesOf(agent) };
@@ -60,7 +65,7 @@ export async function actable(deps: Deps, agent: Agent, conversationId: string) 
   return { current, guard };
 }
 
-export interface AgentChange {
+interface AgentChange {
   set: ConversationWrite['set'];
   queue?: ConversationWrite['queue'];
   entries: NewEntry[];

@@ -4,7 +4,7 @@ import type { TranscriptEntry } from '#domain/conversations/model.ts';
 import { ConversationGoneError, type NewEntry, writeToConversation } from '#domain/conversations/writes.ts';
 import { queuesOf } from '#domain/directory/agents.ts';
 import type { Agent } from '#domain/directory/model.ts';
-import { fingerprintOf, IDEMPOTENCY_TTL_MS, STALE_CLAIM_MS } from '#domain/idempotency/policy.ts';
+import { claimAt, fingerprintOf, repeatOf } from '#domain/idempotency/policy.ts';
 import { employeeOf, fileMessageEvent, textMessageEvent } from '#domain/platform/dialogstudio/events.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 import { AppError, ConflictError, UnprocessableError } from '#domain/shared/errors.ts';
@@ -40,7 +40,7 @@ export function agentMessage(
 }
 
 /** One guarded write: visible, open and accepted by this agent, checked by the write that numbers the message. */
-export async function writeAgentMessage(
+async function writeAgentMessage(
   deps: Deps,
   agent: Agent,
   conversationId: string,
@@ -83,25 +83,23 @@ export async function sendMessage(
   if (current.assignee !== agent.employeeId) throw await refusal(deps, agent, current);
 
   const scope = { employeeId: agent.employeeId, conversationId };
-  const now = deps.now();
   const fingerprint = fingerprintOf(agent, input);
-  const claim = await deps.store.idempotency.claim(scope, idempotencyKey, {
-    fingerprint,
-    claimedAt: now.toISOString(),
-    staleBefore: new Date(now.getTime() - STALE_CLAIM_MS).toISOString(),
-    expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS).toISOString(),
-  });
+  const claim = await deps.store.idempotency.claim(scope, idempotencyKey, claimAt(fingerprint, deps.now()));
   if (!claim.claimed) {
-    if (claim.record.fingerprint !== fingerprint) {
+    const repeat = repeatOf(claim.record, fingerprint);
+    if (repeat.kind === 'reused') {
       throw new UnprocessableError(
         'idempotency_key_reused',
         'This Idempotency-Key came with another request',
         [{ path: 'Idempotency-Key', message: 'already used for a different request' }],
       );
     }
-    if (claim.record.response) return claim.record.response as { id: string };
-    const since = new Date(Date.parse(claim.record.claimedAt) - STALE_CLAIM_MS).toISOString();
-    const written = await deps.store.transcript.findByIdempotencyKey(conversationId, idempotencyKey, since);
+    if (repeat.kind === 'answered') return repeat.response as { id: string };
+    const written = await deps.store.transcript.findByIdempotencyKey(
+      conversationId,
+      idempotencyKey,
+      repeat.since,
+    );
     if (!written || written.employeeId !== agent.employeeId) {
       throw new ConflictError(
         'idempotency_in_progress',

@@ -3,8 +3,6 @@ import type { Deps } from '#domain/shared/deps.ts';
 import { UnauthorizedError } from '#domain/shared/errors.ts';
 import { parseCredential, secretMatches } from '#domain/shared/ids.ts';
 
-/** The Operator API use cases: what DialogStudio asks of us, one function per endpoint. */
-
 /** The channel whose token is in the API URL; 401 for anything else, with no side effect. */
 export async function authenticateChannel(deps: Deps, token: string | undefined): Promise<Channel> {
   const credential = parseCredential(token);
