@@ -1,4 +1,4 @@
-import { agentName } from '#domain/directory/agents.ts';
+import { agentName, queuesOf } from '#domain/directory/agents.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 import { existingAgent } from '#use-cases/admin/checks.ts';
 import { endSessions } from '#use-cases/admin/end-sessions.ts';
@@ -12,7 +12,7 @@ import { returnToQueue } from '#use-cases/admin/return-to-queue.ts';
 export async function revokeAgent(deps: Deps, employeeId: string) {
   const agent = await existingAgent(deps, employeeId);
   await endSessions(deps, agent, { revoked: true, online: false });
-  const queues = [...agent.destinations, employeeId];
+  const queues = queuesOf(agent);
   const reason = `${agentName(agent)} no longer has access`;
   return { returnedToQueue: await returnToQueue(deps, employeeId, queues, reason) };
 }
