@@ -5,15 +5,15 @@ import {
   messagesQuery,
   presenceInput,
   transferInput,
-} from '#domain/agent-schemas.ts';
+} from '#api/agent.ts';
 import {
   closeChatInput,
   selectDestinationInput,
   sendFileInput,
   sendTextInput,
   setWebhookInput,
-} from '#domain/operator-schemas.ts';
-import { type Route, routes } from '#routes';
+} from '#api/operator.ts';
+import { type Route, routes } from '#api/routes.ts';
 
 /**
  * The OpenAPI 3.1 description of the Operator API and the Agent API, generated from the route table

@@ -1,8 +1,8 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '#api/routes.ts';
 import { startLocalStack } from '#local/stack.ts';
 import { openApiDocument } from '#openapi';
-import { routes } from '#routes';
 import { root } from './support/clients.ts';
 
 type Operation = {

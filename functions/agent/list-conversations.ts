@@ -1,5 +1,5 @@
+import { conversationsQuery } from '#api/agent.ts';
 import { listConversations } from '#domain/agent.ts';
-import { conversationsQuery } from '#domain/agent-schemas.ts';
 import { agentEndpoint } from '#http/agent-endpoint.ts';
 import { readQuery } from '#http/endpoint.ts';
 

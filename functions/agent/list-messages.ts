@@ -1,5 +1,5 @@
+import { messagesQuery } from '#api/agent.ts';
 import { transcript } from '#domain/agent.ts';
-import { messagesQuery } from '#domain/agent-schemas.ts';
 import { agentEndpoint } from '#http/agent-endpoint.ts';
 import { readQuery } from '#http/endpoint.ts';
 

@@ -1,5 +1,5 @@
+import { agentMessageInput, idempotencyKey } from '#api/agent.ts';
 import { sendAgentMessage } from '#domain/agent.ts';
-import { agentMessageInput, idempotencyKey } from '#domain/agent-schemas.ts';
 import { agentEndpoint } from '#http/agent-endpoint.ts';
 import { readHeader, withStatus } from '#http/endpoint.ts';
 

@@ -1,5 +1,5 @@
+import { presenceInput } from '#api/agent.ts';
 import { setPresence } from '#domain/agent.ts';
-import { presenceInput } from '#domain/agent-schemas.ts';
 import { agentEndpoint } from '#http/agent-endpoint.ts';
 
 /** PUT /agent/me/presence: online or not; repeated as the heartbeat that keeps the agent online. */

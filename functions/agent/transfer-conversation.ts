@@ -1,5 +1,5 @@
+import { transferInput } from '#api/agent.ts';
 import { transfer } from '#domain/agent.ts';
-import { transferInput } from '#domain/agent-schemas.ts';
 import { agentEndpoint } from '#http/agent-endpoint.ts';
 
 /** POST /agent/conversations/{conversationId}/transfer: moves it and sends `SelectDestination`. */

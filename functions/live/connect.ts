@@ -1,7 +1,7 @@
 import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { liveConnectQuery } from '#api/live.ts';
 import { defaultDeps } from '#deps';
 import { AppError, ValidationError } from '#domain/errors.ts';
-import { liveConnectQuery } from '#domain/live-schemas.ts';
 import { errorResponse, type HttpResult } from '#http/responses.ts';
 import { openConnection } from '#live/connections.ts';
 import { managementUrlOf } from '#live/sessions.ts';

@@ -1,5 +1,5 @@
+import type { LiveTicket } from '#api/live.ts';
 import type { Deps } from '#domain/deps.ts';
-import type { LiveTicket } from '#domain/live-schemas.ts';
 import { agentEndpoint } from '#http/agent-endpoint.ts';
 import type { HttpEvent } from '#http/endpoint.ts';
 import { issueTicket } from '#live/tickets.ts';

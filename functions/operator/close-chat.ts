@@ -1,5 +1,5 @@
+import { closeChatInput } from '#api/operator.ts';
 import { closeChat } from '#domain/operator.ts';
-import { closeChatInput } from '#domain/operator-schemas.ts';
 import { operatorEndpoint } from '#http/operator-endpoint.ts';
 
 /** POST {apiUrl}/closeChat: the client closed the chat. */

@@ -1,5 +1,5 @@
+import { selectDestinationInput } from '#api/operator.ts';
 import { selectDestination } from '#domain/operator.ts';
-import { selectDestinationInput } from '#domain/operator-schemas.ts';
 import { operatorEndpoint } from '#http/operator-endpoint.ts';
 
 /** POST {apiUrl}/selectDestination: open (or move) the client's conversation in a destination. */

@@ -1,5 +1,5 @@
+import { sendFileInput } from '#api/operator.ts';
 import { sendFile } from '#domain/operator.ts';
-import { sendFileInput } from '#domain/operator-schemas.ts';
 import { operatorEndpoint } from '#http/operator-endpoint.ts';
 
 /** POST {apiUrl}/sendFile: a client file link for the agents. */

@@ -1,5 +1,5 @@
+import { sendTextInput } from '#api/operator.ts';
 import { sendText } from '#domain/operator.ts';
-import { sendTextInput } from '#domain/operator-schemas.ts';
 import { operatorEndpoint } from '#http/operator-endpoint.ts';
 
 /** POST {apiUrl}/sendText: a client message for the agents. */

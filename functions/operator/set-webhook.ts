@@ -1,5 +1,5 @@
+import { setWebhookInput } from '#api/operator.ts';
 import { setWebhook } from '#domain/operator.ts';
-import { setWebhookInput } from '#domain/operator-schemas.ts';
 import { operatorEndpoint } from '#http/operator-endpoint.ts';
 
 /** POST {apiUrl}/setWebhook: DialogStudio tells us where to send agent events. */

@@ -5,7 +5,7 @@ import type {
   MessagesQuery,
   PresenceInput,
   TransferInput,
-} from '#domain/agent-schemas.ts';
+} from '#api/agent.ts';
 import {
   agentName,
   agentView,

@@ -1,3 +1,10 @@
+import type {
+  CloseChatInput,
+  SelectDestinationInput,
+  SendFileInput,
+  SendTextInput,
+  SetWebhookInput,
+} from '#api/operator.ts';
 import {
   appendForUser,
   clientEntry,
@@ -12,14 +19,8 @@ import type { Deps } from '#domain/deps.ts';
 import { UnauthorizedError } from '#domain/errors.ts';
 import { parseCredential, secretMatches } from '#domain/ids.ts';
 import type { Channel, Conversation } from '#domain/model.ts';
-import type {
-  CloseChatInput,
-  SelectDestinationInput,
-  SendFileInput,
-  SendTextInput,
-  SetWebhookInput,
-} from '#domain/operator-schemas.ts';
 import { releaseWaitingEvents } from '#domain/outbox.ts';
+import { readPrechat } from '#domain/prechat.ts';
 import { destinationHasOnline } from '#domain/presence.ts';
 import { assertWebhookAllowed, webhookPolicy } from '#domain/webhook-url.ts';
 
@@ -115,7 +116,7 @@ export async function closeChat(deps: Deps, channel: Channel, input: CloseChatIn
  * holds more pre-chat data than one request may carry.
  */
 function prechatOf(input: SelectDestinationInput) {
-  const { attributes, hiddenAttributes, customData } = input;
+  const { attributes, hiddenAttributes, customData } = readPrechat(input);
   if (attributes === undefined && hiddenAttributes === undefined && customData === undefined) return {};
   return {
     attributes: attributes ?? {},

@@ -1,5 +1,5 @@
+import type { LiveNotification } from '#api/live.ts';
 import type { Deps } from '#domain/deps.ts';
-import type { LiveNotification } from '#domain/live-schemas.ts';
 import { type Agent, credentialVersionOf } from '#domain/model.ts';
 import type { Listener } from '#domain/ports.ts';
 import { closeConnection } from '#live/connections.ts';

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchRoute } from '#api/routes.ts';
 import { createAgent, revokeAgent } from '#domain/admin.ts';
 import { startLocalStack } from '#local/stack.ts';
-import { matchRoute } from '#routes';
 import { type Client, httpClient, root } from '../support/clients.ts';
 import { eventually, startWebhookReceiver } from '../support/webhook-receiver.ts';
 

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
+import { routes } from '#api/routes.ts';
 import type { Wired } from '#deps';
 import { revokeAgent } from '#domain/admin.ts';
-import { routes } from '#routes';
 import { type Client, seedAgent, seedChannel, tableSnapshot } from '../support/clients.ts';
 import { seedBodies } from './operator-api.cases.ts';
 

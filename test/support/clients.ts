@@ -3,10 +3,10 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { fallbackRoute, matchRoute } from '#api/routes.ts';
 import type { Wired } from '#deps';
 import { createAgent, createChannel, createDestination } from '#domain/admin.ts';
 import type { Deps } from '#domain/deps.ts';
-import { fallbackRoute, matchRoute } from '#routes';
 import { httpApiEvent } from './lambda-events.ts';
 
 export const root = resolve(import.meta.dirname, '../..');
