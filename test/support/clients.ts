@@ -7,6 +7,7 @@ import { fallbackRoute, matchRoute } from '#api/routes.ts';
 import type { Wired } from '#deps';
 import { createAgent, createChannel, createDestination } from '#domain/admin.ts';
 import type { Deps } from '#domain/deps.ts';
+import { assertDeclaredAnswer } from './contract.ts';
 import { httpApiEvent } from './lambda-events.ts';
 
 export const root = resolve(import.meta.dirname, '../..');
@@ -42,7 +43,9 @@ export const inProcessClient: Client = async (method, target, body, headers = {}
   const result = (await module.handler(event, {
     awsRequestId: randomUUID(),
   } as Context)) as APIGatewayProxyStructuredResultV2;
-  return { status: result.statusCode ?? 200, body: JSON.parse(result.body ?? 'null') };
+  const reply = { status: result.statusCode ?? 200, body: JSON.parse(result.body ?? 'null') };
+  assertDeclaredAnswer(method, event.rawPath, reply.status, reply.body);
+  return reply;
 };
 
 export function httpClient(baseUrl: string): Client {
@@ -52,7 +55,9 @@ export function httpClient(baseUrl: string): Client {
       headers: { 'content-type': 'application/json', ...headers },
       body: rawBody(body),
     });
-    return { status: response.status, body: await response.json() };
+    const reply = { status: response.status, body: await response.json() };
+    assertDeclaredAnswer(method, path, reply.status, reply.body);
+    return reply;
   };
 }
 
