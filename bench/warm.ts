@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { matchRoute } from '#api/routes.ts';
 import type { Wired } from '#deps';
-import { matchRoute } from '#routes';
 import { type meterDynamoDb, replay, roundTrips, type SentRequest } from './dynamodb-meter.ts';
 import { percentile, type Row, row, timed } from './stats.ts';
 

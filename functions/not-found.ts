@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { matchRoute } from '#api/routes.ts';
 import { MethodNotAllowedError, NotFoundError } from '#domain/shared/errors.ts';
 import { errorResponse } from '#http/responses.ts';
-import { matchRoute } from '#routes';
 
 /** The catch-all route: a clear 404, or 405 with `Allow` when the path exists under another method. */
 export const handler = middy<APIGatewayProxyEventV2>().handler(async (event) => {

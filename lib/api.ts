@@ -14,7 +14,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { fallbackRoute, routes } from '#routes';
+import { fallbackRoute, routes } from '#api/routes.ts';
 import { BridgeFunction, grantTableAccess } from './bridge-function.ts';
 import { embeddedConsoleArgs } from './console-files.ts';
 import { embeddedOpenApiArgs } from './openapi-document.ts';

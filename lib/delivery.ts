@@ -7,7 +7,7 @@ import { FilterCriteria, FilterRule, RecursiveLoop, StartingPosition } from 'aws
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { deliveryFunctions } from '#routes';
+import { deliveryFunctions } from '#api/routes.ts';
 import { sortKeys } from '#store/keys.ts';
 import { tableDefinition } from '#store/table.ts';
 import { BridgeFunction, grantTableAccess } from './bridge-function.ts';

@@ -6,7 +6,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { liveNotifier, liveRoutes } from '#routes';
+import { liveNotifier, liveRoutes } from '#api/routes.ts';
 import { BridgeFunction, grantTableAccess } from './bridge-function.ts';
 
 export interface LiveUpdatesProps {

@@ -13,8 +13,8 @@ export function openApiModule(): string {
 
 /**
  * The esbuild arguments that embed the OpenAPI document in a function's bundle: generated once per
- * synthesis from the same schemas (the document depends on the code only), with `#openapi` aliased to
- * it, so the function carries JSON instead of full zod and its JSON Schema generator (477 KiB before).
+ * synthesis from the route table's schemas (the document depends on the code only), with `#openapi`
+ * aliased to it, so the function carries JSON instead of full zod and its JSON Schema generator.
  */
 export function embeddedOpenApiArgs(scope: Construct): Record<string, string> {
   if (!Stack.of(scope).bundlingRequired) return {};

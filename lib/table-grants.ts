@@ -1,7 +1,7 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { TableAccess } from '#routes';
-import { type KeyFamily, keyFamilies } from '#store/key-families.ts';
+import type { KeyFamily, TableAccess } from '#api/routes.ts';
+import { keyFamilies } from '#store/key-families.ts';
 
 /** The calls the store layer (`src/store`) makes, and no others: no scans, no batches. */
 const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
-import { deliveryFunctions, fallbackRoute, routes } from '#routes';
+import { deliveryFunctions, fallbackRoute, routes } from '#api/routes.ts';
 import { projectRoot } from '../lib/bridge-function.ts';
 import { esbuildOptions } from '../lib/bundling.ts';
 import { consoleFilesModule } from '../lib/console-files.ts';

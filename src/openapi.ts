@@ -1,143 +1,77 @@
 import { z } from 'zod';
-import {
-  agentMessageInput,
-  conversationsQuery,
-  messagesQuery,
-  presenceInput,
-  transferInput,
-} from '#domain/agent-schemas.ts';
-import {
-  closeChatInput,
-  selectDestinationInput,
-  sendFileInput,
-  sendTextInput,
-  setWebhookInput,
-} from '#domain/operator-schemas.ts';
-import { type Route, routes } from '#routes';
+import { type Route, routes } from '#api/routes.ts';
+import { errorBody } from '#api/shared.ts';
 
 /**
- * The OpenAPI 3.1 description of the Operator API and the Agent API, generated from the route table
- * and the zod schemas: a route added to the table appears here by itself, and a route whose schemas
- * are not listed below gets a generic JSON object instead of failing the document.
+ * The OpenAPI 3.1 description of the Operator API and the Agent API, generated from the route table:
+ * each route's path parameters, query, headers, body and success answer come from the schemas on its
+ * entry, which its handler validates with; every error is the one `errorBody`.
  */
 
 type Schema = z.core.$ZodType;
-
-/** The JSON body each route reads, by route name. */
-const requestBodies: Record<string, Schema> = {
-  SetWebhook: setWebhookInput,
-  SendText: sendTextInput,
-  SendFile: sendFileInput,
-  CloseChat: closeChatInput,
-  SelectDestination: selectDestinationInput,
-  SetPresence: presenceInput,
-  SendMessage: agentMessageInput,
-  TransferConversation: transferInput,
-};
-
-/** The query string each route reads, by route name: an object schema, one parameter per property. */
-const queries: Record<string, Schema> = {
-  ListConversations: conversationsQuery,
-  ListMessages: messagesQuery,
-};
-
-/** Routes that answer something other than 200 on success. */
-const successStatus: Record<string, number> = { SendMessage: 202 };
-
-/** Request headers a route reads besides `Authorization`. */
-const headers: Record<string, { name: string; description: string }[]> = {
-  SendMessage: [
-    { name: 'Idempotency-Key', description: 'A repeat with the same key answers the first answer' },
-  ],
-};
-
-const errorEnvelope = z.object({
-  error: z.object({
-    code: z.string().meta({ description: 'stable, machine-readable' }),
-    message: z.string(),
-    issues: z.array(z.object({ path: z.string(), message: z.string() })),
-  }),
-});
-
 type JsonSchema = Record<string, unknown>;
 
-function jsonSchema(schema: Schema): JsonSchema {
-  // What a caller sends (the input side of transforms); checks JSON Schema cannot say are left out.
+/** What a caller sends (the input side of transforms), or what a route answers (the output side). */
+function jsonSchema(schema: Schema, io: 'input' | 'output'): JsonSchema {
+  // Checks JSON Schema cannot say (refinements) are left out.
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
-    io: 'input',
+    io,
     unrepresentable: 'any',
     target: 'draft-2020-12',
   }) as JsonSchema;
   return rest;
 }
 
-const genericObject: JsonSchema = { type: 'object', additionalProperties: true };
-
-function jsonContent(schema: JsonSchema) {
-  return { 'application/json': { schema } };
-}
-
-function pathParameters(path: string) {
-  return [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
-    name,
-    in: 'path',
-    required: true,
-    schema: { type: 'string' },
-    ...(name === 'token' && { description: "The channel token: the credential in the channel's API URL" }),
-  }));
-}
-
-function queryParameters(routeName: string) {
-  const query = queries[routeName];
-  if (!query) return [];
-  const { properties = {}, required = [] } = jsonSchema(query) as {
+/** One parameter per property of an object schema (path, query or header). */
+function parameters(where: 'path' | 'query' | 'header', schema: Schema | undefined) {
+  if (!schema) return [];
+  const { properties = {}, required = [] } = jsonSchema(schema, 'input') as {
     properties?: Record<string, JsonSchema>;
     required?: string[];
   };
-  return Object.entries(properties).map(([name, schema]) => ({
+  return Object.entries(properties).map(([name, { description, ...rest }]) => ({
     name,
-    in: 'query',
-    required: required.includes(name),
-    schema,
+    in: where,
+    required: where === 'path' || required.includes(name),
+    ...(typeof description === 'string' && { description }),
+    schema: rest,
   }));
 }
 
+function successContent(response: Route['response']) {
+  if ('body' in response) return { 'application/json': { schema: jsonSchema(response.body, 'output') } };
+  return response.file === 'html'
+    ? { 'text/html': { schema: { type: 'string' } } }
+    : { '*/*': { schema: { type: 'string', description: 'The file, with its own content type' } } };
+}
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
 function operation(route: Route) {
-  const body = requestBodies[route.name];
   const isAgentApi = route.path.startsWith('/agent/');
-  const parameters = [
-    ...pathParameters(route.path),
-    ...queryParameters(route.name),
-    ...(headers[route.name] ?? []).map(({ name, description }) => ({
-      name,
-      in: 'header',
-      required: false,
-      description,
-      schema: { type: 'string' },
-    })),
+  const parameterList = [
+    ...parameters('path', route.params),
+    ...parameters('query', route.query),
+    ...parameters('header', route.headers),
   ];
-  const status = String(successStatus[route.name] ?? 200);
   return {
     operationId: route.name.charAt(0).toLowerCase() + route.name.slice(1),
     tags: [isAgentApi ? 'Agent API' : route.path.startsWith('/operator/') ? 'Operator API' : 'Meta'],
     ...(isAgentApi && { security: [{ agentToken: [] }] }),
-    ...(parameters.length > 0 && { parameters }),
-    ...(route.method !== 'GET' && {
+    ...(parameterList.length > 0 && { parameters: parameterList }),
+    ...(route.input && {
       requestBody: {
-        required: body !== undefined,
-        content: jsonContent(body ? jsonSchema(body) : genericObject),
+        required: true,
+        content: { 'application/json': { schema: jsonSchema(route.input, 'input') } },
       },
     }),
     responses: {
-      [status]: { description: 'Success', content: jsonContent(genericObject) },
-      '4XX': {
-        description: 'A mistake of the caller',
-        content: jsonContent({ $ref: '#/components/schemas/Error' }),
-      },
-      '500': {
-        description: 'A failure on our side',
-        content: jsonContent({ $ref: '#/components/schemas/Error' }),
-      },
+      [String(route.response.status)]: { description: 'Success', content: successContent(route.response) },
+      '4XX': errorResponse('A mistake of the caller'),
+      '500': errorResponse('A failure on our side'),
     },
   };
 }
@@ -167,7 +101,7 @@ export function openApiDocument() {
     ],
     paths,
     components: {
-      schemas: { Error: jsonSchema(errorEnvelope) },
+      schemas: { Error: jsonSchema(errorBody, 'output') },
       securitySchemes: {
         agentToken: {
           type: 'http',

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliveryFunctions, fallbackRoute, liveNotifier, liveRoutes, routes } from '#routes';
+import { deliveryFunctions, fallbackRoute, liveNotifier, liveRoutes, routes } from '#api/routes.ts';
 import { publishedMetrics } from '../bench/cost.ts';
 import { stackName } from '../lib/app.ts';
 import {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchRoute } from '#api/routes.ts';
 import { consoleFiles } from '#console-files';
 import { consoleResponse, contentSecurityPolicy } from '#http/console-response.ts';
 import { startLocalStack } from '#local/stack.ts';
-import { matchRoute } from '#routes';
 import { root } from './support/clients.ts';
 
 /** How the agent console is served: the same handler behind the local runtime and the deployed API. */

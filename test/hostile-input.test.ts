@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '#api/routes.ts';
 import type { Wired } from '#deps';
 import { prechatLimits } from '#domain/conversations/prechat.ts';
-import { routes } from '#routes';
 import { inProcessClient, seedAgent, seedChannel, tableSnapshot } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
 

@@ -1,9 +1,15 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchRoute, routes } from '#api/routes.ts';
+import type { Wired } from '#deps';
+import { startDeliveryLoop } from '#local/delivery-loop.ts';
 import { startLocalStack } from '#local/stack.ts';
 import { openApiDocument } from '#openapi';
-import { routes } from '#routes';
-import { root } from './support/clients.ts';
+import { type Client, inProcessClient, root } from './support/clients.ts';
+import { assertDeclaredAnswer } from './support/contract.ts';
+import { useEmbeddedStore } from './support/embedded-store.ts';
+import { acceptedConversation } from './support/flows.ts';
+import { eventually, startWebhookReceiver } from './support/webhook-receiver.ts';
 
 type Operation = {
   parameters?: { name: string; in: string; required?: boolean }[];
@@ -36,10 +42,11 @@ describe('the OpenAPI document', () => {
     expect(described.sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
   });
 
-  it('declares each path parameter of each route as a required parameter', () => {
+  it('declares each path parameter of each route, on the route and in the document', () => {
     for (const route of routes) {
       const operation = paths[route.path]?.[route.method.toLowerCase()];
-      const names = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
+      const names = [...route.path.matchAll(/\{(\w+)\+?\}/g)].map(([, name]) => name);
+      expect(Object.keys(route.params?.shape ?? {}), route.name).toEqual(names);
       const declared = (operation?.parameters ?? []).filter((p) => p.in === 'path');
       expect(
         declared.map((p) => p.name),
@@ -47,6 +54,44 @@ describe('the OpenAPI document', () => {
       ).toEqual(names);
       for (const parameter of declared) expect(parameter.required, route.name).toBe(true);
     }
+  });
+
+  it('documents every answer from its declared schema: no generic object anywhere', () => {
+    // Prepare
+    const objectsWithoutShape: string[] = [];
+    const walk = (value: unknown, at: string) => {
+      if (Array.isArray(value)) {
+        value.forEach((item, i) => {
+          walk(item, `${at}/${i}`);
+        });
+      }
+      if (typeof value !== 'object' || value === null) return;
+      const schema = value as Record<string, unknown>;
+      // An object schema names its properties, or (a record, such as `attributes`) its keys.
+      if (schema.type === 'object' && !schema.properties && !schema.propertyNames)
+        objectsWithoutShape.push(at);
+      for (const [key, child] of Object.entries(schema)) walk(child, `${at}/${key}`);
+    };
+
+    // Act
+    walk(document.paths, '');
+
+    // Assess
+    expect(objectsWithoutShape).toEqual([]);
+    for (const route of routes) {
+      const success = paths[route.path]?.[route.method.toLowerCase()]?.responses[route.response.status] as
+        | { content: Record<string, { schema: Record<string, unknown> }> }
+        | undefined;
+      const [media] = Object.values(success?.content ?? {});
+      expect(media?.schema, route.name).toBeDefined();
+    }
+    expect(paths['/agent/conversations/{conversationId}/messages']?.get?.responses['200']).toMatchObject({
+      content: {
+        'application/json': {
+          schema: { properties: { messages: { items: { properties: { delivery: { type: 'object' } } } } } },
+        },
+      },
+    });
   });
 
   it('takes request bodies from the zod schemas, input side', () => {
@@ -79,6 +124,105 @@ describe('the OpenAPI document', () => {
       expect.arrayContaining(['query status', 'query destinationId']),
     );
     expect(paths['/agent/conversations/{conversationId}/messages']?.post?.responses).toHaveProperty('202');
+    expect(paths['/agent/conversations/{conversationId}/messages']?.post?.parameters).toContainEqual(
+      expect.objectContaining({ in: 'header', name: 'idempotency-key', required: false }),
+    );
+  });
+});
+
+let store: Awaited<ReturnType<typeof useEmbeddedStore>> | undefined;
+// Once the whole file is done: the handlers' deps, built once per process, keep pointing at this store,
+// and the local runtime below serves from it too.
+afterAll(() => store?.close());
+
+describe("each route's real answers, against its declared response", () => {
+  let deps: Wired;
+  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  let delivery: ReturnType<typeof startDeliveryLoop>;
+  beforeAll(async () => {
+    process.env.DELIVERY_SCHEDULE_SECONDS = '0,0.2';
+    process.env.DELIVERY_SWEEP_SECONDS = '0.1';
+    store = await useEmbeddedStore();
+    deps = store.deps;
+    receiver = await startWebhookReceiver();
+    delivery = startDeliveryLoop(deps);
+  });
+  afterAll(async () => {
+    await delivery?.stop();
+    await receiver?.close();
+  });
+
+  it('answers every JSON route as declared: status and body, strictly (the test clients check each answer)', async () => {
+    // Prepare: the in-process client checks every answer with `assertDeclaredAnswer`; this one also
+    // records which routes answered a success, so a route left out of the walk below fails the test.
+    const succeeded = new Set<string>();
+    const client: Client = async (method, path, body, headers) => {
+      const reply = await inProcessClient(method, path, body, headers);
+      const match = matchRoute(method, path.split('?')[0] ?? path);
+      if (match.kind === 'route' && reply.status < 300) succeeded.add(match.route.name);
+      return reply;
+    };
+    const flow = await acceptedConversation(client, deps, receiver.url('/contract'));
+    const { api, path, agent, sales } = flow;
+
+    // Act: every route, with the answers that carry optional fields (next, delivery states, closedAt).
+    await client('POST', `${api}/sendText`, { userId: 'client-1', text: 'hello' });
+    await client('POST', `${api}/sendFile`, {
+      userId: 'client-1',
+      url: 'https://example.com/a.pdf',
+      size: '12',
+    });
+    await client('GET', `${api}/getDestinations`);
+    await client('POST', `${api}/closeChat`, { userId: 'nobody-open' });
+    await client('GET', '/agent/me', undefined, agent.auth);
+    await client('PUT', '/agent/me/presence', { online: true }, agent.auth);
+    await client('GET', '/agent/destinations', undefined, agent.auth);
+    await client('GET', '/agent/conversations?limit=1', undefined, agent.auth);
+    const deliveryOf = async (id: string) =>
+      (await client('GET', `${path}/messages?limit=500`, undefined, agent.auth)).body.messages.find(
+        (message: { id: string }) => message.id === id,
+      )?.delivery;
+    const delivered = await flow.say('this one arrives');
+    await eventually(
+      () => deliveryOf(delivered),
+      (state) => state?.status === 'delivered',
+    );
+    receiver.script(() => 400);
+    const failed = await flow.say('this one fails');
+    await eventually(
+      () => deliveryOf(failed),
+      (state) => state?.status === 'failed',
+    );
+    await client('GET', `${path}/messages?limit=1`, undefined, agent.auth);
+    await client('POST', `${path}/messages/${failed}/retry`, undefined, agent.auth);
+    await client('POST', `${path}/transfer`, { destinationId: sales.destinationId }, agent.auth);
+    await client('POST', `${path}/accept`, undefined, agent.auth);
+    await client('POST', '/agent/live/ticket', undefined, agent.auth);
+    await client('POST', `${path}/close`, undefined, agent.auth);
+    await client('GET', '/agent/conversations?status=closed', undefined, agent.auth);
+    await client('POST', `${api}/selectDestination`, { userId: 'client-2', destinationId: 'no-such-group' });
+    await client('POST', `${api}/closeChat`, { userId: 'client-2', text: 'bye' });
+    await client('POST', `${api}/setWebhook`, { url: receiver.url('/contract') });
+    await client('GET', '/openapi.json');
+
+    // Assess
+    const jsonRoutes = routes.filter((route) => 'body' in route.response).map((route) => route.name);
+    expect([...succeeded].sort()).toEqual(jsonRoutes.sort());
+  }, 60_000);
+
+  it('fails an answer that drifts from its declaration: a missing field, an undeclared one, another status', () => {
+    const answer = { id: 'cv_1#00000001', unexpected: true };
+    expect(() =>
+      assertDeclaredAnswer('POST', '/agent/conversations/cv_1/messages', 202, { id: 'x' }),
+    ).not.toThrow();
+    expect(() => assertDeclaredAnswer('POST', '/agent/conversations/cv_1/messages', 202, answer)).toThrow(
+      /SendMessage's answer does not match/,
+    );
+    expect(() => assertDeclaredAnswer('GET', '/agent/me', 200, { employeeId: 'e' })).toThrow(/firstName/);
+    expect(() =>
+      assertDeclaredAnswer('POST', '/agent/conversations/cv_1/messages', 200, { id: 'x' }),
+    ).toThrow(/declares 202/);
+    expect(() => assertDeclaredAnswer('GET', '/agent/me', 401, { message: 'no' })).toThrow(/no error body/);
   });
 });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Route, routes } from '#api/routes.ts';
 import type { Wired } from '#deps';
-import { type Route, routes } from '#routes';
 import { inProcessClient, seedChannel, tableSnapshot } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
 import { assessReply, type Tally } from './support/property.ts';

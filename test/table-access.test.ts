@@ -5,8 +5,15 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  deliveryFunctions,
+  liveNotifier,
+  liveRoutes,
+  matchRoute,
+  routes,
+  type TableAccess,
+} from '#api/routes.ts';
 import type { Wired as Deps } from '#deps';
-import { deliveryFunctions, liveNotifier, liveRoutes, matchRoute, routes, type TableAccess } from '#routes';
 import { channelSecretsStore } from '#store/channel-secrets.ts';
 import { familyOf } from '#store/key-families.ts';
 import { setAgentPlatform } from '#use-cases/admin/set-agent-platform.ts';

@@ -1,69 +1,20 @@
 /** The Agent API as the console uses it: the same public API any agent application calls. */
 
-export interface Me {
-  employeeId: string;
-  firstName: string;
-  lastName: string;
-  destinations: string[];
-  online: boolean;
-}
+// Type-only, from the declarations the server validates with and OpenAPI documents: the bundle carries
+// none of their code (no zod), and a field the API adds or drops reaches these types by itself.
+import type {
+  Conversation,
+  ConversationStatus,
+  Delivery,
+  Destination,
+  Me,
+  Message,
+  Presence,
+} from '#api/agent.ts';
+import type { LiveTicket } from '#api/live.ts';
 
-export type Status = 'waiting' | 'active' | 'closed';
-
-export interface Conversation {
-  conversationId: string;
-  userId: string;
-  userName: string;
-  destinationId: string;
-  status: Status;
-  assignee?: string;
-  attributes?: Record<string, unknown>;
-  customData?: Record<string, unknown>;
-  createdAt: string;
-  lastMessageAt: string;
-  /** The last client or agent message, where the API gives it; otherwise the console reads the transcript. */
-  lastMessage?: Pick<Message, 'from' | 'type' | 'text' | 'name' | 'url'>;
-}
-
-export interface Delivery {
-  status: 'pending' | 'delivered' | 'failed';
-  attempts?: number;
-  lastError?: string;
-}
-
-export interface Message {
-  id: string;
-  from: 'client' | 'agent' | 'system';
-  type: 'text' | 'file' | 'note';
-  text?: string;
-  url?: string;
-  name?: string;
-  size?: number;
-  comment?: string;
-  /** The agent who wrote an agent message or caused a note. */
-  employeeId?: string;
-  createdAt: string;
-  delivery?: Delivery;
-}
-
-/** A group or a single agent that a conversation can be transferred to, with whether someone is online. */
-export interface Destination {
-  destinationId: string;
-  name: string;
-  hasOnline?: boolean;
-  agents?: { employeeId: string; firstName: string; lastName: string; online: boolean }[];
-}
-
-export interface Presence {
-  online: boolean;
-  heartbeatSeconds: number;
-}
-
-export interface LiveTicket {
-  ticket: string;
-  url: string;
-  expiresAt: string;
-}
+export type { Conversation, Delivery, Destination, LiveTicket, Me, Message, Presence };
+export type Status = ConversationStatus;
 
 export type FileLink = { url: string; name?: string; size?: number; comment?: string };
 

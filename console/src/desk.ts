@@ -76,7 +76,7 @@ function messageOf(error: unknown): string {
   return 'The server cannot be reached. Check the connection and try again.';
 }
 
-function previewOf(message: Conversation['lastMessage']): string {
+function previewOf(message: Message | undefined): string {
   if (!message) return '';
   if (message.type === 'file') return `File: ${message.name ?? message.url ?? ''}`;
   return message.text ?? '';
@@ -293,18 +293,8 @@ export class Desk {
 
   /** The queue shows each open conversation's last message; read again only when it changed. */
   private async loadPreviews(open: Conversation[]) {
-    const given = open.filter((conversation) => conversation.lastMessage);
-    if (given.length > 0) {
-      const previews = { ...this.state.previews };
-      for (const { conversationId, lastMessageAt, lastMessage } of given) {
-        previews[conversationId] = { at: lastMessageAt, text: previewOf(lastMessage) };
-      }
-      this.set({ previews });
-    }
     const stale = open.filter(
-      (conversation) =>
-        !conversation.lastMessage &&
-        this.state.previews[conversation.conversationId]?.at !== conversation.lastMessageAt,
+      (conversation) => this.state.previews[conversation.conversationId]?.at !== conversation.lastMessageAt,
     );
     for (const conversation of stale.slice(0, 50)) {
       try {

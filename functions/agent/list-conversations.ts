@@ -1,4 +1,4 @@
-import { conversationsQuery } from '#domain/agent-schemas.ts';
+import { conversationsQuery } from '#api/agent.ts';
 import { agentEndpoint } from '#http/agent-endpoint.ts';
 import { readQuery } from '#http/endpoint.ts';
 import { listConversations } from '#use-cases/agent/list-conversations.ts';

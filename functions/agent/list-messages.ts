@@ -1,4 +1,4 @@
-import { messagesQuery } from '#domain/agent-schemas.ts';
+import { messagesQuery } from '#api/agent.ts';
 import { agentEndpoint } from '#http/agent-endpoint.ts';
 import { readQuery } from '#http/endpoint.ts';
 import { listMessages } from '#use-cases/agent/list-messages.ts';

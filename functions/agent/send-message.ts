@@ -1,4 +1,4 @@
-import { agentMessageInput, idempotencyKey } from '#domain/agent-schemas.ts';
+import { agentMessageInput, idempotencyKey } from '#api/agent.ts';
 import { agentEndpoint } from '#http/agent-endpoint.ts';
 import { withStatus } from '#http/endpoint.ts';
 import { readHeader } from '#http/headers.ts';

@@ -1,4 +1,4 @@
-import { presenceInput } from '#domain/agent-schemas.ts';
+import { presenceInput } from '#api/agent.ts';
 import { agentEndpoint } from '#http/agent-endpoint.ts';
 import { setPresence } from '#use-cases/agent/set-presence.ts';
 

@@ -1,4 +1,4 @@
-import { transferInput } from '#domain/agent-schemas.ts';
+import { transferInput } from '#api/agent.ts';
 import { agentEndpoint } from '#http/agent-endpoint.ts';
 import { transferConversation } from '#use-cases/agent/transfer-conversation.ts';
 

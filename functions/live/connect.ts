@@ -1,6 +1,6 @@
 import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { liveConnectQuery } from '#api/live.ts';
 import { defaultDeps } from '#deps';
-import { liveConnectQuery } from '#domain/live-schemas.ts';
 import { AppError, ValidationError } from '#domain/shared/errors.ts';
 import { errorResponse, type HttpResult } from '#http/responses.ts';
 import { openConnection } from '#live/connections.ts';

@@ -1,4 +1,4 @@
-import type { LiveTicket } from '#domain/live-schemas.ts';
+import type { LiveTicket } from '#api/live.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 import { agentEndpoint } from '#http/agent-endpoint.ts';
 import type { HttpEvent } from '#http/endpoint.ts';

@@ -1,4 +1,4 @@
-import { closeChatInput } from '#domain/operator-schemas.ts';
+import { closeChatInput } from '#api/operator.ts';
 import { operatorEndpoint } from '#http/operator-endpoint.ts';
 import { closeChat } from '#use-cases/operator/close-chat.ts';
 

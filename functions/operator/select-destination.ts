@@ -1,4 +1,4 @@
-import { selectDestinationInput } from '#domain/operator-schemas.ts';
+import { selectDestinationInput } from '#api/operator.ts';
 import { operatorEndpoint } from '#http/operator-endpoint.ts';
 import { selectDestination } from '#use-cases/operator/select-destination.ts';
 

@@ -1,4 +1,4 @@
-import { sendFileInput } from '#domain/operator-schemas.ts';
+import { sendFileInput } from '#api/operator.ts';
 import { operatorEndpoint } from '#http/operator-endpoint.ts';
 import { sendFile } from '#use-cases/operator/send-file.ts';
 

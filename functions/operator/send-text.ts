@@ -1,4 +1,4 @@
-import { sendTextInput } from '#domain/operator-schemas.ts';
+import { sendTextInput } from '#api/operator.ts';
 import { operatorEndpoint } from '#http/operator-endpoint.ts';
 import { sendText } from '#use-cases/operator/send-text.ts';
 

@@ -1,4 +1,4 @@
-import { setWebhookInput } from '#domain/operator-schemas.ts';
+import { setWebhookInput } from '#api/operator.ts';
 import { operatorEndpoint } from '#http/operator-endpoint.ts';
 import { setWebhook } from '#use-cases/operator/set-webhook.ts';
 

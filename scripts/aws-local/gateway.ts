@@ -40,7 +40,7 @@ function compile(route: HttpRoute): CompiledRoute {
       names.push(variable[1] as string);
       if (variable[2]) {
         greedy = true;
-        // As the route table reads `{name+}` (src/routes.ts): the rest of the path, even none. Not
+        // As the route table reads `{name+}` (src/api/routes.ts): the rest of the path, even none. Not
         // verified against API Gateway, whose documentation does not say whether `/console/` matches.
         return '/(.*)';
       }

@@ -1,6 +1,6 @@
+import type { LiveNotification } from '#api/live.ts';
 import { type Agent, credentialVersionOf } from '#domain/directory/model.ts';
 import type { Listener } from '#domain/live/ports.ts';
-import type { LiveNotification } from '#domain/live-schemas.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 import { closeConnection } from '#live/connections.ts';
 import { type ChangeRecord, notificationOf } from '#live/notifications.ts';

@@ -1,4 +1,4 @@
-import type { LiveNotification } from '#domain/live-schemas.ts';
+import type { LiveNotification } from '#api/live.ts';
 import { keys } from '#store/keys.ts';
 
 /**

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { fallbackRoute, matchRoute } from '#api/routes.ts';
 import { defaultDeps } from '#deps';
 import { PayloadTooLargeError } from '#domain/shared/errors.ts';
 import { errorResponse } from '#http/responses.ts';
-import { fallbackRoute, matchRoute } from '#routes';
 
 /** A route's handler module; endpoints also expose their authenticate step (see `jsonEndpoint`). */
 type Handler = ((event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>) & {

@@ -4,11 +4,11 @@ import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { WebSocket, WebSocketServer } from 'ws';
+import { liveRoutes } from '#api/routes.ts';
 import type { Wired } from '#deps';
 import { type ConnectionPoster, fanOut } from '#live/fan-out.ts';
 import { liveSignals } from '#live/sessions.ts';
 import { startChangeFeed } from '#local/change-feed.ts';
-import { liveRoutes } from '#routes';
 
 type LiveHandler = (event: unknown) => Promise<APIGatewayProxyResultV2>;
 

@@ -1,8 +1,10 @@
+import type { KeyFamily } from '#api/routes.ts';
 import { indexNames } from '#store/keys.ts';
 
 /**
  * The kinds of items, told apart by their partition key (see `#store/keys.ts`), that a function may be
- * allowed to read or write. The route table declares them per function; the CDK stack turns them into
+ * allowed to read or write. The route table names them per function (`keyFamilyNames` in
+ * `#api/routes.ts`, which this object covers exactly); the CDK stack turns them into
  * `dynamodb:LeadingKeys` conditions, so a function's role reaches only those partitions.
  */
 export const keyFamilies = {
@@ -30,9 +32,7 @@ export const keyFamilies = {
   outboxStates: { index: indexNames.byState, leadingKeys: ['OUTBOX#*'] },
   /** The byQueue index: the conversations of a destination. */
   queues: { index: indexNames.byQueue, leadingKeys: ['QUEUE#*'] },
-} as const satisfies Record<string, { index?: string; leadingKeys: readonly string[] }>;
-
-export type KeyFamily = keyof typeof keyFamilies;
+} as const satisfies Record<KeyFamily, { index?: string; leadingKeys: readonly string[] }>;
 
 /** IAM's `StringLike`: `*` matches any run of characters, everything else itself. */
 function matches(pattern: string, value: string): boolean {

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
+import { routes } from '#api/routes.ts';
 import type { Wired } from '#deps';
-import { routes } from '#routes';
 import { revokeAgent } from '#use-cases/admin/revoke-agent.ts';
 import { type Client, seedAgent, seedChannel, tableSnapshot } from '../support/clients.ts';
 import { seedBodies } from './operator-api.cases.ts';

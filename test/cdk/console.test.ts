@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '#routes';
+import { routes } from '#api/routes.ts';
 import { type Synthesized, synthesize } from './synthesize.ts';
 
 let synthesized: Synthesized;

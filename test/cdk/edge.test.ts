@@ -1,7 +1,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { routes } from '#routes';
+import { routes } from '#api/routes.ts';
 import { stackName } from '../../lib/app.ts';
 import { type Synthesized, synthesize } from './synthesize.ts';
 

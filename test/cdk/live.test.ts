@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { liveNotifier, liveRoutes } from '#api/routes.ts';
 import { contentSecurityPolicy } from '#http/console-response.ts';
-import { liveNotifier, liveRoutes } from '#routes';
 import { type Synthesized, synthesize } from './synthesize.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };

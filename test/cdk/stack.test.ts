@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deliveryFunctions, fallbackRoute, liveRoutes, routes } from '#routes';
+import { deliveryFunctions, fallbackRoute, liveRoutes, routes } from '#api/routes.ts';
 import { tableDefinition } from '#store/table.ts';
 import type { BridgeFunction } from '../../lib/bridge-function.ts';
 import { matches, type Pattern } from './event-pattern.ts';

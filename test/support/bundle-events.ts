@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { deliveryFunctions, fallbackRoute, liveNotifier, liveRoutes } from '#api/routes.ts';
 import type { Wired } from '#deps';
-import { deliveryFunctions, fallbackRoute, liveNotifier, liveRoutes } from '#routes';
 import { type Client, seedAgent } from './clients.ts';
 import { acceptedConversation } from './flows.ts';
 import {

@@ -3,12 +3,13 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { fallbackRoute, matchRoute } from '#api/routes.ts';
 import type { Wired } from '#deps';
 import type { Deps } from '#domain/shared/deps.ts';
-import { fallbackRoute, matchRoute } from '#routes';
 import { createAgent } from '#use-cases/admin/create-agent.ts';
 import { createChannel } from '#use-cases/admin/create-channel.ts';
 import { createDestination } from '#use-cases/admin/create-destination.ts';
+import { assertDeclaredAnswer } from './contract.ts';
 import { httpApiEvent } from './lambda-events.ts';
 
 export const root = resolve(import.meta.dirname, '../..');
@@ -44,7 +45,9 @@ export const inProcessClient: Client = async (method, target, body, headers = {}
   const result = (await module.handler(event, {
     awsRequestId: randomUUID(),
   } as Context)) as APIGatewayProxyStructuredResultV2;
-  return { status: result.statusCode ?? 200, body: JSON.parse(result.body ?? 'null') };
+  const reply = { status: result.statusCode ?? 200, body: JSON.parse(result.body ?? 'null') };
+  assertDeclaredAnswer(method, event.rawPath, reply.status, reply.body);
+  return reply;
 };
 
 export function httpClient(baseUrl: string): Client {
@@ -54,7 +57,9 @@ export function httpClient(baseUrl: string): Client {
       headers: { 'content-type': 'application/json', ...headers },
       body: rawBody(body),
     });
-    return { status: response.status, body: await response.json() };
+    const reply = { status: response.status, body: await response.json() };
+    assertDeclaredAnswer(method, path, reply.status, reply.body);
+    return reply;
   };
 }
 

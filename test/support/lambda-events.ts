@@ -7,7 +7,7 @@ import type {
   ScheduledEvent,
   SQSEvent,
 } from 'aws-lambda';
-import { matchRoute } from '#routes';
+import { matchRoute } from '#api/routes.ts';
 
 const region = 'us-east-1';
 const account = '123456789012';

@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import type { LiveNotification } from '#domain/live-schemas.ts';
+import type { LiveNotification } from '#api/live.ts';
 
 export interface LiveSocket {
   received: (LiveNotification & { at: number })[];

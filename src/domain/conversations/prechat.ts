@@ -1,3 +1,4 @@
+import { ValidationError } from '#domain/shared/errors.ts';
 import { isStorableNumber, jsonText, parseLenientJson } from '#domain/shared/json.ts';
 
 /**
@@ -50,6 +51,28 @@ export function safePrechatField(value: unknown): PrechatData | undefined {
   const safe = object && safeValue(object, 1);
   if (isObject(safe)) return safe as PrechatData;
   return { value: safe ?? safeValue(value, 2) };
+}
+
+/**
+ * The pre-chat fields of one `selectDestination` as sent (`#api/operator.ts` takes any JSON value), in
+ * their safe form; more than `prechatLimits.maxBytes` together is refused as the schema refuses a body
+ * (400 `invalid_request`), naming the largest field, before anything is written.
+ */
+export function readPrechat(sent: Partial<Record<(typeof prechatFields)[number], unknown>>): PrechatFields {
+  const fields: PrechatFields = {};
+  for (const field of prechatFields) {
+    const safe = safePrechatField(sent[field]);
+    if (safe !== undefined) fields[field] = safe;
+  }
+  const size = prechatSize(fields);
+  if (size <= prechatLimits.maxBytes) return fields;
+  const [largest] = prechatFields
+    .map((field) => [field, prechatSize({ [field]: fields[field] })] as const)
+    .reduce((a, b) => (b[1] > a[1] ? b : a));
+  const message = `pre-chat fields take ${size} bytes together; the limit is ${prechatLimits.maxBytes}`;
+  throw new ValidationError('invalid_request', `Invalid request body: ${largest}`, [
+    { path: largest, message },
+  ]);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AgentMessageInput } from '#domain/agent-schemas.ts';
+import type { AgentMessageInput } from '#api/agent.ts';
 import type { Agent } from '#domain/directory/model.ts';
 import type { IdempotencyRecord } from '#domain/idempotency/ports.ts';
 

@@ -1,4 +1,4 @@
-import type { ConversationsQuery } from '#domain/agent-schemas.ts';
+import type { ConversationsQuery } from '#api/agent.ts';
 import type { Conversation } from '#domain/conversations/model.ts';
 import { decodeCursor, encodeCursor, positionOf, withinBytes } from '#domain/conversations/paging.ts';
 import { agentView } from '#domain/conversations/views.ts';

@@ -1,4 +1,4 @@
-import type { MessagesQuery } from '#domain/agent-schemas.ts';
+import type { MessagesQuery } from '#api/agent.ts';
 import type { TranscriptEntry } from '#domain/conversations/model.ts';
 import { withinBytes } from '#domain/conversations/paging.ts';
 import { entryView, isGap } from '#domain/conversations/views.ts';

@@ -1,4 +1,4 @@
-import type { AgentMessageInput } from '#domain/agent-schemas.ts';
+import type { AgentMessageInput } from '#api/agent.ts';
 import { fileNameOf } from '#domain/conversations/file-name.ts';
 import type { TranscriptEntry } from '#domain/conversations/model.ts';
 import { ConversationGoneError, type NewEntry, writeToConversation } from '#domain/conversations/writes.ts';

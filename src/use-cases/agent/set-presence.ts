@@ -1,4 +1,4 @@
-import type { PresenceInput } from '#domain/agent-schemas.ts';
+import type { PresenceInput } from '#api/agent.ts';
 import type { Agent } from '#domain/directory/model.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 

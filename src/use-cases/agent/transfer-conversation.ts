@@ -1,4 +1,4 @@
-import type { TransferInput } from '#domain/agent-schemas.ts';
+import type { TransferInput } from '#api/agent.ts';
 import { agentView } from '#domain/conversations/views.ts';
 import { hasOnline } from '#domain/directory/availability.ts';
 import { findDestination } from '#domain/directory/destinations.ts';

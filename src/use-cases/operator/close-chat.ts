@@ -1,7 +1,7 @@
+import type { CloseChatInput } from '#api/operator.ts';
 import { clientEntry } from '#domain/conversations/client-entries.ts';
 import { writeToConversation } from '#domain/conversations/writes.ts';
 import type { Channel } from '#domain/directory/model.ts';
-import type { CloseChatInput } from '#domain/operator-schemas.ts';
 import { MAX_PASSES } from '#domain/shared/contention.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 import { ContentionError } from '#domain/shared/errors.ts';

@@ -1,9 +1,10 @@
+import type { SelectDestinationInput } from '#api/operator.ts';
 import type { Conversation } from '#domain/conversations/model.ts';
 import { openConversation, unknownDestinationNote } from '#domain/conversations/opening.ts';
+import { readPrechat } from '#domain/conversations/prechat.ts';
 import { type NewEntry, writeToConversation } from '#domain/conversations/writes.ts';
 import { resolveDestination } from '#domain/directory/destinations.ts';
 import type { Channel } from '#domain/directory/model.ts';
-import type { SelectDestinationInput } from '#domain/operator-schemas.ts';
 import { MAX_PASSES } from '#domain/shared/contention.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 import { ContentionError } from '#domain/shared/errors.ts';
@@ -15,7 +16,7 @@ import { openConversationOf } from '#use-cases/operator/open-conversation-of.ts'
  * holds more pre-chat data than one request may carry.
  */
 export function prechatOf(input: SelectDestinationInput) {
-  const { attributes, hiddenAttributes, customData } = input;
+  const { attributes, hiddenAttributes, customData } = readPrechat(input);
   if (attributes === undefined && hiddenAttributes === undefined && customData === undefined) return {};
   return {
     attributes: attributes ?? {},

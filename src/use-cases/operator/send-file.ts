@@ -1,7 +1,7 @@
+import type { SendFileInput } from '#api/operator.ts';
 import { clientEntry } from '#domain/conversations/client-entries.ts';
 import { appendForUser } from '#domain/conversations/opening.ts';
 import type { Channel } from '#domain/directory/model.ts';
-import type { SendFileInput } from '#domain/operator-schemas.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 
 export async function sendFile(deps: Deps, channel: Channel, input: SendFileInput) {

@@ -1,6 +1,6 @@
+import type { SetWebhookInput } from '#api/operator.ts';
 import type { Channel } from '#domain/directory/model.ts';
 import { assertWebhookAllowed, webhookPolicy } from '#domain/directory/webhook-url.ts';
-import type { SetWebhookInput } from '#domain/operator-schemas.ts';
 import { releaseWaitingEvents } from '#domain/outbox/waiting.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 

@@ -1,8 +1,14 @@
-import type { KeyFamily } from '#store/key-families.ts';
+import * as agent from '#api/agent.ts';
+import { liveTicket } from '#api/live.ts';
+import * as operator from '#api/operator.ts';
+import * as z from '#api/zod.ts';
 
 /**
- * Every HTTP route, declared once. The local runtime serves exactly these, and the CDK stack makes one
- * Lambda function per entry, so a route cannot exist in one and not the other.
+ * Every HTTP route, declared once with what it reads and what it answers. The local runtime serves
+ * exactly these, the CDK stack makes one Lambda function per entry, OpenAPI documents each from its
+ * schemas, handlers validate with the same schemas, and the console's types are inferred from them: a
+ * route cannot exist, or answer, in one and not the other. Every route answers its errors as
+ * `errorBody` (`#api/shared.ts`).
  */
 export interface Route {
   /** Stable name: the Lambda function's logical id and the handler's name in logs. */
@@ -10,6 +16,16 @@ export interface Route {
   method: 'GET' | 'POST' | 'PUT';
   /** API Gateway path template; `{name}` is a path parameter. */
   path: string;
+  /** The path parameters: one property per `{name}` of `path`. */
+  params?: z.ZodMiniObject;
+  /** The query string the handler reads: one property per parameter. */
+  query?: z.ZodMiniObject;
+  /** Request headers the handler reads besides `Authorization`, by lower-case name. */
+  headers?: z.ZodMiniObject;
+  /** The JSON body the handler reads; without one the body is not read. */
+  input?: z.ZodMiniType;
+  /** What a success answers: its status and JSON body, or a file. */
+  response: { status: 200 | 202; body: z.ZodMiniType } | { status: 200; file: 'html' | 'any' };
   /** The handler module, relative to the project root; it exports `handler`. */
   entry: string;
   /** What the handler does with the table, by kind of item: the CDK stack grants exactly this. */
@@ -21,12 +37,31 @@ export interface Route {
 }
 
 /**
- * The kinds of items (`#store/key-families.ts`) a function reads (GetItem, Query) and writes (PutItem,
+ * The kinds of items (`keyFamilyNames`; `#store/key-families.ts` gives their keys) a function reads (GetItem, Query) and writes (PutItem,
  * UpdateItem, DeleteItem, alone or in a transaction); the stack limits its role to their partition keys
  * with `dynamodb:LeadingKeys`. `none`: the function never touches the table, and gets no grant on it.
  * `test/table-access.test.ts` runs every function and fails on a request outside its declaration.
  */
 export type TableAccess = 'none' | { reads: readonly KeyFamily[]; writes: readonly KeyFamily[] };
+
+/** The kinds of items a function may be granted, by name; `#store/key-families.ts` gives each its keys. */
+export const keyFamilyNames = [
+  'channels',
+  'channelSecrets',
+  'destinations',
+  'agents',
+  'reservedIds',
+  'openConversations',
+  'conversations',
+  'liveTickets',
+  'liveConnections',
+  'liveListeners',
+  'agentConnections',
+  'outboxCounters',
+  'outboxStates',
+  'queues',
+] as const;
+export type KeyFamily = (typeof keyFamilyNames)[number];
 
 /** Every Operator API call starts by finding its channel by the token in the path. */
 const operatorReads = ['channels', 'destinations', 'agents', 'openConversations', 'conversations'] as const;
@@ -40,11 +75,27 @@ const delivery = {
   writes: ['conversations', 'outboxCounters'],
 } as const satisfies TableAccess;
 
+/** `/console/{file+}`: a file of the console, by its path under `/console/`. */
+const consoleFilePath = z.object({ file: z.string() });
+
+/**
+ * `GET /openapi.json` answers an OpenAPI 3.1 document; its own schema is the specification's
+ * (https://spec.openapis.org/oas/3.1/schema), checked in test/openapi.test.ts.
+ */
+const openApiDocumentShape = z.looseObject({
+  openapi: z.string().check(z.regex(/^3\.1\./)),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.record(z.string(), z.looseObject({ operationId: z.string() }))),
+});
+
 export const routes: readonly Route[] = [
   {
     name: 'SetWebhook',
     method: 'POST',
     path: '/operator/{token}/setWebhook',
+    params: operator.operatorPath,
+    input: operator.setWebhookInput,
+    response: { status: 200, body: operator.setWebhookResponse },
     entry: 'functions/operator/set-webhook.ts',
     table: { reads: ['channels', 'outboxStates'], writes: ['channels', 'conversations'] },
   },
@@ -52,6 +103,9 @@ export const routes: readonly Route[] = [
     name: 'SendText',
     method: 'POST',
     path: '/operator/{token}/sendText',
+    params: operator.operatorPath,
+    input: operator.sendTextInput,
+    response: { status: 200, body: operator.clientMessageResponse },
     entry: 'functions/operator/send-text.ts',
     table: { reads: operatorReads, writes: conversationWrites },
   },
@@ -59,6 +113,9 @@ export const routes: readonly Route[] = [
     name: 'SendFile',
     method: 'POST',
     path: '/operator/{token}/sendFile',
+    params: operator.operatorPath,
+    input: operator.sendFileInput,
+    response: { status: 200, body: operator.clientMessageResponse },
     entry: 'functions/operator/send-file.ts',
     table: { reads: operatorReads, writes: conversationWrites },
   },
@@ -66,6 +123,9 @@ export const routes: readonly Route[] = [
     name: 'CloseChat',
     method: 'POST',
     path: '/operator/{token}/closeChat',
+    params: operator.operatorPath,
+    input: operator.closeChatInput,
+    response: { status: 200, body: operator.closeChatResponse },
     entry: 'functions/operator/close-chat.ts',
     table: { reads: operatorReads, writes: conversationWrites },
   },
@@ -73,6 +133,9 @@ export const routes: readonly Route[] = [
     name: 'SelectDestination',
     method: 'POST',
     path: '/operator/{token}/selectDestination',
+    params: operator.operatorPath,
+    input: operator.selectDestinationInput,
+    response: { status: 200, body: operator.selectDestinationResponse },
     entry: 'functions/operator/select-destination.ts',
     table: { reads: operatorReads, writes: conversationWrites },
   },
@@ -80,6 +143,8 @@ export const routes: readonly Route[] = [
     name: 'GetDestinations',
     method: 'GET',
     path: '/operator/{token}/getDestinations',
+    params: operator.operatorPath,
+    response: { status: 200, body: operator.getDestinationsResponse },
     entry: 'functions/operator/get-destinations.ts',
     table: { reads: ['channels', 'destinations', 'agents'], writes: [] },
   },
@@ -87,6 +152,7 @@ export const routes: readonly Route[] = [
     name: 'GetMe',
     method: 'GET',
     path: '/agent/me',
+    response: { status: 200, body: agent.meResponse },
     entry: 'functions/agent/get-me.ts',
     table: { reads: ['agents'], writes: [] },
   },
@@ -94,6 +160,7 @@ export const routes: readonly Route[] = [
     name: 'ListDestinations',
     method: 'GET',
     path: '/agent/destinations',
+    response: { status: 200, body: agent.destinationsResponse },
     entry: 'functions/agent/list-destinations.ts',
     table: { reads: ['agents', 'destinations'], writes: [] },
   },
@@ -101,6 +168,8 @@ export const routes: readonly Route[] = [
     name: 'SetPresence',
     method: 'PUT',
     path: '/agent/me/presence',
+    input: agent.presenceInput,
+    response: { status: 200, body: agent.presenceResponse },
     entry: 'functions/agent/set-presence.ts',
     table: { reads: ['agents'], writes: ['agents'] },
   },
@@ -108,6 +177,8 @@ export const routes: readonly Route[] = [
     name: 'ListConversations',
     method: 'GET',
     path: '/agent/conversations',
+    query: agent.conversationsQuery,
+    response: { status: 200, body: agent.conversationsResponse },
     entry: 'functions/agent/list-conversations.ts',
     table: { reads: [...agentReads, 'queues'], writes: [] },
   },
@@ -115,6 +186,8 @@ export const routes: readonly Route[] = [
     name: 'AcceptConversation',
     method: 'POST',
     path: '/agent/conversations/{conversationId}/accept',
+    params: agent.conversationPath,
+    response: { status: 200, body: agent.conversationView },
     entry: 'functions/agent/accept-conversation.ts',
     table: { reads: agentReads, writes: ['conversations'] },
   },
@@ -122,6 +195,9 @@ export const routes: readonly Route[] = [
     name: 'ListMessages',
     method: 'GET',
     path: '/agent/conversations/{conversationId}/messages',
+    params: agent.conversationPath,
+    query: agent.messagesQuery,
+    response: { status: 200, body: agent.messagesResponse },
     entry: 'functions/agent/list-messages.ts',
     table: { reads: agentReads, writes: [] },
   },
@@ -129,6 +205,10 @@ export const routes: readonly Route[] = [
     name: 'SendMessage',
     method: 'POST',
     path: '/agent/conversations/{conversationId}/messages',
+    params: agent.conversationPath,
+    headers: agent.sendMessageHeaders,
+    input: agent.agentMessageInput,
+    response: { status: 202, body: agent.eventAccepted },
     entry: 'functions/agent/send-message.ts',
     table: { reads: agentReads, writes: ['conversations'] },
   },
@@ -136,6 +216,8 @@ export const routes: readonly Route[] = [
     name: 'CloseConversation',
     method: 'POST',
     path: '/agent/conversations/{conversationId}/close',
+    params: agent.conversationPath,
+    response: { status: 200, body: agent.conversationChangeResponse },
     entry: 'functions/agent/close-conversation.ts',
     table: { reads: agentReads, writes: conversationWrites },
   },
@@ -143,6 +225,9 @@ export const routes: readonly Route[] = [
     name: 'TransferConversation',
     method: 'POST',
     path: '/agent/conversations/{conversationId}/transfer',
+    params: agent.conversationPath,
+    input: agent.transferInput,
+    response: { status: 200, body: agent.conversationChangeResponse },
     entry: 'functions/agent/transfer-conversation.ts',
     table: { reads: agentReads, writes: ['conversations'] },
   },
@@ -150,6 +235,7 @@ export const routes: readonly Route[] = [
     name: 'OpenApi',
     method: 'GET',
     path: '/openapi.json',
+    response: { status: 200, body: openApiDocumentShape },
     entry: 'functions/openapi.ts',
     table: 'none',
     embedsOpenApi: true,
@@ -158,6 +244,7 @@ export const routes: readonly Route[] = [
     name: 'ServeConsoleIndex',
     method: 'GET',
     path: '/console',
+    response: { status: 200, file: 'html' },
     entry: 'functions/console/serve-console.ts',
     table: 'none',
     embedsConsole: true,
@@ -166,6 +253,8 @@ export const routes: readonly Route[] = [
     name: 'ServeConsoleFile',
     method: 'GET',
     path: '/console/{file+}',
+    params: consoleFilePath,
+    response: { status: 200, file: 'any' },
     entry: 'functions/console/serve-console.ts',
     table: 'none',
     embedsConsole: true,
@@ -174,6 +263,8 @@ export const routes: readonly Route[] = [
     name: 'RetryMessage',
     method: 'POST',
     path: '/agent/conversations/{conversationId}/messages/{messageId}/retry',
+    params: agent.messagePath,
+    response: { status: 202, body: agent.eventAccepted },
     entry: 'functions/agent/retry-message.ts',
     table: { reads: agentReads, writes: ['conversations'] },
   },
@@ -181,6 +272,7 @@ export const routes: readonly Route[] = [
     name: 'CreateLiveTicket',
     method: 'POST',
     path: '/agent/live/ticket',
+    response: { status: 200, body: liveTicket },
     entry: 'functions/live/create-ticket.ts',
     table: { reads: ['agents'], writes: ['liveTickets'] },
   },

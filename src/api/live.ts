@@ -1,13 +1,14 @@
-import * as z from '#domain/shared/zod.ts';
+import { isoTime } from '#api/shared.ts';
+import * as z from '#api/zod.ts';
 
 /** Live updates (PRODUCT.md section 3): the ticket, the WebSocket's query string and what it carries. */
 
 /** `POST /agent/live/ticket` answers this. */
-export const liveTicket = z.object({
+export const liveTicket = z.strictObject({
   ticket: z.string(),
   /** The WebSocket to open, with `?ticket=` appended. */
   url: z.string(),
-  expiresAt: z.string(),
+  expiresAt: isoTime,
 });
 export type LiveTicket = z.infer<typeof liveTicket>;
 
