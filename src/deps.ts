@@ -1,16 +1,31 @@
+import type { DynamoDBRecord } from 'aws-lambda';
 import { type Config, loadConfig } from '#config';
 import { outboxSignals } from '#delivery/signals.ts';
+import type { ConversationChange } from '#domain/conversations/changes.ts';
 import type { Deps } from '#domain/deps.ts';
 import type { LiveSessions } from '#domain/ports.ts';
 import { localLiveSessions } from '#live/sessions.ts';
+import { startChangeFeed } from '#store/change-feed.ts';
+import { changesOfStreamRecord } from '#store/changes.ts';
+import { expireConversation } from '#store/retention.ts';
 import { dynamoStore } from '#store/store.ts';
 import { createDb, type Db } from '#store/table.ts';
 
+/** How the process's edges learn what changed in the table, as the domain sees it. */
+export interface TableChanges {
+  /** What a record of the table's stream means (none for a record of no interest). */
+  ofStreamRecord(record: DynamoDBRecord): ConversationChange[];
+  /** The local runtime's stand-in for the stream: `consume` gets the changes of this process's writes, in order. */
+  follow(consume: (changes: ConversationChange[]) => Promise<unknown>): { stop(): Promise<void> };
+  /** Removes what remains of a conversation whose item TTL expired (or puts it back while something is undelivered). */
+  expire(change: Extract<ConversationChange, { kind: 'conversation-expired' }>): Promise<'removed' | 'kept'>;
+}
+
 /**
- * The domain's dependencies and the table they were built on. Only the process's edges use `db`
- * itself: creating the table, the local runtime's change feed, and retention until it has its port.
+ * The domain's dependencies, the table they were built on, and its changes. Only the process's edges
+ * use `db` itself: creating the table, the command-line tool, tests.
  */
-export type Wired = Deps & { db: Db };
+export type Wired = Deps & { db: Db; changes: TableChanges };
 
 /** The one composition root: Deps over a given client (the simulation passes one that injects faults). */
 export function buildDeps(parts: {
@@ -28,6 +43,11 @@ export function buildDeps(parts: {
     now: parts.now ?? (() => new Date()),
     outboxWritten: (conversationId) => outboxSignals.emit('conversation', conversationId),
     liveSessions: parts.liveSessions ?? localLiveSessions,
+    changes: {
+      ofStreamRecord: changesOfStreamRecord,
+      follow: (consume) => startChangeFeed(db, consume),
+      expire: (change) => expireConversation(db, change.expired),
+    },
   };
 }
 

@@ -7,7 +7,6 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { Wired } from '#deps';
 import { type ConnectionPoster, fanOut } from '#live/fan-out.ts';
 import { liveSignals } from '#live/sessions.ts';
-import { startChangeFeed } from '#local/change-feed.ts';
 import { liveRoutes } from '#routes';
 
 type LiveHandler = (event: unknown) => Promise<APIGatewayProxyResultV2>;
@@ -108,7 +107,7 @@ export function startLiveSocket(server: Server, root: string, deps: Wired) {
       return new Promise((resolve) => ws.send(data, (error) => resolve(error ? 'gone' : 'sent')));
     },
   };
-  const feed = startChangeFeed(deps.db, (records) => fanOut(deps, records, poster));
+  const feed = deps.changes.follow((changes) => fanOut(deps, changes, poster));
 
   const endSession = (connectionId: string) =>
     sockets.get(connectionId)?.close(sessionEndedCode, 'session ended');

@@ -95,7 +95,7 @@ export function dynamoDbStreamEvent(
         ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
         Keys: { pk: image?.pk ?? { S: 'pk' }, sk: image?.sk ?? { S: 'sk' } },
         NewImage: image,
-        SequenceNumber: String(100000000000000000000 + i),
+        SequenceNumber: (10n ** 20n + BigInt(i)).toString(),
         SizeBytes: JSON.stringify(image).length,
         StreamViewType: 'NEW_IMAGE',
       },
