@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deliverConversation, failedEventCount, sweepOutbox } from '#delivery/engine.ts';
+import { deliverConversation } from '#delivery/engine.ts';
+import { failedEventCount, sweepOutbox } from '#delivery/sweep.ts';
 import type { Wired as Deps } from '#deps';
 import { setAgentPlatform } from '#domain/admin.ts';
 import { listFailedEvents, redriveFailedEvents } from '#domain/outbox.ts';
