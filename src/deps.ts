@@ -9,7 +9,7 @@ import { startChangeFeed } from '#store/change-feed.ts';
 import { changesOfStreamRecord } from '#store/changes.ts';
 import { expireConversation } from '#store/retention.ts';
 import { dynamoStore } from '#store/store.ts';
-import { createDb, type Db } from '#store/table.ts';
+import { createDb, type Db, ensureTable } from '#store/table.ts';
 
 /** How the process's edges learn what changed in the table, as the domain sees it. */
 export interface TableChanges {
@@ -25,7 +25,12 @@ export interface TableChanges {
  * The domain's dependencies, the table they were built on, and its changes. Only the process's edges
  * use `db` itself: creating the table, the command-line tool, tests.
  */
-export type Wired = Deps & { db: Db; changes: TableChanges };
+export type Wired = Deps & {
+  db: Db;
+  changes: TableChanges;
+  /** Creates the table where it is missing (the local runtime on its embedded store), as the stack defines it. */
+  ensureTable(): Promise<void>;
+};
 
 /** The one composition root: Deps over a given client (the simulation passes one that injects faults). */
 export function buildDeps(parts: {
@@ -43,6 +48,7 @@ export function buildDeps(parts: {
     now: parts.now ?? (() => new Date()),
     outboxWritten: (conversationId) => outboxSignals.emit('conversation', conversationId),
     liveSessions: parts.liveSessions ?? localLiveSessions,
+    ensureTable: () => ensureTable(db),
     changes: {
       ofStreamRecord: changesOfStreamRecord,
       follow: (consume) => startChangeFeed(db, consume),

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { publicUrlSetting } from './base-url.ts';
+import { isHttpUrl } from '#domain/shared/base-url.ts';
+import { publicUrlOf } from './base-url.ts';
 import { type Args, type Command, type FlagName, flagKinds, UsageError, usageLine } from './command.ts';
 import type { StoreFlags } from './store.ts';
 
@@ -124,7 +125,7 @@ export type Invocation =
 
 function urlFlag(value: string | undefined, flag: string): string | undefined {
   if (value === undefined) return undefined;
-  if (!/^https?:\/\//i.test(value) || !URL.canParse(value)) {
+  if (!isHttpUrl(value)) {
     throw new UsageError(`${flag} must be an http(s) URL, such as https://bridge.example.com`);
   }
   return value;
@@ -158,7 +159,7 @@ export function readCommandLine(commands: Command[], argv: string[]): Invocation
       flags: flags as Args['flags'],
       bases: {
         flag: urlFlag(flags['base-url'] as string | undefined, '--base-url'),
-        publicUrl: urlFlag(publicUrlSetting(), 'PUBLIC_URL'),
+        publicUrl: urlFlag(publicUrlOf(), 'PUBLIC_URL'),
       },
       dataDir,
     };

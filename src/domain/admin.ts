@@ -12,6 +12,7 @@ import {
 import { releaseWaitingEvents } from '#domain/outbox.ts';
 import type { IdHolder } from '#domain/ports.ts';
 import { isOnline } from '#domain/presence.ts';
+import { withoutTrailingSlashes } from '#domain/shared/base-url.ts';
 import { assertWebhookAllowed, webhookPolicy } from '#domain/webhook-url.ts';
 import * as z from '#domain/zod.ts';
 
@@ -36,17 +37,17 @@ function check<T>(schema: z.ZodMiniType<T>, value: unknown, path: string): T {
 
 /** The Agent API base that agent applications call with their bearer token. */
 export function agentApiUrl(baseUrl: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/agent`;
+  return `${withoutTrailingSlashes(baseUrl)}/agent`;
 }
 
 /** The agent console, signed in by the token in the fragment (a fragment never reaches a server or its logs). */
 export function consoleUrl(baseUrl: string, agentToken: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/console/#token=${agentToken}`;
+  return `${withoutTrailingSlashes(baseUrl)}/console/#token=${agentToken}`;
 }
 
 /** The Operator API URL that the user pastes into DialogStudio. */
 export function operatorApiUrl(baseUrl: string, token: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/operator/${token}`;
+  return `${withoutTrailingSlashes(baseUrl)}/operator/${token}`;
 }
 
 /**

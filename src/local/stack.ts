@@ -13,11 +13,11 @@ import {
   rotateChannelToken,
 } from '#domain/admin.ts';
 import type { Deps } from '#domain/deps.ts';
+import { withoutTrailingSlashes } from '#domain/shared/base-url.ts';
 import { startDeliveryLoop } from '#local/delivery-loop.ts';
 import { startEmbeddedDynamoDb } from '#local/embedded-dynamodb.ts';
 import { lambdaRequestListener } from '#local/lambda-http.ts';
 import { startLiveSocket } from '#local/live-socket.ts';
-import { ensureTable } from '#store/table.ts';
 
 export interface LocalStackOptions {
   /** Where the store and `local-stack.json` live; in memory (and no file) when undefined. */
@@ -142,7 +142,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   process.env.ALLOW_PRIVATE_WEBHOOKS ??= 'true';
   const { defaultDeps } = await import('#deps');
   const deps = defaultDeps();
-  await ensureTable(deps.db);
+  await deps.ensureTable();
 
   const api = lambdaRequestListener(options.root);
   const server = createServer((request, response) => void api(request, response));
@@ -157,7 +157,7 @@ export async function startLocalStack(options: LocalStackOptions) {
 
   const infoFile = options.dataDir && join(options.dataDir, 'local-stack.json');
   const seeded = await seed(deps, await readSeed(infoFile));
-  const publicBase = options.publicUrl?.replace(/\/+$/, '') ?? baseUrl;
+  const publicBase = options.publicUrl === undefined ? baseUrl : withoutTrailingSlashes(options.publicUrl);
   const info: LocalStackInfo = {
     baseUrl: publicBase,
     operatorApiUrl: operatorApiUrl(publicBase, seeded.channelToken),
