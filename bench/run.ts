@@ -15,7 +15,7 @@ process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
 // The local runtime's sweep, rarer than its default second, so that it seldom lands in a recorded call.
 process.env.DELIVERY_SWEEP_SECONDS = '5';
 const { startLocalStack } = await import('#local/stack.ts');
-const { failedEventCount, sweepOutbox } = await import('#delivery/engine.ts');
+const { failedEventCount, sweepOutbox } = await import('#delivery/sweep.ts');
 const { buildBundles, bytesByPackage } = await import('../scripts/function-bundles.ts');
 const { functionBundles, synthesizeOffline } = await import('../scripts/bundle-report.ts');
 const { inProcessClient: client, seedAgent, seedChannel } = await import('../test/support/clients.ts');

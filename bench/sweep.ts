@@ -1,4 +1,5 @@
-import { deliverConversation, failedEventCount, sweepOutbox } from '#delivery/engine.ts';
+import { deliverConversation } from '#delivery/engine.ts';
+import { failedEventCount, sweepOutbox } from '#delivery/sweep.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 import type { Client } from '../test/support/clients.ts';
 import { seedAgent, seedChannel } from '../test/support/clients.ts';

@@ -1,16 +1,36 @@
+import type { DynamoDBRecord } from 'aws-lambda';
 import { type Config, loadConfig } from '#config';
 import { outboxSignals } from '#delivery/signals.ts';
+import type { ConversationChange } from '#domain/conversations/changes.ts';
 import type { LiveSessions } from '#domain/live/ports.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 import { localLiveSessions } from '#live/sessions.ts';
+import { startChangeFeed } from '#store/change-feed.ts';
+import { changesOfStreamRecord } from '#store/changes.ts';
+import { expireConversation } from '#store/retention.ts';
 import { dynamoStore } from '#store/store.ts';
 import { createDb, type Db, ensureTable } from '#store/table.ts';
 
+/** How the process's edges learn what changed in the table, as the domain sees it. */
+export interface TableChanges {
+  /** What a record of the table's stream means (none for a record of no interest). */
+  ofStreamRecord(record: DynamoDBRecord): ConversationChange[];
+  /** The local runtime's stand-in for the stream: `consume` gets the changes of this process's writes, in order. */
+  follow(consume: (changes: ConversationChange[]) => Promise<unknown>): { stop(): Promise<void> };
+  /** Removes what remains of a conversation whose item TTL expired (or puts it back while something is undelivered). */
+  expire(change: Extract<ConversationChange, { kind: 'conversation-expired' }>): Promise<'removed' | 'kept'>;
+}
+
 /**
- * The domain's dependencies and the table they were built on. Only the process's edges use `db`
- * itself: creating the table, the local runtime's change feed, and retention until it has its port.
+ * The domain's dependencies, the table they were built on, and its changes. Only the process's edges
+ * use `db` itself: creating the table, the command-line tool, tests.
  */
-export type Wired = Deps & { db: Db };
+export type Wired = Deps & {
+  db: Db;
+  changes: TableChanges;
+  /** Creates the table where it is missing (the local runtime on its embedded store), as the stack defines it. */
+  ensureTable(): Promise<void>;
+};
 
 /** The one composition root: Deps over a given client (the simulation passes one that injects faults). */
 export function buildDeps(parts: {
@@ -28,6 +48,12 @@ export function buildDeps(parts: {
     now: parts.now ?? (() => new Date()),
     outboxWritten: (conversationId) => outboxSignals.emit('conversation', conversationId),
     liveSessions: parts.liveSessions ?? localLiveSessions,
+    ensureTable: () => ensureTable(db),
+    changes: {
+      ofStreamRecord: changesOfStreamRecord,
+      follow: (consume) => startChangeFeed(db, consume),
+      expire: (change) => expireConversation(db, change.expired),
+    },
   };
 }
 

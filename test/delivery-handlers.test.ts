@@ -6,6 +6,7 @@ import { handler as sweepOutbox } from '../functions/delivery/sweep-outbox.ts';
 import { inProcessClient as client } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
 import { acceptedConversation } from './support/flows.ts';
+import { streamInsert } from './support/outbox-items.ts';
 import { eventually, startWebhookReceiver } from './support/webhook-receiver.ts';
 
 /**
@@ -27,14 +28,10 @@ afterAll(async () => {
   await store.close();
 });
 
+/** The stream record of a new outbox entry of the conversation, numbered as the stream numbers it. */
 function streamRecord(conversationId: string, sequenceNumber: string) {
-  return {
-    eventName: 'INSERT',
-    dynamodb: {
-      SequenceNumber: sequenceNumber,
-      NewImage: { conversationId: { S: conversationId }, gsi1pk: { S: 'OUTBOX#PENDING' } },
-    },
-  };
+  const [record] = streamInsert(conversationId).Records;
+  return { ...record, dynamodb: { ...record?.dynamodb, SequenceNumber: sequenceNumber } };
 }
 
 const lambdaContext = { getRemainingTimeInMillis: () => 55_000 } as Context;

@@ -1,10 +1,11 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliverConversation, sweepOutbox } from '#delivery/engine.ts';
+import { deliverConversation } from '#delivery/engine.ts';
+import { sweepOutbox } from '#delivery/sweep.ts';
 import type { Wired } from '#deps';
+import { OUTBOX_SHARDS } from '#domain/outbox/config.ts';
 import type { OutboxIndexPort } from '#domain/outbox/ports.ts';
-import { OUTBOX_SHARDS } from '#store/keys.ts';
 import { handler as deliverFromStream } from '../functions/delivery/deliver-from-stream.ts';
 import { handler as sweepHandler } from '../functions/delivery/sweep-outbox.ts';
 import { inProcessClient as client } from './support/clients.ts';

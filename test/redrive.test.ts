@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deliverConversation, failedEventCount, sweepOutbox } from '#delivery/engine.ts';
+import { deliverConversation } from '#delivery/engine.ts';
+import { failedEventCount, sweepOutbox } from '#delivery/sweep.ts';
 import type { Wired as Deps } from '#deps';
 import { listFailedEvents, redriveFailedEvents } from '#domain/outbox/redrive.ts';
 import { setAgentPlatform } from '#use-cases/admin/set-agent-platform.ts';

@@ -1,21 +1,10 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { deliverConversation } from '#delivery/engine.ts';
 import { sqsRetryTimer } from '#delivery/retry-timer.ts';
 import { defaultDeps } from '#deps';
 import { failureForLog, logger } from '#logger';
-import { expireConversation } from '#store/retention.ts';
 
 const schedule = sqsRetryTimer(process.env.RETRY_QUEUE_URL);
-
-/** A conversation item that DynamoDB's TTL removed (not one a person deleted). */
-function expiredConversation(record: DynamoDBRecord) {
-  const byTtl = record.userIdentity?.principalId === 'dynamodb.amazonaws.com';
-  const image = record.dynamodb?.OldImage;
-  if (record.eventName !== 'REMOVE' || !byTtl || image?.sk?.S !== 'META') return undefined;
-  return unmarshall(image as Record<string, AttributeValue>);
-}
 
 /**
  * The table's stream, filtered to new outbox entries, wake-ups, and conversations removed by TTL.
@@ -25,34 +14,34 @@ function expiredConversation(record: DynamoDBRecord) {
  */
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const deps = defaultDeps();
-  const firstRecord = new Map<string, string>();
-  const expired: { image: Record<string, unknown>; sequenceNumber: string }[] = [];
+  const work = new Map<string, { sequenceNumber: string; run: () => Promise<unknown> }>();
+  const expiries: { sequenceNumber: string; conversationId: string; run: () => Promise<unknown> }[] = [];
   for (const record of event.Records) {
     const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
-    const image = expiredConversation(record);
-    if (image) {
-      expired.push({ image, sequenceNumber });
-      continue;
+    for (const change of deps.changes.ofStreamRecord(record)) {
+      const { conversationId } = change;
+      if (change.kind === 'conversation-expired') {
+        expiries.push({ sequenceNumber, conversationId, run: () => deps.changes.expire(change) });
+      } else if (change.kind === 'outbox-written' && !work.has(conversationId)) {
+        work.set(conversationId, {
+          sequenceNumber,
+          run: () => deliverConversation(deps, conversationId, { schedule }),
+        });
+      }
     }
-    const conversationId = record.dynamodb?.NewImage?.conversationId?.S;
-    if (conversationId && !firstRecord.has(conversationId)) firstRecord.set(conversationId, sequenceNumber);
   }
   const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
-  const guarded = async (conversationId: string, sequenceNumber: string, work: () => Promise<unknown>) => {
+  const guarded = async ({ conversationId, sequenceNumber, run }: (typeof expiries)[number]) => {
     try {
-      await work();
+      await run();
     } catch (error) {
       logger.error('stream record failed', { conversationId, ...failureForLog(error) });
       batchItemFailures.push({ itemIdentifier: sequenceNumber });
     }
   };
   await Promise.all([
-    ...[...firstRecord].map(([conversationId, sequenceNumber]) =>
-      guarded(conversationId, sequenceNumber, () => deliverConversation(deps, conversationId, { schedule })),
-    ),
-    ...expired.map(({ image, sequenceNumber }) =>
-      guarded(String(image.conversationId), sequenceNumber, () => expireConversation(deps.db, image)),
-    ),
+    ...[...work].map(([conversationId, found]) => guarded({ conversationId, ...found })),
+    ...expiries.map(guarded),
   ]);
   return { batchItemFailures };
 };

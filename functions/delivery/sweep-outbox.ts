@@ -1,7 +1,8 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { deliverConversation, failedEventCount, sweepOutbox } from '#delivery/engine.ts';
+import { deliverConversation } from '#delivery/engine.ts';
 import { sqsRetryTimer } from '#delivery/retry-timer.ts';
+import { failedEventCount, sweepOutbox } from '#delivery/sweep.ts';
 import { defaultDeps } from '#deps';
 import { logger } from '#logger';
 import { observability } from '#observability';

@@ -1,27 +1,8 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { defaultDeps } from '#deps';
 import { type ConnectionPoster, fanOut } from '#live/fan-out.ts';
 import { managementApiPoster } from '#live/management-api.ts';
-import type { ChangeRecord } from '#live/notifications.ts';
 import { logger } from '#logger';
-
-type Image = Record<string, AttributeValue>;
-
-function changeRecordOf(record: DynamoDBRecord): ChangeRecord[] {
-  const { eventName, dynamodb } = record;
-  if (!eventName || !dynamodb?.Keys) return [];
-  const image = (attributes: unknown) => (attributes ? unmarshall(attributes as Image) : undefined);
-  return [
-    {
-      eventName,
-      keys: image(dynamodb.Keys) as ChangeRecord['keys'],
-      newImage: image(dynamodb.NewImage),
-      oldImage: image(dynamodb.OldImage),
-    },
-  ];
-}
 
 let poster: ConnectionPoster | undefined;
 
@@ -35,6 +16,6 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<void> => {
   const endpoint = deps.config.LIVE_MANAGEMENT_URL;
   if (!endpoint) throw new Error('LIVE_MANAGEMENT_URL is not set');
   poster ??= managementApiPoster(endpoint, deps.config.AWS_REGION);
-  const result = await fanOut(deps, event.Records.flatMap(changeRecordOf), poster);
+  const result = await fanOut(deps, event.Records.flatMap(deps.changes.ofStreamRecord), poster);
   logger.info('live notified', { records: event.Records.length, ...result });
 };

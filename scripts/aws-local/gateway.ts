@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
+import { arrivedRequest, httpApiEvent, webSocketEvent } from '#local/api-gateway-event.ts';
 import { type Listening, listen, type Principals, readBody } from './aws-proxy.ts';
 import type { LocalFunction, Outcome } from './lambda.ts';
 import { account, region } from './template.ts';
@@ -57,26 +58,6 @@ function compile(route: HttpRoute): CompiledRoute {
   };
 }
 
-function gatewayTime(date: Date): string {
-  const [, day, month, year, time] = /^\w+, (\d+) (\w+) (\d+) ([\d:]+)/.exec(date.toUTCString()) ?? [];
-  return `${day?.padStart(2, '0')}/${month}/${year}:${time} +0000`;
-}
-
-function lowerCaseHeaders(request: IncomingMessage): { headers: Record<string, string>; cookies: string[] } {
-  const headers: Record<string, string> = {};
-  let cookies: string[] = [];
-  for (let i = 0; i < request.rawHeaders.length; i += 2) {
-    const name = String(request.rawHeaders[i]).toLowerCase();
-    const value = String(request.rawHeaders[i + 1]);
-    if (name === 'cookie') {
-      cookies = cookies.concat(value.split(/;\s*/));
-      continue;
-    }
-    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
-  }
-  return { headers, cookies };
-}
-
 export async function startHttpApi(
   apiId: string,
   routes: HttpRoute[],
@@ -116,51 +97,17 @@ export async function startHttpApi(
       requests.push({ routeKey: '-', status: 404 });
       return;
     }
-    const body = await readBody(request);
-    const { headers, cookies } = lowerCaseHeaders(request);
+    const arrived = arrivedRequest(request, await readBody(request));
+    const { headers } = arrived;
     const domainName = headers.host ?? `${apiId}.execute-api.${region}.amazonaws.com`;
-    headers['x-forwarded-for'] = request.socket.remoteAddress ?? '127.0.0.1';
+    headers['x-forwarded-for'] = arrived.sourceIp;
     headers['x-forwarded-proto'] = 'https';
     headers['x-amzn-trace-id'] =
       `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
-    const textual = /^(application\/(json|.*\+json|xml|javascript|x-www-form-urlencoded)|text\/)/i.test(
-      headers['content-type'] ?? '',
-    );
-    const now = new Date();
-    const event = {
-      version: '2.0',
+    const event = httpApiEvent({ accountId: account, apiId, domainName, stage: '$default' }, arrived, {
       routeKey: chosen.routeKey,
-      rawPath: url.pathname,
-      rawQueryString: url.search.slice(1),
-      ...(cookies.length && { cookies }),
-      headers,
-      ...(url.search && {
-        queryStringParameters: Object.fromEntries(
-          [...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key).join(',')]),
-        ),
-      }),
-      requestContext: {
-        accountId: account,
-        apiId,
-        domainName,
-        domainPrefix: domainName.split('.')[0],
-        http: {
-          method,
-          path: url.pathname,
-          protocol: `HTTP/${request.httpVersion}`,
-          sourceIp: headers['x-forwarded-for'],
-          userAgent: headers['user-agent'] ?? '',
-        },
-        requestId: `${randomBytes(10).toString('base64url')}=`,
-        routeKey: chosen.routeKey,
-        stage: '$default',
-        time: gatewayTime(now),
-        timeEpoch: now.getTime(),
-      },
-      ...(pathParameters && { pathParameters }),
-      ...(body.length > 0 && { body: textual ? body.toString('utf8') : body.toString('base64') }),
-      isBase64Encoded: body.length > 0 && !textual,
-    };
+      pathParameters,
+    });
     const outcome = await Promise.race([
       chosen.fn.invoke(event),
       new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), gatewayTimeoutMs).unref()),
@@ -239,24 +186,12 @@ export async function startWebSocketApi(options: {
     respond(response, 426, { 'content-type': 'application/json' }, '{"message":"Upgrade Required"}');
   });
 
-  function requestContext(connectionId: string, routeKey: string, eventType: string, connectedAt: number) {
-    const now = Date.now();
-    return {
-      routeKey,
-      eventType,
-      extendedRequestId: randomBytes(8).toString('base64url'),
-      requestTime: gatewayTime(new Date(now)),
-      messageDirection: 'IN',
-      stage,
-      connectedAt,
-      requestTimeEpoch: now,
-      identity: { sourceIp: '127.0.0.1' },
-      requestId: randomBytes(8).toString('base64url'),
-      domainName: `${apiId}.execute-api.${region}.amazonaws.com`,
-      connectionId,
-      apiId,
-    };
-  }
+  const api = {
+    accountId: account,
+    apiId,
+    domainName: `${apiId}.execute-api.${region}.amazonaws.com`,
+    stage,
+  };
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     void (async () => {
@@ -267,22 +202,19 @@ export async function startWebSocketApi(options: {
       }
       const connectionId = `${randomBytes(12).toString('base64').slice(0, 15)}=`;
       const connectedAt = Date.now();
-      const { headers } = lowerCaseHeaders(request);
+      const { headers } = arrivedRequest(request);
       const connect = routes.get('$connect');
       let status = 200;
       if (connect) {
-        const outcome = await connect.invoke({
-          headers,
-          multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-          ...(url.search && {
-            queryStringParameters: Object.fromEntries(url.searchParams),
-            multiValueQueryStringParameters: Object.fromEntries(
-              [...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key)]),
-            ),
+        const outcome = await connect.invoke(
+          webSocketEvent(api, {
+            routeKey: '$connect',
+            connectionId,
+            connectedAt,
+            headers,
+            query: url.searchParams,
           }),
-          requestContext: requestContext(connectionId, '$connect', 'CONNECT', connectedAt),
-          isBase64Encoded: false,
-        });
+        );
         status =
           'error' in outcome
             ? 500
@@ -307,15 +239,15 @@ export async function startWebSocketApi(options: {
         });
         ws.on('close', (code, reason) => {
           connections.delete(connectionId);
-          void routes.get('$disconnect')?.invoke({
-            headers: { Host: `${apiId}.execute-api.${region}.amazonaws.com` },
-            requestContext: {
-              ...requestContext(connectionId, '$disconnect', 'DISCONNECT', connectedAt),
-              disconnectStatusCode: code,
-              disconnectReason: reason.toString(),
-            },
-            isBase64Encoded: false,
-          });
+          void routes.get('$disconnect')?.invoke(
+            webSocketEvent(api, {
+              routeKey: '$disconnect',
+              connectionId,
+              connectedAt,
+              headers: { Host: api.domainName },
+              disconnect: { statusCode: code, reason: reason.toString() },
+            }),
+          );
         });
       });
     })().catch(() => socket.destroy());

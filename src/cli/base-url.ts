@@ -1,3 +1,6 @@
+import { publicUrlSetting } from '#config';
+import { withoutTrailingSlashes } from '#domain/shared/base-url.ts';
+
 /**
  * Where the URLs a command prints (Operator API URL, Agent API, console) get their base, never from a
  * guess: `--base-url`, then the running local stack, then the public URL setting, then what the
@@ -16,12 +19,12 @@ export interface BaseUrlSources {
 
 export function chooseBaseUrl(sources: BaseUrlSources): string | undefined {
   const base = sources.flag || sources.runningStack || sources.publicUrl || sources.stored;
-  return base?.replace(/\/+$/, '');
+  return base === undefined ? undefined : withoutTrailingSlashes(base);
 }
 
 /** The public URL setting, as `npm start` reads it; `OPERATOR_BRIDGE_URL` as the older name. */
-export function publicUrlSetting(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return env.PUBLIC_URL?.trim() || env.OPERATOR_BRIDGE_URL?.trim() || undefined;
+export function publicUrlOf(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return publicUrlSetting(env) || env.OPERATOR_BRIDGE_URL?.trim() || undefined;
 }
 
 /** Said instead of a URL when no base is known. */

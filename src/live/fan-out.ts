@@ -1,9 +1,10 @@
 import type { LiveNotification } from '#api/live.ts';
+import type { ConversationChange } from '#domain/conversations/changes.ts';
 import { type Agent, credentialVersionOf } from '#domain/directory/model.ts';
 import type { Listener } from '#domain/live/ports.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 import { closeConnection } from '#live/connections.ts';
-import { type ChangeRecord, notificationOf } from '#live/notifications.ts';
+import { notificationOf } from '#live/notifications.ts';
 import { logger } from '#logger';
 
 /** Sends one message to one connection: the management API in AWS, the open socket locally. */
@@ -45,12 +46,12 @@ async function queuesFor(deps: Deps, addressed: { destinationIds: string[]; conv
  */
 export async function fanOut(
   deps: Deps,
-  records: ChangeRecord[],
+  changes: ConversationChange[],
   poster: ConnectionPoster,
 ): Promise<FanOutResult> {
   const seen = new Set<string>();
-  const addressed = records.flatMap((record) => {
-    const found = notificationOf(record);
+  const addressed = changes.flatMap((change) => {
+    const found = notificationOf(change);
     if (!found) return [];
     const key = JSON.stringify(found);
     if (seen.has(key)) return [];

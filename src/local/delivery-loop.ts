@@ -1,5 +1,6 @@
-import { deliverConversation, sweepOutbox } from '#delivery/engine.ts';
+import { deliverConversation } from '#delivery/engine.ts';
 import { outboxSignals } from '#delivery/signals.ts';
+import { sweepOutbox } from '#delivery/sweep.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 import { failureForLog, logger } from '#logger';
 

@@ -6,6 +6,7 @@ import { fallbackRoute, matchRoute } from '#api/routes.ts';
 import { defaultDeps } from '#deps';
 import { PayloadTooLargeError } from '#domain/shared/errors.ts';
 import { errorResponse } from '#http/responses.ts';
+import { arrivedRequest, httpApiEvent } from '#local/api-gateway-event.ts';
 
 /** A route's handler module; endpoints also expose their authenticate step (see `jsonEndpoint`). */
 type Handler = ((event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>) & {
@@ -63,50 +64,19 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 /** The API Gateway HTTP API (payload format 2.0) event that the Lambda would get for this request. */
-export function toLambdaEvent(
+function toLambdaEvent(
   request: IncomingMessage,
   body: Buffer,
   routeKey: string,
   pathParameters: Record<string, string> | undefined,
 ): APIGatewayProxyEventV2 {
-  const url = new URL(request.url ?? '/', 'http://localhost');
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
-  }
-  const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams)
-    query[name] = name in query ? `${query[name]},${value}` : value;
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
-    headers,
-    ...(url.search && { queryStringParameters: query }),
-    ...(pathParameters && { pathParameters }),
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: headers.host ?? 'localhost',
-      domainPrefix: 'localhost',
-      http: {
-        method: request.method ?? 'GET',
-        path: url.pathname,
-        protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId: randomUUID(),
-      routeKey,
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
-    ...(body.length > 0 && { body: body.toString('utf8') }),
-    isBase64Encoded: false,
+  const api = {
+    accountId: 'local',
+    apiId: 'local',
+    domainName: request.headers.host ?? 'localhost',
+    stage: '$default',
   };
+  return httpApiEvent(api, arrivedRequest(request, body), { routeKey, pathParameters });
 }
 
 function lambdaContext(functionName: string): Context {

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -8,7 +8,7 @@ import { liveRoutes } from '#api/routes.ts';
 import type { Wired } from '#deps';
 import { type ConnectionPoster, fanOut } from '#live/fan-out.ts';
 import { liveSignals } from '#live/sessions.ts';
-import { startChangeFeed } from '#local/change-feed.ts';
+import { arrivedRequest, webSocketEvent } from '#local/api-gateway-event.ts';
 
 type LiveHandler = (event: unknown) => Promise<APIGatewayProxyResultV2>;
 
@@ -30,31 +30,30 @@ function loadLiveHandler(root: string, routeKey: '$connect' | '$disconnect'): Pr
   return import(pathToFileURL(`${root}/${route.entry}`).href).then((module) => module.handler as LiveHandler);
 }
 
-/** The WebSocket event API Gateway sends to `$connect` and `$disconnect`. */
-function liveEvent(routeKey: string, connectionId: string, request: IncomingMessage) {
-  const url = new URL(request.url ?? '/', 'http://localhost');
-  const now = Date.now();
-  return {
-    headers: Object.fromEntries(
-      Object.entries(request.headers).map(([name, value]) => [name, String(value)]),
-    ),
-    ...(url.search && { queryStringParameters: Object.fromEntries(url.searchParams) }),
-    isBase64Encoded: false,
-    requestContext: {
-      routeKey,
-      eventType: routeKey === '$connect' ? 'CONNECT' : 'DISCONNECT',
-      connectionId,
-      apiId: 'local',
-      stage: '$default',
-      domainName: request.headers.host ?? 'localhost',
-      requestId: randomUUID(),
-      extendedRequestId: randomUUID(),
-      messageDirection: 'IN',
-      connectedAt: now,
-      requestTime: new Date(now).toUTCString(),
-      requestTimeEpoch: now,
-    },
+/** The WebSocket event API Gateway sends to `$connect` (with the upgrade's headers and query) and `$disconnect`. */
+function liveEvent(
+  routeKey: '$connect' | '$disconnect',
+  connectionId: string,
+  request: IncomingMessage,
+  connectedAt: number,
+) {
+  const { headers, sourceIp } = arrivedRequest(request);
+  const api = {
+    accountId: 'local',
+    apiId: 'local',
+    domainName: request.headers.host ?? 'localhost',
+    stage: '$default',
   };
+  return webSocketEvent(api, {
+    routeKey,
+    connectionId,
+    connectedAt,
+    sourceIp,
+    ...(routeKey === '$connect' && {
+      headers,
+      query: new URL(request.url ?? '/', 'http://localhost').searchParams,
+    }),
+  });
 }
 
 function refuse(socket: Duplex, statusCode: number) {
@@ -77,8 +76,9 @@ export function startLiveSocket(server: Server, root: string, deps: Wired) {
   server.on('upgrade', async (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== livePath) return refuse(socket, 404);
     const connectionId = randomBytes(12).toString('base64url');
+    const connectedAt = Date.now();
     try {
-      const result = await (await connect)(liveEvent('$connect', connectionId, request));
+      const result = await (await connect)(liveEvent('$connect', connectionId, request, connectedAt));
       const statusCode = typeof result === 'object' ? (result.statusCode ?? 200) : 200;
       if (statusCode !== 200) return refuse(socket, statusCode);
     } catch {
@@ -93,7 +93,7 @@ export function startLiveSocket(server: Server, root: string, deps: Wired) {
       ws.on('close', () => {
         sockets.delete(connectionId);
         const done = disconnect
-          .then((handler) => handler(liveEvent('$disconnect', connectionId, request)))
+          .then((handler) => handler(liveEvent('$disconnect', connectionId, request, connectedAt)))
           .catch(() => undefined);
         disconnects.add(done);
         void done.finally(() => disconnects.delete(done));
@@ -108,7 +108,7 @@ export function startLiveSocket(server: Server, root: string, deps: Wired) {
       return new Promise((resolve) => ws.send(data, (error) => resolve(error ? 'gone' : 'sent')));
     },
   };
-  const feed = startChangeFeed(deps.db, (records) => fanOut(deps, records, poster));
+  const feed = deps.changes.follow((changes) => fanOut(deps, changes, poster));
 
   const endSession = (connectionId: string) =>
     sockets.get(connectionId)?.close(sessionEndedCode, 'session ended');

@@ -2,12 +2,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { withoutTrailingSlashes } from '#domain/shared/base-url.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 import { startDeliveryLoop } from '#local/delivery-loop.ts';
 import { startEmbeddedDynamoDb } from '#local/embedded-dynamodb.ts';
 import { lambdaRequestListener } from '#local/lambda-http.ts';
 import { startLiveSocket } from '#local/live-socket.ts';
-import { ensureTable } from '#store/table.ts';
 import { createAgent } from '#use-cases/admin/create-agent.ts';
 import { createChannel } from '#use-cases/admin/create-channel.ts';
 import { createDestination } from '#use-cases/admin/create-destination.ts';
@@ -138,7 +138,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   process.env.ALLOW_PRIVATE_WEBHOOKS ??= 'true';
   const { defaultDeps } = await import('#deps');
   const deps = defaultDeps();
-  await ensureTable(deps.db);
+  await deps.ensureTable();
 
   const api = lambdaRequestListener(options.root);
   const server = createServer((request, response) => void api(request, response));
@@ -153,7 +153,7 @@ export async function startLocalStack(options: LocalStackOptions) {
 
   const infoFile = options.dataDir && join(options.dataDir, 'local-stack.json');
   const seeded = await seed(deps, await readSeed(infoFile));
-  const publicBase = options.publicUrl?.replace(/\/+$/, '') ?? baseUrl;
+  const publicBase = options.publicUrl === undefined ? baseUrl : withoutTrailingSlashes(options.publicUrl);
   const info: LocalStackInfo = {
     baseUrl: publicBase,
     operatorApiUrl: operatorApiUrl(publicBase, seeded.channelToken),

@@ -1,5 +1,7 @@
 import { join, resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
+import { publicUrlSetting } from '#config';
+import { isHttpUrl, withoutTrailingSlashes } from '#domain/shared/base-url.ts';
 import { acquireDataDirLock } from '#local/data-dir-lock.ts';
 import { keepDataDirPrivate } from '#local/private-dir.ts';
 
@@ -24,13 +26,13 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function publicUrlSetting(): string | undefined {
-  const value = process.env.PUBLIC_URL?.trim();
+function publicUrlOf(): string | undefined {
+  const value = publicUrlSetting();
   if (!value) return undefined;
-  if (!/^https?:\/\//i.test(value) || !URL.canParse(value)) {
+  if (!isHttpUrl(value)) {
     fail(`PUBLIC_URL must be an http(s) URL, such as https://bridge.example.com (got ${value})`);
   }
-  return value.replace(/\/+$/, '');
+  return withoutTrailingSlashes(value);
 }
 
 function isLoopback(name: string): boolean {
@@ -38,7 +40,7 @@ function isLoopback(name: string): boolean {
   return ipaddr.isValid(name) && ipaddr.process(name).range() === 'loopback';
 }
 
-const publicUrl = publicUrlSetting();
+const publicUrl = publicUrlOf();
 if (!Number.isInteger(port) || port < 0 || port > 65535)
   fail(`PORT must be a port number (got ${process.env.PORT})`);
 

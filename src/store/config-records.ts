@@ -2,6 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import type { Agent, Channel, Destination } from '#domain/directory/model.ts';
 import type { DirectoryPort, IdHolder, RecordsPort } from '#domain/directory/ports.ts';
 import { channelSecretsStore } from '#store/channel-secrets.ts';
+import { Expression } from '#store/expression.ts';
 import { fromItem, landed, queryPrefix } from '#store/items.ts';
 import { keys } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
@@ -31,25 +32,15 @@ function createRecord(db: Db, key: Key, record: object): Promise<boolean> {
 
 /** Sets some fields of an existing record (`undefined` removes one); false when it is gone. */
 function updateRecord(db: Db, key: Key, changes: Record<string, unknown>): Promise<boolean> {
-  const entries = Object.entries(changes);
-  const set = entries.filter(([, value]) => value !== undefined);
-  const remove = entries.filter(([, value]) => value === undefined);
-  const clauses = [
-    set.length ? `SET ${set.map(([name]) => `#${name} = :${name}`).join(', ')}` : '',
-    remove.length ? `REMOVE ${remove.map(([name]) => `#${name}`).join(', ')}` : '',
-  ].filter(Boolean);
-  if (clauses.length === 0) return getRecord(db, key).then((record) => record !== undefined);
+  const expression = new Expression().assign(changes);
+  if (expression.isEmpty) return getRecord(db, key).then((record) => record !== undefined);
   return landed(
     db.doc.send(
       new UpdateCommand({
         TableName: db.tableName,
         Key: key,
-        UpdateExpression: clauses.join(' '),
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([name]) => [`#${name}`, name])),
-        ...(set.length && {
-          ExpressionAttributeValues: Object.fromEntries(set.map(([name, v]) => [`:${name}`, v])),
-        }),
+        ...expression.params(),
       }),
     ),
   );

@@ -202,8 +202,6 @@ export function dynamoConversations(db: Db): ConversationsPort {
 
     async write(conversationId, write: ConversationWrite): Promise<WriteResult> {
       const expression = new Expression();
-      const set: string[] = [];
-      const remove: string[] = [];
       const lastWriteId = expression.name('lastWriteId');
       const token = expression.value(write.writeId);
       const conditions = [
@@ -220,46 +218,39 @@ export function dynamoConversations(db: Db): ConversationsPort {
         numbered = `if_not_exists(${lastSeq}, ${expression.value(0)}) + ${expression.value(write.entries)}`;
       }
       // Operands read the item as it was, so both get the new counter: lastWriteSeq recalls where this write ended.
-      set.push(
+      expression.set(
         `${lastSeq} = ${numbered}`,
         `${expression.name('lastWriteSeq')} = ${numbered}`,
         `${lastWriteId} = ${token}`,
       );
-      if (write.intent) set.push(`${expression.name('intent')} = ${expression.value(write.intent)}`);
+      if (write.intent) expression.set(`${expression.name('intent')} = ${expression.value(write.intent)}`);
       if (write.entries > 0) {
-        set.push(`${expression.name('lastMessageAt')} = ${expression.value(write.at)}`);
+        expression.set(`${expression.name('lastMessageAt')} = ${expression.value(write.at)}`);
       }
       const { expiresAt } = expiry(db, write.at);
       if (expiresAt !== undefined)
-        set.push(`${expression.name('expiresAt')} = ${expression.value(expiresAt)}`);
+        expression.set(`${expression.name('expiresAt')} = ${expression.value(expiresAt)}`);
       const { prechat, rest: fields } = withoutPrechat(write.set ?? {});
-      for (const [field, value] of Object.entries(fields)) {
-        if (value === undefined) remove.push(expression.name(field));
-        else set.push(`${expression.name(field)} = ${expression.value(value)}`);
-      }
+      expression.assign(fields);
       const { status, destinationId } = write.set ?? {};
       if (status !== undefined || destinationId !== undefined) {
         // The queue key names status and destination; the write states both, checked against the item.
         const queue = write.queue;
         if (!queue) throw new Error('a status or destination change needs the queue it lands in');
         const { gsi2pk, gsi2sk } = queueKeys({ ...queue, conversationId });
-        set.push(`gsi2pk = ${expression.value(gsi2pk)}`, `gsi2sk = ${expression.value(gsi2sk)}`);
+        expression.set(`gsi2pk = ${expression.value(gsi2pk)}`, `gsi2sk = ${expression.value(gsi2sk)}`);
         if (destinationId === undefined) {
           conditions.push(`${expression.name('destinationId')} = ${expression.value(queue.destinationId)}`);
         }
       }
       if (write.outbox) {
         const due = keys.dueState(conversationId, write.at);
-        set.push(
+        expression.set(
           `gsi1pk = if_not_exists(gsi1pk, ${expression.value(due.gsi1pk)})`,
           `gsi1sk = if_not_exists(gsi1sk, ${expression.value(due.gsi1sk)})`,
         );
       }
       conditions.push(...guardConditions(expression, write.guard));
-      const clauses = [
-        set.length ? `SET ${set.join(', ')}` : '',
-        remove.length ? `REMOVE ${remove.join(', ')}` : '',
-      ].filter(Boolean);
       if (prechat) {
         // Replaced before the update: a crash between leaves new pre-chat data that the caller's retry writes again.
         await putPrechat(conversationId, prechat);
@@ -269,10 +260,8 @@ export function dynamoConversations(db: Db): ConversationsPort {
           new UpdateCommand({
             TableName: db.tableName,
             Key: keys.conversation(conversationId),
-            UpdateExpression: clauses.join(' '),
             ConditionExpression: conditions.join(' AND '),
-            ExpressionAttributeNames: expression.names,
-            ExpressionAttributeValues: expression.values,
+            ...expression.params(),
             ReturnValues: 'ALL_NEW',
           }),
         );

@@ -1,3 +1,5 @@
+import { OUTBOX_SHARDS } from '#domain/outbox/config.ts';
+
 /**
  * Every key shape of the single table, built in one place.
  *
@@ -35,12 +37,6 @@
 export const indexNames = { byState: 'byState', byQueue: 'byQueue' } as const;
 
 const SEQ_WIDTH = 10;
-
-/**
- * Pending work is spread over this many index partitions by conversation, so no single key takes
- * every outbox write; the sweep queries each one.
- */
-export const OUTBOX_SHARDS = 8;
 
 /** A stable shard for a conversation (FNV-1a over its id). */
 export function shardOf(conversationId: string): number {

@@ -34,15 +34,15 @@ type Progress = Parameters<LeasePort['release']>[2];
 function releaseWith(db: Db) {
   return (conversationId: string, owner: string, progress: Progress, settle: boolean) => {
     const expression = new Expression();
-    const set = [`cursors = ${expression.value(progress.cursors)}`];
-    const remove = ['leaseOwner', 'leaseUntil'];
+    expression.set(`cursors = ${expression.value(progress.cursors)}`).remove('leaseOwner', 'leaseUntil');
     const { head } = progress;
     // Only the holder changes the failed count, so it is set whole; an undelivered event never expires.
-    if (progress.failedEvents > 0) set.push(`failedEvents = ${expression.value(progress.failedEvents)}`);
-    else remove.push('failedEvents');
+    if (progress.failedEvents > 0)
+      expression.set(`failedEvents = ${expression.value(progress.failedEvents)}`);
+    else expression.remove('failedEvents');
     const { expiresAt } = expiry(db, progress.at);
-    if (head || progress.failedEvents > 0) remove.push('expiresAt');
-    else if (expiresAt !== undefined) set.push(`expiresAt = ${expression.value(expiresAt)}`);
+    if (head || progress.failedEvents > 0) expression.remove('expiresAt');
+    else if (expiresAt !== undefined) expression.set(`expiresAt = ${expression.value(expiresAt)}`);
     if (head) {
       const state =
         'due' in head
@@ -53,12 +53,14 @@ function releaseWith(db: Db) {
               conversationId,
               head.otherDue,
             );
-      set.push(`gsi1pk = ${expression.value(state.gsi1pk)}`, `gsi1sk = ${expression.value(state.gsi1sk)}`);
+      expression.set(
+        `gsi1pk = ${expression.value(state.gsi1pk)}`,
+        `gsi1sk = ${expression.value(state.gsi1sk)}`,
+      );
     } else {
-      remove.push('gsi1pk', 'gsi1sk');
+      expression.remove('gsi1pk', 'gsi1sk');
     }
     const conditions = [`leaseOwner = ${expression.value(owner)}`];
-    let done = '';
     if (settle) {
       const version = expression.name('redriveVersion');
       conditions.push(
@@ -69,17 +71,15 @@ function releaseWith(db: Db) {
           : `${version} = ${expression.value(progress.seenRedriveVersion)}`,
       );
       if (progress.redrivenDone.length)
-        done = ` DELETE redriven ${expression.value(new Set(progress.redrivenDone))}`;
+        expression.delete(`redriven ${expression.value(new Set(progress.redrivenDone))}`);
     }
     return landed(
       db.doc.send(
         new UpdateCommand({
           TableName: db.tableName,
           Key: keys.conversation(conversationId),
-          UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}${done}`,
           ConditionExpression: conditions.join(' AND '),
-          ...(Object.keys(expression.names).length > 0 && { ExpressionAttributeNames: expression.names }),
-          ExpressionAttributeValues: expression.values,
+          ...expression.params(),
         }),
       ),
     );

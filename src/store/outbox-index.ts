@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { outboxShards } from '#domain/outbox/config.ts';
 import type { OutboxIndexPort } from '#domain/outbox/ports.ts';
 import { isConditionFailure, queryAll } from '#store/items.ts';
-import { indexNames, keys, OUTBOX_SHARDS } from '#store/keys.ts';
+import { indexNames, keys } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
-
-const shards = Array.from({ length: OUTBOX_SHARDS }, (_, shard) => shard);
 
 /** A wake item disappears by itself (TTL) a day after it did its job. */
 const WAKE_TTL_SECONDS = 86_400;
@@ -40,7 +39,7 @@ export function dynamoOutboxIndex(db: Db): OutboxIndexPort {
 
     async failed() {
       const pages = await Promise.all(
-        shards.map((shard) =>
+        outboxShards.map((shard) =>
           queryAll(db, {
             IndexName: indexNames.byState,
             KeyConditionExpression: 'gsi1pk = :pk',

@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { TranscriptEntry } from '#domain/conversations/model.ts';
 import type { Gap, TranscriptPort } from '#domain/conversations/ports.ts';
 import type { Delivery } from '#domain/outbox/model.ts';
+import { Expression } from '#store/expression.ts';
 import { fromItem, landed } from '#store/items.ts';
 import { keys, messageId, seqOfSortKey } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
@@ -128,23 +129,21 @@ export function dynamoTranscript(db: Db): TranscriptPort {
     },
 
     async saveDelivery(entry, previous, next) {
+      // A failed event is indexed where the redrive finds it; any other state leaves that index.
       const failed = failedKeys(entry, next);
+      const expression = new Expression().assign({
+        delivery: next,
+        gsi1pk: failed?.gsi1pk,
+        gsi1sk: failed?.gsi1sk,
+      });
+      const condition = `delivery.attempts = ${expression.value(previous.attempts)} AND delivery.${expression.name('status')} = ${expression.value(previous.status)}`;
       return landed(
         db.doc.send(
           new UpdateCommand({
             TableName: db.tableName,
             Key: keys.message(entry.conversationId, entry.seq),
-            UpdateExpression: failed
-              ? 'SET delivery = :delivery, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk'
-              : 'SET delivery = :delivery REMOVE gsi1pk, gsi1sk',
-            ConditionExpression: 'delivery.attempts = :attempts AND delivery.#status = :status',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':delivery': next,
-              ':attempts': previous.attempts,
-              ':status': previous.status,
-              ...(failed && { ':gsi1pk': failed.gsi1pk, ':gsi1sk': failed.gsi1sk }),
-            },
+            ConditionExpression: condition,
+            ...expression.params(),
           }),
         ),
       );

@@ -46,21 +46,17 @@ export async function prepareBundleEvents(deps: Wired, client: Client, webhookUr
   const forSweep = await acceptedConversation(client, deps, webhookUrl('/sweep'));
   await forSweep.say('for the sweep');
 
-  // What the stream carries for an outbox entry that became pending: its new image, as stored.
-  const { Items: pending = [] } = await deps.db.client.send(
+  // What the stream carries for a new outbox entry: its new image, as stored (delivered meanwhile where a
+  // delivery loop runs, as in the bench, which the engine then finds settled).
+  const { Items: outboxEntries = [] } = await deps.db.client.send(
     new QueryCommand({
       TableName: deps.db.tableName,
       KeyConditionExpression: 'pk = :pk',
-      FilterExpression: 'begins_with(gsi1pk, :pending)',
-      ExpressionAttributeValues: {
-        ':pk': { S: `CONV#${forStream.conversationId}` },
-        ':pending': { S: 'OUTBOX#' },
-      },
+      FilterExpression: 'attribute_exists(delivery)',
+      ExpressionAttributeValues: { ':pk': { S: `CONV#${forStream.conversationId}` } },
     }),
   );
-  // Where a delivery loop already took them (the bench runs one), the record still names the conversation.
-  const images = pending.length > 0 ? pending : [{ conversationId: { S: forStream.conversationId } }];
-  const streamEvent = dynamoDbStreamEvent(deps.db.tableName, images as StreamImage[]);
+  const streamEvent = dynamoDbStreamEvent(deps.db.tableName, outboxEntries as StreamImage[]);
 
   const [liveConnect, liveDisconnect] = liveRoutes as [(typeof liveRoutes)[0], (typeof liveRoutes)[0]];
   const conversationChanged = dynamoDbStreamEvent(deps.db.tableName, [

@@ -8,33 +8,36 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import { matchRoute } from '#api/routes.ts';
+import {
+  httpApiEvent as buildHttpApiEvent,
+  webSocketEvent as buildWebSocketEvent,
+} from '#local/api-gateway-event.ts';
 
 const region = 'us-east-1';
 const account = '123456789012';
 
-/** `12/Mar/2020:19:03:58 +0000`, the format of `requestContext.time`. */
-function gatewayTime(date: Date): string {
-  const [, day, month, year, time] = /^\w+, (\d+) (\w+) (\d+) ([\d:]+)/.exec(date.toUTCString()) ?? [];
-  return `${day?.padStart(2, '0')}/${month}/${year}:${time} +0000`;
-}
+const api = {
+  accountId: account,
+  apiId: 'a1b2c3d4e5',
+  domainName: 'a1b2c3d4e5.execute-api.us-east-1.amazonaws.com',
+  stage: '$default',
+};
 
 /**
- * The event an HTTP API (payload format 2.0) hands a Lambda integration, shaped like the sample in
- * API Gateway's documentation ("Working with AWS Lambda proxy integrations for HTTP APIs"): lower-case
- * headers with the ones API Gateway adds, the route template as `routeKey`, path parameters, and a
- * body that is base64-encoded unless its content type is text.
+ * The event an HTTP API (payload format 2.0) hands a Lambda integration for a DialogStudio-like
+ * caller: the headers API Gateway adds, the route template as `routeKey`, path parameters, and a body
+ * that is base64-encoded unless its content type is text (`#local/api-gateway-event.ts` builds it).
  */
 export function httpApiEvent(
   method: string,
   target: string,
   options: { body?: string; headers?: Record<string, string> } = {},
 ): APIGatewayProxyEventV2 {
-  const url = new URL(target, 'https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com');
+  const url = new URL(target, `https://${api.domainName}`);
   const match = matchRoute(method, url.pathname);
-  const routeKey = match.kind === 'route' ? `${match.route.method} ${match.route.path}` : '$default';
   const headers: Record<string, string> = {
     accept: '*/*',
-    host: url.host,
+    host: api.domainName,
     'user-agent': 'DialogStudio/1.0',
     'x-amzn-trace-id': `Root=1-${randomUUID().slice(0, 8)}-${randomUUID().replaceAll('-', '').slice(0, 24)}`,
     'x-forwarded-for': '192.0.2.1',
@@ -43,40 +46,19 @@ export function httpApiEvent(
     ...(options.body !== undefined && { 'content-length': String(Buffer.byteLength(options.body)) }),
     ...options.headers,
   };
-  const textual = /^(application\/json|text\/)/.test(headers['content-type'] ?? '');
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+  const request = {
+    method,
+    target: `${url.pathname}${url.search}`,
     headers,
-    ...(url.search && { queryStringParameters: Object.fromEntries(url.searchParams) }),
-    requestContext: {
-      accountId: account,
-      apiId: 'a1b2c3d4e5',
-      domainName: url.host,
-      domainPrefix: 'a1b2c3d4e5',
-      http: {
-        method,
-        path: url.pathname,
-        protocol: 'HTTP/1.1',
-        sourceIp: '192.0.2.1',
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId: `${randomUUID().slice(0, 14)}=`,
-      routeKey,
-      stage: '$default',
-      time: gatewayTime(now),
-      timeEpoch: now.getTime(),
-    },
-    ...(match.kind === 'route' &&
-      Object.keys(match.pathParameters).length > 0 && { pathParameters: match.pathParameters }),
-    ...(options.body !== undefined && {
-      body: textual ? options.body : Buffer.from(options.body).toString('base64'),
-    }),
-    isBase64Encoded: options.body !== undefined && !textual,
+    ...(options.body !== undefined && { body: Buffer.from(options.body) }),
+    sourceIp: '192.0.2.1',
   };
+  return match.kind === 'route'
+    ? buildHttpApiEvent(api, request, {
+        routeKey: `${match.route.method} ${match.route.path}`,
+        pathParameters: match.pathParameters,
+      })
+    : buildHttpApiEvent(api, request, { routeKey: '$default' });
 }
 
 /** A DynamoDB stream batch of inserts with these new images, as the event source mapping sends it. */
@@ -95,7 +77,7 @@ export function dynamoDbStreamEvent(
         ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
         Keys: { pk: image?.pk ?? { S: 'pk' }, sk: image?.sk ?? { S: 'sk' } },
         NewImage: image,
-        SequenceNumber: String(100000000000000000000 + i),
+        SequenceNumber: (10n ** 20n + BigInt(i)).toString(),
         SizeBytes: JSON.stringify(image).length,
         StreamViewType: 'NEW_IMAGE',
       },
@@ -147,25 +129,15 @@ export function webSocketEvent(
   connectionId: string,
   queryStringParameters?: Record<string, string>,
 ): APIGatewayProxyWebsocketEventV2 {
-  const now = new Date();
-  return {
-    requestContext: {
+  const event = buildWebSocketEvent(
+    { ...api, apiId: 'abc123', domainName: `abc123.execute-api.${region}.amazonaws.com`, stage: 'live' },
+    {
       routeKey,
-      eventType: routeKey === '$connect' ? 'CONNECT' : 'DISCONNECT',
       connectionId,
-      // Connection events carry no message; the type declares it anyway.
-      messageId: '',
-      extendedRequestId: randomUUID(),
-      requestTime: gatewayTime(now),
-      requestTimeEpoch: now.getTime(),
-      messageDirection: 'IN',
-      stage: 'live',
-      connectedAt: now.getTime(),
-      requestId: randomUUID(),
-      domainName: `abc123.execute-api.${region}.amazonaws.com`,
-      apiId: 'abc123',
+      connectedAt: Date.now(),
+      ...(queryStringParameters && { query: new URLSearchParams(queryStringParameters) }),
     },
-    ...(queryStringParameters && { queryStringParameters }),
-    isBase64Encoded: false,
-  };
+  );
+  // Connection events carry no message; the type declares one anyway.
+  return { ...event, requestContext: { ...event.requestContext, messageId: '' } };
 }

@@ -1,3 +1,4 @@
+import { withoutTrailingSlashes } from '#domain/shared/base-url.ts';
 import { chooseBaseUrl, noBaseHint } from '../base-url.ts';
 import { CommandFailure, storeCommand, UsageError } from '../command.ts';
 import { readLocalStack } from '../store.ts';
@@ -26,7 +27,7 @@ export const channelCommands = [
       const { channel, token } = await createChannel(deps, {
         name: flags.name,
         defaultDestinationId: flags['default-destination'],
-        ...(lasting && { baseUrl: lasting.replace(/\/+$/, '') }),
+        ...(lasting && { baseUrl: withoutTrailingSlashes(lasting) }),
       });
       const api = await operatorApi(base, token);
       return {

@@ -71,3 +71,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return parsed.data;
 }
+
+/**
+ * `PUBLIC_URL`: the address DialogStudio and agents reach (a tunnel, a reverse proxy), as given, or
+ * undefined when unset. The local runtime and the command-line tool both read it here; each checks it
+ * with `isHttpUrl` and says so in its own way.
+ */
+export function publicUrlSetting(env: Record<string, string | undefined> = process.env): string | undefined {
+  return env.PUBLIC_URL?.trim() || undefined;
+}

@@ -1,14 +1,15 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { ChangeRecord } from '#live/notifications.ts';
+import type { ConversationChange } from '#domain/conversations/changes.ts';
 import { logger } from '#logger';
+import { changesOfItem, type ItemChange } from '#store/changes.ts';
 import { keys } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
 type Item = Record<string, AttributeValue>;
 
-const eventNames: Record<string, ChangeRecord['eventName']> = {
+const eventNames: Record<string, ItemChange['eventName']> = {
   PutItemCommand: 'INSERT',
   UpdateItemCommand: 'MODIFY',
   DeleteItemCommand: 'REMOVE',
@@ -24,16 +25,17 @@ const rememberedConversations = 10_000;
 /**
  * The local runtime's stand-in for the table's stream: SDK middleware on the runtime's own DynamoDB
  * client notes every successful write to a conversation or a transcript entry, and a worker turns the
- * notes into stream-like records, in order, a batch at a time: a put carries its item as the new
- * image, an update gets it with one consistent read. A META record's old image is the destination the
- * feed saw last, which is all fan-out needs of it. Nothing runs while nothing is written.
+ * notes into stream-like item changes, in order, a batch at a time (a put carries its item as the new
+ * image, an update gets it with one consistent read), decoded as the stream's records are. A META
+ * change's old image is the destination the feed saw last, which is all the decoder needs of it.
+ * Nothing runs while nothing is written.
  */
-export function startChangeFeed(db: Db, consume: (records: ChangeRecord[]) => Promise<unknown>) {
-  const queued: ChangeRecord[] = [];
+export function startChangeFeed(db: Db, consume: (changes: ConversationChange[]) => Promise<unknown>) {
+  const queued: ItemChange[] = [];
   const lastDestination = new Map<string, string>();
   let working: Promise<void> | undefined;
 
-  const complete = async (record: ChangeRecord): Promise<ChangeRecord> => {
+  const complete = async (record: ItemChange): Promise<ItemChange> => {
     const newImage =
       record.newImage ??
       (record.eventName === 'MODIFY'
@@ -63,9 +65,9 @@ export function startChangeFeed(db: Db, consume: (records: ChangeRecord[]) => Pr
     while (queued.length > 0) {
       const batch = queued.splice(0, queued.length);
       try {
-        const records: ChangeRecord[] = [];
-        for (const record of batch) records.push(await complete(record));
-        await consume(records);
+        const changes: ConversationChange[] = [];
+        for (const record of batch) changes.push(...changesOfItem(await complete(record)));
+        if (changes.length > 0) await consume(changes);
       } catch (error) {
         logger.error('live change feed failed', { error: error as Error });
       }
