@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ConversationView } from './conversation.tsx';
+import { ConversationView } from './conversation/conversation-view.tsx';
 import { Desk } from './desk.ts';
 import { useDesk } from './hooks.ts';
 import { QueueView } from './queue.tsx';

@@ -2,17 +2,13 @@ import type { Conversation } from './api.ts';
 import { type Desk, type DeskState, inView, type View } from './desk.ts';
 import { duration } from './format.ts';
 import { useNow } from './hooks.ts';
+import { destinationName } from './names.ts';
 
 const views: { view: View; label: string }[] = [
   { view: 'waiting', label: 'Waiting' },
   { view: 'mine', label: 'Mine' },
   { view: 'closed', label: 'Closed' },
 ];
-
-export function destinationName(state: DeskState, destinationId: string): string {
-  if (destinationId === state.me?.employeeId) return 'You';
-  return state.destinations?.find((it) => it.destinationId === destinationId)?.name ?? destinationId;
-}
 
 function count(state: DeskState, view: View): string {
   const n = [...state.open, ...state.closed].filter(
@@ -73,7 +69,7 @@ export function QueueView({ desk, state }: { desk: Desk; state: DeskState }) {
           <option value="">All destinations</option>
           {queues.map((id) => (
             <option key={id} value={id}>
-              {id === state.me?.employeeId ? 'Sent to me' : destinationName(state, id)}
+              {id === state.me?.employeeId ? 'Sent to me' : destinationName(id, state.me, state.destinations)}
             </option>
           ))}
         </select>
@@ -139,7 +135,9 @@ function QueueItem(props: {
         </span>
         <span class="row">
           <span class="preview">{preview ?? '\u00a0'}</span>
-          <span class="chip">{destinationName(state, conversation.destinationId)}</span>
+          <span class="chip">
+            {destinationName(conversation.destinationId, state.me, state.destinations)}
+          </span>
         </span>
       </button>
     </li>
