@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ConversationView } from './conversation/conversation-view.tsx';
-import { Desk } from './desk.ts';
+import { Desk } from './desk/desk.ts';
 import { useDesk } from './hooks.ts';
 import { QueueView } from './queue.tsx';
 import { rememberToken, storedToken, takeTokenFromAddress } from './session.ts';

@@ -1,5 +1,7 @@
 import type { Conversation } from './api.ts';
-import { type Desk, type DeskState, inView, type View } from './desk.ts';
+import type { Desk } from './desk/desk.ts';
+import { shownConversations, viewCount } from './desk/queue-views.ts';
+import type { DeskState, View } from './desk/state.ts';
 import { duration } from './format.ts';
 import { useNow } from './hooks.ts';
 import { destinationName } from './names.ts';
@@ -10,22 +12,9 @@ const views: { view: View; label: string }[] = [
   { view: 'closed', label: 'Closed' },
 ];
 
-function count(state: DeskState, view: View): string {
-  const n = [...state.open, ...state.closed].filter(
-    (conversation) =>
-      inView(conversation, view, state.me) &&
-      (!state.destinationFilter || conversation.destinationId === state.destinationFilter),
-  ).length;
-  return view === 'closed' && state.closedMore ? `${n}+` : String(n);
-}
-
 export function QueueView({ desk, state }: { desk: Desk; state: DeskState }) {
   const now = useNow();
-  const shown = (state.view === 'closed' ? state.closed : state.open).filter(
-    (conversation) =>
-      inView(conversation, state.view, state.me) &&
-      (!state.destinationFilter || conversation.destinationId === state.destinationFilter),
-  );
+  const shown = shownConversations(state);
   const queues = [...(state.me?.destinations ?? []), ...(state.me ? [state.me.employeeId] : [])];
   return (
     <aside class="queue" aria-label="Conversations">
@@ -55,7 +44,7 @@ export function QueueView({ desk, state }: { desk: Desk; state: DeskState }) {
             class={state.view === view ? 'tab selected' : 'tab'}
             onClick={() => desk.setView(view)}
           >
-            {label} <span class="count">{state.queueLoaded ? count(state, view) : '…'}</span>
+            {label} <span class="count">{state.queueLoaded ? viewCount(state, view) : '…'}</span>
           </button>
         ))}
       </div>

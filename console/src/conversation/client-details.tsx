@@ -1,5 +1,5 @@
 import type { Conversation } from '../api.ts';
-import type { DeskState } from '../desk.ts';
+import type { DeskState } from '../desk/state.ts';
 import { plainValue } from '../format.ts';
 import { destinationName } from '../names.ts';
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Conversation } from '../api.ts';
-import type { Desk } from '../desk.ts';
+import type { Desk } from '../desk/desk.ts';
 import { FileLinkForm } from './file-link-form.tsx';
 
 /** The reply box (Enter sends, Shift+Enter breaks the line) or the file-link form, for the conversation's assignee. */

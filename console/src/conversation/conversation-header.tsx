@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Conversation } from '../api.ts';
-import type { Desk, DeskState } from '../desk.ts';
+import type { Desk } from '../desk/desk.ts';
+import type { DeskState } from '../desk/state.ts';
 import { clockTime } from '../format.ts';
 import { destinationName } from '../names.ts';
 import { statusText } from './status-text.ts';

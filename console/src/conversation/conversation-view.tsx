@@ -1,4 +1,5 @@
-import type { Desk, DeskState } from '../desk.ts';
+import type { Desk } from '../desk/desk.ts';
+import type { DeskState } from '../desk/state.ts';
 import { ClientDetails } from './client-details.tsx';
 import { Composer } from './composer.tsx';
 import { ConversationHeader } from './conversation-header.tsx';

@@ -1,4 +1,5 @@
-import type { Desk, Outgoing } from '../desk.ts';
+import type { Desk } from '../desk/desk.ts';
+import type { Outgoing } from '../desk/state.ts';
 import { MessageContent } from './message-content.tsx';
 
 /** A reply the API has not confirmed yet: "Sending…", or the reason it was not sent with Try again and Discard. */

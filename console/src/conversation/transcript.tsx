@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { Conversation } from '../api.ts';
-import type { Desk, DeskState } from '../desk.ts';
+import type { Desk } from '../desk/desk.ts';
+import type { DeskState } from '../desk/state.ts';
 import { authorOf } from '../names.ts';
 import { MessageItem } from './message-item.tsx';
 import { OutgoingItem } from './outgoing-item.tsx';

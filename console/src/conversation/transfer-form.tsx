@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Conversation } from '../api.ts';
-import type { Desk, DeskState } from '../desk.ts';
+import type { Desk } from '../desk/desk.ts';
+import type { DeskState } from '../desk/state.ts';
 import { agentLabel, groupLabel, transferTargets } from './transfer-targets.ts';
 
 /** Transfer to a group (with whether someone is online) or to a single agent (online or not). */
