@@ -1,7 +1,7 @@
 import type { Conversation, Destination, Me } from '../api.ts';
 import { personName } from '../names.ts';
 
-export interface TransferTargets {
+interface TransferTargets {
   /** Every group but the conversation's own; `hasOnline` only once the destinations are loaded. */
   groups: { destinationId: string; name: string; hasOnline?: boolean }[];
   /** Every agent of those groups but the signed-in one, each once. */

@@ -2,7 +2,7 @@ import type { FileLink } from '../api.ts';
 import type { Outgoing } from './state.ts';
 
 /** An Idempotency-Key; `crypto.randomUUID` exists only in secure contexts, and a LAN address over http is not one. */
-export function newIdempotencyKey(): string {
+function newIdempotencyKey(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) =>
     byte.toString(16).padStart(2, '0'),
   ).join('');
