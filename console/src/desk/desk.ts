@@ -1,7 +1,7 @@
-import { type AgentApi, ApiError, agentApi, type Conversation, type FileLink } from '../api.ts';
+import { type AgentApi, agentApi, type Conversation, type FileLink } from '../api.ts';
 import { startLiveUpdates } from '../live.ts';
 import { apiBase, forgetSession, rememberedOnline, rememberOnline } from '../session.ts';
-import { errorText, signedOut } from './error-text.ts';
+import { type Action, errorText, refusalText, signedOut } from './error-text.ts';
 import { outgoingOf, withError, without, withSending } from './outgoing.ts';
 import { PresenceKeeper } from './presence.ts';
 import { lastWritten, previewText, stalePreviews } from './previews.ts';
@@ -215,46 +215,35 @@ export class Desk {
     void this.loadTranscript();
   }
 
-  /** Runs an action, then refreshes; a refusal reads as the plain sentence given for its error code. */
-  private async act(action: () => Promise<unknown>, refusals: Record<string, string> = {}) {
+  /** Runs an action, then refreshes; a refusal reads as a plain sentence. */
+  private async act(name: Action, action: () => Promise<unknown>) {
     try {
       await action();
       this.set({ notice: undefined });
     } catch (error) {
       if (signedOut(error)) return;
-      const code = error instanceof ApiError ? error.code : '';
-      this.set({ notice: refusals[code] ?? errorText(error) });
+      this.set({ notice: refusalText(name, error) });
     }
     await this.refresh();
   }
 
   accept(conversationId: string) {
-    return this.act(
-      async () => {
-        await this.api.accept(conversationId);
-        this.set({ view: 'mine' });
-      },
-      { assigned_to_other: 'Another agent took it.', conversation_closed: 'This conversation was closed.' },
-    );
+    return this.act('accept', async () => {
+      await this.api.accept(conversationId);
+      this.set({ view: 'mine' });
+    });
   }
 
   close(conversationId: string) {
-    return this.act(() => this.api.close(conversationId), {
-      assigned_to_other: 'Another agent took it, so only they can close it.',
-      conversation_closed: 'This conversation is already closed.',
-    });
+    return this.act('close', () => this.api.close(conversationId));
   }
 
   transfer(conversationId: string, destinationId: string) {
-    return this.act(() => this.api.transfer(conversationId, destinationId), {
-      assigned_to_other: 'Another agent took it, so only they can transfer it.',
-    });
+    return this.act('transfer', () => this.api.transfer(conversationId, destinationId));
   }
 
   retry(conversationId: string, messageId: string) {
-    return this.act(() => this.api.retry(conversationId, messageId), {
-      not_failed: 'That message is no longer failed.',
-    });
+    return this.act('retry', () => this.api.retry(conversationId, messageId));
   }
 
   /** Sends, or sends again with the same Idempotency-Key, so a retried request never doubles a message. */
