@@ -1,7 +1,7 @@
 import { type AgentApi, agentApi, type Conversation, type FileLink } from '../api.ts';
 import { startLiveUpdates } from '../live.ts';
 import { apiBase, forgetSession, rememberedOnline, rememberOnline } from '../session.ts';
-import { type Action, errorText, refusalText, signedOut } from './error-text.ts';
+import { type Action, errorText, refusalText, unauthorized } from './error-text.ts';
 import { outgoingOf, withError, without, withSending } from './outgoing.ts';
 import { PresenceKeeper } from './presence.ts';
 import { lastWritten, previewText, stalePreviews } from './previews.ts';
@@ -66,7 +66,7 @@ export class Desk {
       const me = await this.api.me();
       this.set({ me, online: me.online });
     } catch (error) {
-      if (!signedOut(error)) this.set({ loadError: errorText(error) });
+      if (!unauthorized(error)) this.set({ loadError: errorText(error) });
       return;
     }
     addEventListener('pagehide', this.onPageHide);
@@ -221,7 +221,7 @@ export class Desk {
       await action();
       this.set({ notice: undefined });
     } catch (error) {
-      if (signedOut(error)) return;
+      if (unauthorized(error)) return;
       this.set({ notice: refusalText(name, error) });
     }
     await this.refresh();
@@ -255,7 +255,7 @@ export class Desk {
       await this.refresh();
       this.set({ outgoing: without(this.state.outgoing, item.key) });
     } catch (error) {
-      if (signedOut(error)) return;
+      if (unauthorized(error)) return;
       this.set({ outgoing: withError(this.state.outgoing, item.key, errorText(error)) });
     }
   }

@@ -7,7 +7,7 @@ export function errorText(error: unknown): string {
 }
 
 /** A 401 has already signed the agent out: nothing more to say about it. */
-export function signedOut(error: unknown): boolean {
+export function unauthorized(error: unknown): boolean {
   return error instanceof ApiError && error.status === 401;
 }
 

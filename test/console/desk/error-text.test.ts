@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../console/src/api.ts';
-import { errorText, refusalText, signedOut } from '../../../console/src/desk/error-text.ts';
+import { errorText, refusalText, unauthorized } from '../../../console/src/desk/error-text.ts';
 
 describe('what the agent reads when something fails', () => {
   it("says who won a race in plain words, and otherwise passes the API's message on", () => {
@@ -20,7 +20,7 @@ describe('what the agent reads when something fails', () => {
       'The server cannot be reached. Check the connection and try again.',
     );
     expect(refusalText('accept', new TypeError('Failed to fetch'))).toMatch(/cannot be reached/);
-    expect(signedOut(new ApiError(401, 'unauthorized', 'x'))).toBe(true);
-    expect(signedOut(new ApiError(403, 'forbidden', 'x'))).toBe(false);
+    expect(unauthorized(new ApiError(401, 'unauthorized', 'x'))).toBe(true);
+    expect(unauthorized(new ApiError(403, 'forbidden', 'x'))).toBe(false);
   });
 });
