@@ -45,10 +45,10 @@ export interface AgentApi {
   close(conversationId: string): Promise<void>;
   transfer(conversationId: string, destinationId: string): Promise<void>;
   retry(conversationId: string, messageId: string): Promise<void>;
-  /** Groups and agents to transfer to, or undefined when the API has no such route. */
-  destinations(): Promise<Destination[] | undefined>;
-  /** A ticket for the live-updates WebSocket, or undefined when the API offers none. */
-  liveTicket(): Promise<LiveTicket | undefined>;
+  /** Groups and agents to transfer to, with whether DialogStudio sees each online. */
+  destinations(): Promise<Destination[]>;
+  /** A single-use ticket for the live-updates WebSocket. */
+  liveTicket(): Promise<LiveTicket>;
   /** Going away while the page unloads: `keepalive` lets the request outlive the page. */
   leaveOnUnload(): void;
 }
@@ -104,15 +104,6 @@ export function agentApi(base: string, token: string, onUnauthorized: () => void
     return { items, more: next !== undefined };
   }
 
-  async function optional<T>(request: Promise<T>): Promise<T | undefined> {
-    try {
-      return await request;
-    } catch (error) {
-      if (error instanceof ApiError && (error.status === 404 || error.status === 405)) return undefined;
-      throw error;
-    }
-  }
-
   return {
     me: () => call('GET', '/me'),
     setPresence: (online) => call('PUT', '/me/presence', { online }),
@@ -142,11 +133,9 @@ export function agentApi(base: string, token: string, onUnauthorized: () => void
     close: (id) => call('POST', `/conversations/${path(id)}/close`),
     transfer: (id, destinationId) => call('POST', `/conversations/${path(id)}/transfer`, { destinationId }),
     retry: (id, messageId) => call('POST', `/conversations/${path(id)}/messages/${path(messageId)}/retry`),
-    destinations: () =>
-      optional(call<{ destinations: Destination[] }>('GET', '/destinations')).then(
-        (answer) => answer?.destinations,
-      ),
-    liveTicket: () => optional(call<LiveTicket>('POST', '/live/ticket')),
+    destinations: async () =>
+      (await call<{ destinations: Destination[] }>('GET', '/destinations')).destinations,
+    liveTicket: () => call('POST', '/live/ticket'),
     leaveOnUnload() {
       void fetch(`${base}/agent/me/presence`, {
         method: 'PUT',

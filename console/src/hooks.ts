@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Desk, DeskState } from './desk.ts';
+import type { Desk } from './desk/desk.ts';
+import type { DeskState } from './desk/state.ts';
 
 /** The desk's state, re-rendering on every change. */
 export function useDesk(desk: Desk): DeskState {

@@ -1,9 +1,9 @@
 import type { AgentApi, LiveTicket } from './api.ts';
 
-/** `live`: notified within a second; `polling`: the API has no live updates, so the console asks every 5 s. */
-export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'polling';
+/** `live`: notified within a second; `reconnecting`: the connection dropped, and the console tries again. */
+export type LiveState = 'connecting' | 'live' | 'reconnecting';
 
-export interface LiveHandlers {
+interface LiveHandlers {
   /** A notification: this conversation (or, without an id, the queue) changed. */
   changed(conversationId: string | undefined): void;
   /** Refetch everything: after (re)connecting, something may have been missed. */
@@ -11,7 +11,6 @@ export interface LiveHandlers {
   state(state: LiveState): void;
 }
 
-const pollSeconds = 5;
 const maxBackoffMs = 30_000;
 
 /** The ticket goes in the URL's query: it is single-use and short-lived. The agent token never does. */
@@ -26,8 +25,8 @@ function socketUrl(ticket: LiveTicket): string {
 /**
  * Live updates: a ticket from the Agent API, then a WebSocket that carries notifications only
  * (`{"type", "conversationId"}`); the data is fetched through the Agent API. Reconnects with
- * exponential backoff and jitter, and catches up after every (re)connection. When the API has no
- * ticket route, polls instead. Returns a function that stops it all.
+ * exponential backoff and jitter, and catches up after every (re)connection. Returns a function that
+ * stops it all.
  */
 export function startLiveUpdates(api: AgentApi, handlers: LiveHandlers): () => void {
   let stopped = false;
@@ -44,7 +43,7 @@ export function startLiveUpdates(api: AgentApi, handlers: LiveHandlers): () => v
   }
 
   async function connect() {
-    let ticket: LiveTicket | undefined;
+    let ticket: LiveTicket;
     try {
       ticket = await api.liveTicket();
     } catch {
@@ -52,11 +51,6 @@ export function startLiveUpdates(api: AgentApi, handlers: LiveHandlers): () => v
       return;
     }
     if (stopped) return;
-    if (!ticket) {
-      handlers.state('polling');
-      timer = setInterval(handlers.catchUp, pollSeconds * 1000);
-      return;
-    }
     const opened = new WebSocket(socketUrl(ticket));
     socket = opened;
     opened.onopen = () => {
@@ -84,7 +78,6 @@ export function startLiveUpdates(api: AgentApi, handlers: LiveHandlers): () => v
   return () => {
     stopped = true;
     clearTimeout(timer);
-    clearInterval(timer);
     const open = socket;
     socket = undefined;
     open?.close();

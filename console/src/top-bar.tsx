@@ -1,15 +1,12 @@
 import { useState } from 'preact/hooks';
-import type { Desk, DeskState } from './desk.ts';
+import type { Desk } from './desk/desk.ts';
+import type { DeskState } from './desk/state.ts';
 import type { LiveState } from './live.ts';
 
 const liveLabels: Record<LiveState, { text: string; title: string }> = {
   connecting: { text: 'Connecting…', title: 'Opening live updates' },
   live: { text: 'Live', title: 'Changes arrive as they happen' },
   reconnecting: { text: 'Reconnecting…', title: 'Live updates were interrupted; trying again' },
-  polling: {
-    text: 'Live updates unavailable',
-    title: 'This server offers no live updates; the console refreshes every 5 seconds',
-  },
 };
 
 function notificationsAsked(): boolean {

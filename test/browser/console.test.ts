@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { matchRoute } from '#api/routes.ts';
 import { startLocalStack } from '#local/stack.ts';
 import { createAgent } from '#use-cases/admin/create-agent.ts';
 import { revokeAgent } from '#use-cases/admin/revoke-agent.ts';
@@ -16,8 +15,6 @@ import { eventually, startWebhookReceiver } from '../support/webhook-receiver.ts
  */
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshots = join(root, 'test-results');
-/** The retry route comes with live updates; until it is in the route table, its step is skipped. */
-const hasRetryRoute = matchRoute('POST', '/agent/conversations/c/messages/m/retry').kind === 'route';
 
 let stack: Awaited<ReturnType<typeof startLocalStack>>;
 let dataDir: string;
@@ -232,8 +229,7 @@ describe('the agent console, in a browser', () => {
     receiver.script(() => 200);
   });
 
-  // TODO(live): enabled by itself once the retry route (issue 9, part B) is in the route table.
-  it.skipIf(!hasRetryRoute)('retries the failed message, which is then delivered', async () => {
+  it('retries the failed message, which is then delivered', async () => {
     const { page } = first;
     const message = transcriptMessage(page, 'This one bounces');
     await message.getByRole('button', { name: 'Retry' }).click();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duration, fileSize, plainValue, safeHref } from '../console/src/format.ts';
+import { duration, fileSize, plainValue, safeHref } from '../../console/src/format.ts';
 
 /** How the agent console reads what clients send: plain rules, checked without a browser. */
 describe('the console formats', () => {
