@@ -32,7 +32,7 @@ export interface MonitoringProps {
   alarmEmail?: string;
 }
 
-/** What the sweep publishes (Powertools metrics, EMF): the default `service` dimension included. */
+/** What the sweep publishes (`publishCount`, EMF): with the `service` dimension. */
 export const outboxMetrics = {
   namespace: observability.metricsNamespace,
   service: observability.serviceName,
