@@ -4,7 +4,8 @@ import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integra
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { liveNotifier, liveRoutes } from '#routes';
 import { BridgeFunction, grantTableAccess } from './bridge-function.ts';
@@ -13,6 +14,8 @@ export interface LiveUpdatesProps {
   table: ITable;
   environment: Record<string, string>;
   throttle: { rateLimit: number; burstLimit: number };
+  /** Where the notifier's stream batches go when it gives up on them: the background triggers' queue. */
+  deadLetterQueue: IQueue;
 }
 
 /**
@@ -104,8 +107,10 @@ export class LiveUpdates extends Construct {
           }),
         ],
         // A notification is worth little after a minute: the console catches up when it reconnects.
+        // A batch given up on (failing, or a minute behind: throttled or stuck) is recorded for the alarm.
         retryAttempts: 2,
         maxRecordAge: Duration.minutes(1),
+        onFailure: new SqsDlq(props.deadLetterQueue),
       }),
     );
     // As cdk-nag spells the resource: the stack's account and region, or their placeholders when unknown.
