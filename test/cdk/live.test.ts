@@ -85,7 +85,8 @@ describe('live updates', () => {
       const mapping = Object.values(resources('AWS::Lambda::EventSourceMapping')).find(
         (it) => JSON.stringify(it.Properties.FunctionName) === JSON.stringify({ Ref: notifierId }),
       );
-      const { Filters } = mapping?.Properties.FilterCriteria as { Filters: { Pattern: string }[] };
+      if (!mapping) throw new Error('The notifier has no stream mapping');
+      const { Filters } = mapping.Properties.FilterCriteria as { Filters: { Pattern: string }[] };
       return Filters.map((filter) => JSON.parse(filter.Pattern));
     };
     const wakes = (record: unknown) => notifierFilters().some((pattern) => matches(pattern, record));
