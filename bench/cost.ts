@@ -127,7 +127,7 @@ export function costRows(options: {
 
 /**
  * The distinct custom metrics (namespace, name, dimensions) in a function's logs: the CloudWatch
- * embedded metric format lines Powertools writes, each metric billed while it is published.
+ * embedded metric format lines the sweep writes (`publishCount`), each metric billed while it is published.
  */
 export function publishedMetrics(logs: string): string[] {
   const metrics = new Set<string>();

@@ -4,6 +4,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, RecursiveLoop, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -47,24 +48,41 @@ export const streamFilters = [
  * Delivery of outbox entries to webhooks, driven three ways: the table's stream for new work (fast
  * path), a delay queue for retries due sooner than the next sweep, and a sweep every minute for due
  * retries and anything the other two missed. The outbox state lives in the table, so a stream record
- * or a queue message that exhausts its retries is not lost: it lands in a dead-letter queue for an
+ * or a queue message that exhausts its retries is not lost: it lands in the dead-letter queue for an
  * alarm, and the sweep still delivers the event.
  */
 export class Delivery extends Construct {
   readonly fromStream: BridgeFunction;
   readonly onTimer: BridgeFunction;
   readonly sweep: BridgeFunction;
-  /** Stream records that failed `DeliverFromStream` after their retries. */
+  /**
+   * One dead-letter queue for every background trigger, so that one alarm metric watches them all
+   * (CloudWatch bills per metric). Each kind of message names its source:
+   * - a stream batch `DeliverFromStream` or `NotifyFromStream` gave up on (retries or record age
+   *   exhausted): Lambda's invocation record, whose `requestContext.functionArn` names the function
+   *   and `DDBStreamBatchInfo` the shard and sequence numbers;
+   * - a sweep that failed, timed out or was throttled past its one-minute event age: Lambda's
+   *   invocation record, `requestContext.functionArn` the sweep's, `requestContext.condition` why;
+   * - a schedule EventBridge could not invoke the sweep for: message attributes `RULE_ARN`,
+   *   `TARGET_ARN` and `ERROR_CODE`;
+   * - a retry-timer message `DeliverOnTimer` failed three times: the message itself, whose
+   *   `DeadLetterQueueSourceArn` (an SQS system attribute) is the retry queue.
+   */
   readonly deadLetterQueue: Queue;
   /** The retry timer: `{"conversationId"}` messages sent with `DelaySeconds` (at most 900). */
   readonly retryQueue: Queue;
-  /** Retry-timer messages that failed `DeliverOnTimer` a few times. */
-  readonly retryDeadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
-    this.deadLetterQueue = this.deadLetterQueueFor('StreamDeadLetterQueue', 'the stream mapping');
-    this.retryDeadLetterQueue = this.deadLetterQueueFor('RetryDeadLetterQueue', 'the retry queue');
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of every background trigger.',
+    });
 
     const functionTimeout = Duration.seconds(60);
     this.retryQueue = new Queue(this, 'RetryQueue', {
@@ -74,7 +92,7 @@ export class Delivery extends Construct {
       visibilityTimeout: Duration.seconds(functionTimeout.toSeconds() * 6),
       // A late message is harmless and an old one useless: the sweep has delivered its retry by then.
       retentionPeriod: Duration.days(1),
-      deadLetterQueue: { queue: this.retryDeadLetterQueue, maxReceiveCount: 3 },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
     });
 
     const { fromStream, timer, sweep } = deliveryFunctions;
@@ -123,12 +141,17 @@ export class Delivery extends Construct {
       timeout: Duration.seconds(55),
     });
     // Neither EventBridge nor Lambda's own asynchronous retries: a failed or timed-out sweep would
-    // otherwise run again beside the next scheduled one. The next sweep, a minute later, does the same work.
-    this.sweep.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
+    // otherwise run again beside the next scheduled one. The next sweep, a minute later, does the same
+    // work; the failed one is recorded in the dead-letter queue, for the alarm.
+    this.sweep.configureAsyncInvoke({
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(1),
+      onFailure: new SqsDestination(this.deadLetterQueue),
+    });
     new Rule(this, 'SweepSchedule', {
       description: 'Runs the outbox sweep every minute',
       schedule: Schedule.rate(Duration.minutes(1)),
-      targets: [new LambdaFunction(this.sweep, { retryAttempts: 0 })],
+      targets: [new LambdaFunction(this.sweep, { retryAttempts: 0, deadLetterQueue: this.deadLetterQueue })],
     });
   }
 
@@ -153,18 +176,5 @@ export class Delivery extends Construct {
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.retryQueue.queueArn] }),
     );
     return fn;
-  }
-
-  private deadLetterQueueFor(id: string, source: string): Queue {
-    const queue = new Queue(this, id, {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(queue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: `This queue is itself the dead-letter queue of ${source}.`,
-    });
-    return queue;
   }
 }

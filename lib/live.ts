@@ -4,16 +4,66 @@ import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integra
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { liveNotifier, liveRoutes } from '#api/routes.ts';
+import { keys, sortKeys } from '#store/keys.ts';
 import { BridgeFunction, grantTableAccess } from './bridge-function.ts';
 
 export interface LiveUpdatesProps {
   table: ITable;
   environment: Record<string, string>;
   throttle: { rateLimit: number; burstLimit: number };
+  /** Where the notifier's stream batches go when it gives up on them: the background triggers' queue. */
+  deadLetterQueue: IQueue;
 }
+
+const conversationPrefix = keys.conversation('').pk;
+const transcriptPrefix = keys.messages('').skPrefix;
+const conversationItem = {
+  pk: { S: FilterRule.beginsWith(conversationPrefix) },
+  sk: { S: [sortKeys.conversation] },
+};
+/** The delivery lease on a conversation item, as a stream image has it. */
+const lease = (present: boolean) => ({
+  leaseOwner: { S: present ? FilterRule.exists() : FilterRule.notExists() },
+});
+
+/**
+ * The stream records a console needs, and no others (each record the notifier reads costs an
+ * invocation, reads and a post to every listening console): a conversation created or changed, a
+ * transcript entry added or its delivery state changed. Not the delivery engine taking or letting go of
+ * a conversation's lease: a change of the conversation item from no lease to a lease or back touches
+ * bookkeeping only (the lease, cursors, the failed count, the expiry), which no agent sees. A change
+ * made while a lease is held, or while none is, passes.
+ */
+export const notifierFilters = [
+  FilterCriteria.filter({
+    eventName: FilterRule.isEqual('INSERT'),
+    dynamodb: {
+      Keys: {
+        pk: { S: FilterRule.beginsWith(conversationPrefix) },
+        sk: { S: [sortKeys.conversation, ...FilterRule.beginsWith(transcriptPrefix)] },
+      },
+    },
+  }),
+  FilterCriteria.filter({
+    eventName: FilterRule.isEqual('MODIFY'),
+    dynamodb: {
+      Keys: {
+        pk: { S: FilterRule.beginsWith(conversationPrefix) },
+        sk: { S: FilterRule.beginsWith(transcriptPrefix) },
+      },
+    },
+  }),
+  ...[true, false].map((leased) =>
+    FilterCriteria.filter({
+      eventName: FilterRule.isEqual('MODIFY'),
+      dynamodb: { Keys: conversationItem, OldImage: lease(leased), NewImage: lease(leased) },
+    }),
+  ),
+];
 
 /**
  * Live updates for agent consoles: an API Gateway WebSocket API whose `$connect` and `$disconnect`
@@ -92,20 +142,12 @@ export class LiveUpdates extends Construct {
       new DynamoEventSource(props.table, {
         startingPosition: StartingPosition.LATEST,
         batchSize: 100,
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.or('INSERT', 'MODIFY'),
-            dynamodb: {
-              Keys: {
-                pk: { S: FilterRule.beginsWith('CONV#') },
-                sk: { S: ['META', ...FilterRule.beginsWith('MSG#')] },
-              },
-            },
-          }),
-        ],
+        filters: notifierFilters,
         // A notification is worth little after a minute: the console catches up when it reconnects.
+        // A batch given up on (failing, or a minute behind: throttled or stuck) is recorded for the alarm.
         retryAttempts: 2,
         maxRecordAge: Duration.minutes(1),
+        onFailure: new SqsDlq(props.deadLetterQueue),
       }),
     );
     // As cdk-nag spells the resource: the stack's account and region, or their placeholders when unknown.

@@ -20,19 +20,17 @@ import type { BridgeFunction } from './bridge-function.ts';
 export interface MonitoringProps {
   httpApi: HttpApi;
   webSocketApi: WebSocketApi;
-  /** The functions that read the table's stream: delivery and the live-updates notifier. */
-  streamReaders: readonly BridgeFunction[];
-  /** Functions whose errors neither an API's 5xx nor a dead-letter queue would show. */
-  backgroundFunctions: readonly BridgeFunction[];
+  /** The table stream's reader that delivers (the notifier's lag shows in the dead-letter queue). */
+  deliveryStreamReader: BridgeFunction;
   /** The function a schedule runs every minute (the sweep): watched for not running at all. */
   scheduledFunction: BridgeFunction;
-  /** Where stream records and retry-timer messages that failed delivery go. */
-  deadLetterQueues: readonly IQueue[];
+  /** Where every background trigger records what it gave up on (`Delivery.deadLetterQueue`). */
+  deadLetterQueue: IQueue;
   /** Subscribed to the alarm topic when given. */
   alarmEmail?: string;
 }
 
-/** What the sweep publishes (Powertools metrics, EMF): the default `service` dimension included. */
+/** What the sweep publishes (`publishCount`, EMF): with the `service` dimension. */
 export const outboxMetrics = {
   namespace: observability.metricsNamespace,
   service: observability.serviceName,
@@ -45,8 +43,8 @@ export const streamLagThreshold = Duration.minutes(1);
  * Alarms on what needs a human, all notifying one SNS topic that only these alarms may publish to.
  * CloudWatch bills each metric an alarm reads (metric math included), so each failure mode is
  * watched through the widest metric that shows it: the APIs' server errors stand for the errors,
- * timeouts and throttling of every function behind them, dead-letter queues for the delivery
- * triggers, and one alarm sums the metrics of one kind. BENCHMARKS.md prices them.
+ * timeouts and throttling of every function behind them, and one dead-letter queue for those of
+ * every background trigger (stream, retry queue, schedule). Six metrics in all; BENCHMARKS.md prices them.
  */
 export class Monitoring extends Construct {
   readonly alarmTopic: Topic;
@@ -75,13 +73,11 @@ export class Monitoring extends Construct {
     });
     this.alarm('DeadLetterAlarm', {
       description:
-        'Stream records or retry-timer messages failed delivery after their retries (DeliverFromStream or DeliverOnTimer failing or throttled); the sweep still retries the events.',
-      metric: sum(
-        'Messages in the dead-letter queues',
-        props.deadLetterQueues.map((queue) =>
-          queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', ...fiveMinutes }),
-        ),
-      ),
+        'A background trigger gave up: a stream batch DeliverFromStream or NotifyFromStream failed or fell a minute (NotifyFromStream) or an hour behind, a retry-timer message DeliverOnTimer failed three times, or a sweep failed, timed out or could not be invoked. Each message names its source (lib/delivery.ts); the sweep still delivers the events.',
+      metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        statistic: 'Maximum',
+        ...fiveMinutes,
+      }),
     });
     this.alarm('ServerErrorAlarm', {
       description:
@@ -91,37 +87,20 @@ export class Monitoring extends Construct {
         props.webSocketApi.metric('ExecutionError', { statistic: 'Sum', ...fiveMinutes }),
       ]),
     });
+    const reader = props.deliveryStreamReader;
     this.alarm('StreamLagAlarm', {
-      description: `A reader of the table's stream (${names(props.streamReaders)}) is ${streamLagThreshold.toMinutes()} minute or more behind: failing, throttled or stuck.`,
-      metric: new MathExpression({
-        label: 'Oldest stream record not yet processed (ms)',
-        expression: `MAX([${props.streamReaders.map((_, index) => `m${index}`).join(', ')}])`,
-        usingMetrics: Object.fromEntries(
-          props.streamReaders.map((fn, index) => [
-            `m${index}`,
-            fn.metric('IteratorAge', { statistic: 'Maximum', ...fiveMinutes }),
-          ]),
-        ),
-        ...fiveMinutes,
-      }),
+      description: `${reader.node.id} is ${streamLagThreshold.toMinutes()} minute or more behind the table's stream: failing, throttled or stuck (new events wait for the sweep).`,
+      metric: reader.metric('IteratorAge', { statistic: 'Maximum', ...fiveMinutes }),
       threshold: streamLagThreshold.toMilliseconds(),
     });
-    const background = props.backgroundFunctions.map((fn) =>
-      fn.metricErrors({ statistic: 'Sum', ...fiveMinutes }),
-    );
     const scheduled = props.scheduledFunction;
-    this.alarm('BackgroundErrorAlarm', {
-      description: `${names(props.backgroundFunctions)} failed, or ${scheduled.node.id} did not run in 5 minutes (it runs every minute): live updates stop reaching consoles, or retries wait and nothing counts failed events.`,
-      metric: new MathExpression({
-        label: 'Errors of the functions behind no API, plus one if the schedule did not run',
-        expression: `${background.map((_, index) => `FILL(m${index}, 0)`).join(' + ')} + IF(FILL(runs, 0) < 1, 1, 0)`,
-        usingMetrics: {
-          ...Object.fromEntries(background.map((metric, index) => [`m${index}`, metric])),
-          runs: scheduled.metricInvocations({ statistic: 'Sum', ...fiveMinutes }),
-        },
-        ...fiveMinutes,
-      }),
-      // No data at all means the schedule invoked nothing: the sweep publishes Invocations whenever it runs.
+    this.alarm('SweepStoppedAlarm', {
+      description: `${scheduled.node.id} was not invoked in two 5-minute periods in a row (it runs every minute): due retries wait and nothing counts failed events.`,
+      metric: scheduled.metricInvocations({ statistic: 'Sum', ...fiveMinutes }),
+      comparison: ComparisonOperator.LESS_THAN_THRESHOLD,
+      // Two periods: Lambda's metrics arrive a minute or two late, so the period under way may have none yet.
+      periods: 2,
+      // No data is no invocation.
       missingData: TreatMissingData.BREACHING,
     });
 
@@ -141,17 +120,28 @@ export class Monitoring extends Construct {
     );
   }
 
-  /** An alarm at `threshold` (one by default) or more over one period; quiet without data (no traffic, no failures) unless told. */
+  /**
+   * An alarm at `threshold` (one by default) or more over one period; quiet without data (no traffic,
+   * no failures) unless told.
+   */
   private alarm(
     id: string,
-    props: { description: string; metric: IMetric; threshold?: number; missingData?: TreatMissingData },
+    props: {
+      description: string;
+      metric: IMetric;
+      threshold?: number;
+      comparison?: ComparisonOperator;
+      periods?: number;
+      missingData?: TreatMissingData;
+    },
   ): void {
     const alarm = new Alarm(this, id, {
       alarmDescription: props.description,
       metric: props.metric,
       threshold: props.threshold ?? 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
+      comparisonOperator: props.comparison ?? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: props.periods ?? 1,
+      datapointsToAlarm: props.periods ?? 1,
       treatMissingData: props.missingData ?? TreatMissingData.NOT_BREACHING,
     });
     alarm.addAlarmAction(new SnsAction(this.alarmTopic));
@@ -159,17 +149,18 @@ export class Monitoring extends Construct {
   }
 }
 
-/** The sum of several metrics of one kind, a missing one counted as zero: one alarm, billed per metric. */
+/**
+ * The sum of several metrics of one kind: one alarm, billed per metric. Metric math's arithmetic counts
+ * a value missing from one of them as zero (no `FILL`, which in an alarm turns a late data point into
+ * the fill value); a period with no data in any of them is missing data, which these alarms read as
+ * "nothing failed".
+ */
 function sum(label: string, metrics: readonly IMetric[]): MathExpression {
   const ids = metrics.map((_, index) => `m${index}`);
   return new MathExpression({
     label,
-    expression: ids.map((metricId) => `FILL(${metricId}, 0)`).join(' + '),
+    expression: ids.join(' + '),
     usingMetrics: Object.fromEntries(ids.map((metricId, index) => [metricId, metrics[index] as IMetric])),
     period: Duration.minutes(5),
   });
-}
-
-function names(functions: readonly BridgeFunction[]): string {
-  return functions.map((fn) => fn.node.id).join(' or ');
 }

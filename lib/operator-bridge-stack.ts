@@ -54,6 +54,7 @@ export class OperatorBridgeStack extends Stack {
       table,
       environment,
       throttle: { rateLimit: settings.throttleRateLimit, burstLimit: settings.throttleBurstLimit },
+      deadLetterQueue: this.delivery.deadLetterQueue,
     });
     // Tickets name the WebSocket to open, and the console's page may connect to it (its CSP): on AWS it
     // is an API of its own, on another host than the console.
@@ -61,10 +62,9 @@ export class OperatorBridgeStack extends Stack {
     this.monitoring = new Monitoring(this, 'Monitoring', {
       httpApi: this.api.httpApi,
       webSocketApi: this.live.webSocketApi,
-      streamReaders: [this.delivery.fromStream, this.live.notifier],
-      backgroundFunctions: [this.live.notifier, this.delivery.sweep],
+      deliveryStreamReader: this.delivery.fromStream,
       scheduledFunction: this.delivery.sweep,
-      deadLetterQueues: [this.delivery.deadLetterQueue, this.delivery.retryDeadLetterQueue],
+      deadLetterQueue: this.delivery.deadLetterQueue,
       alarmEmail: settings.alarmEmail,
     });
 

@@ -1,16 +1,11 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { deliverConversation } from '#delivery/engine.ts';
 import { sqsRetryTimer } from '#delivery/retry-timer.ts';
 import { failedEventCount, sweepOutbox } from '#delivery/sweep.ts';
 import { defaultDeps } from '#deps';
 import { logger } from '#logger';
-import { observability } from '#observability';
+import { publishCount } from '#observability';
 
-const metrics = new Metrics({
-  namespace: observability.metricsNamespace,
-  serviceName: observability.serviceName,
-});
 const schedule = sqsRetryTimer(process.env.RETRY_QUEUE_URL);
 
 /**
@@ -33,10 +28,7 @@ export const handler = async (_event: unknown, context: Context): Promise<void> 
     }));
   } finally {
     const failed = await failedEventCount(deps);
-    if (failed > 0) {
-      metrics.addMetric('OutboxFailed', MetricUnit.Count, failed);
-      metrics.publishStoredMetrics();
-    }
+    if (failed > 0) publishCount('OutboxFailed', failed);
     logger.info('outbox swept', { conversations, pending, failed });
   }
 };

@@ -19,7 +19,8 @@ export function matches(pattern: Pattern, event: unknown): boolean {
     if (Array.isArray(rule)) return rule.some((alternative) => matchesLeaf(alternative, value));
     if (!isObject(rule)) throw new Error(`Invalid filter rule at ${key}: ${JSON.stringify(rule)}`);
     if (Array.isArray(value)) return value.some((item) => isObject(item) && matches(rule as Pattern, item));
-    return isObject(value) && matches(rule as Pattern, value);
+    // Patterns match paths: below a key the record lacks, every path is absent (what `exists: false` asks).
+    return matches(rule as Pattern, isObject(value) ? value : {});
   });
 }
 

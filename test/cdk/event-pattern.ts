@@ -2,7 +2,8 @@
  * Just enough of Lambda's event filtering (EventBridge pattern syntax) to run the stack's stream filters
  * against sample records: every key of the pattern must match; a leaf is a list of alternatives, each a
  * value to equal, `{exists}` or `{prefix}`. As in AWS, `exists` and values match leaves only: a key
- * whose value is an object (a DynamoDB map's `M`) never matches a leaf rule.
+ * whose value is an object (a DynamoDB map's `M`) never matches a leaf rule; and a path the record does
+ * not have at all (`NewImage.leaseOwner.S` without `leaseOwner`) matches `{exists: false}`.
  */
 export type Pattern = { [key: string]: Pattern | unknown[] };
 
@@ -10,7 +11,8 @@ export function matches(pattern: Pattern, event: unknown): boolean {
   return Object.entries(pattern).every(([key, rule]) => {
     const value = isObject(event) ? event[key] : undefined;
     if (Array.isArray(rule)) return rule.some((alternative) => matchesLeaf(alternative, value));
-    return isObject(value) && matches(rule as Pattern, value);
+    // Patterns match paths: below a key the record lacks, every path is absent (what `exists: false` asks).
+    return matches(rule as Pattern, isObject(value) ? value : {});
   });
 }
 

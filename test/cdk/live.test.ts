@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { liveNotifier, liveRoutes } from '#api/routes.ts';
 import { contentSecurityPolicy } from '#http/console-response.ts';
+import { keys } from '#store/keys.ts';
+import { matches, type Pattern } from './event-pattern.ts';
 import { type Synthesized, synthesize } from './synthesize.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -60,25 +62,76 @@ describe('live updates', () => {
     expect(output).toContain('wss://');
   });
 
-  it('feeds the stream to the notifier, as its second reader, filtered to conversation items', () => {
+  it('feeds the stream to the notifier, as its second reader, with the dead-letter queue for what it gives up on', () => {
     synthesized.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: synthesized.logicalId(synthesized.stack.live.notifier) },
       EventSourceArn: { 'Fn::GetAtt': [synthesized.logicalId(synthesized.stack.table.table), 'StreamArn'] },
       StartingPosition: 'LATEST',
-      FilterCriteria: {
-        Filters: [
-          {
-            Pattern: JSON.stringify({
-              eventName: ['INSERT', 'MODIFY'],
-              dynamodb: {
-                Keys: { pk: { S: [{ prefix: 'CONV#' }] }, sk: { S: ['META', { prefix: 'MSG#' }] } },
-              },
-            }),
-          },
-        ],
-      },
       MaximumRetryAttempts: 2,
       MaximumRecordAgeInSeconds: 60,
+      DestinationConfig: {
+        OnFailure: {
+          Destination: {
+            'Fn::GetAtt': [synthesized.logicalId(synthesized.stack.delivery.deadLetterQueue), 'Arn'],
+          },
+        },
+      },
+    });
+  });
+
+  describe('wakes the notifier for what a console shows, never for the delivery lease', () => {
+    const notifierFilters = (): Pattern[] => {
+      const notifierId = synthesized.logicalId(synthesized.stack.live.notifier);
+      const mapping = Object.values(resources('AWS::Lambda::EventSourceMapping')).find(
+        (it) => JSON.stringify(it.Properties.FunctionName) === JSON.stringify({ Ref: notifierId }),
+      );
+      if (!mapping) throw new Error('The notifier has no stream mapping');
+      const { Filters } = mapping.Properties.FilterCriteria as { Filters: { Pattern: string }[] };
+      return Filters.map((filter) => JSON.parse(filter.Pattern));
+    };
+    const wakes = (record: unknown) => notifierFilters().some((pattern) => matches(pattern, record));
+    const conversation = keys.conversation('c1');
+    const entry = keys.message('c1', 3);
+    const record = (
+      eventName: string,
+      itemKeys: { pk: string; sk: string },
+      oldImage: Record<string, unknown> | undefined,
+      newImage: Record<string, unknown>,
+    ) => ({
+      eventName,
+      dynamodb: {
+        Keys: { pk: { S: itemKeys.pk }, sk: { S: itemKeys.sk } },
+        ...(oldImage && { OldImage: { ...oldImage, pk: { S: itemKeys.pk } } }),
+        NewImage: { ...newImage, pk: { S: itemKeys.pk } },
+      },
+    });
+    const open = { status: { S: 'open' }, lastSeq: { N: '3' } };
+    const leased = { ...open, leaseOwner: { S: 'pass-1' }, leaseUntil: { S: '2026-12-04T03:00:00Z' } };
+
+    it('a conversation created or changed, with or without a lease held throughout', () => {
+      expect(wakes(record('INSERT', conversation, undefined, open))).toBe(true);
+      expect(wakes(record('MODIFY', conversation, open, { ...open, status: { S: 'closed' } }))).toBe(true);
+      expect(wakes(record('MODIFY', conversation, leased, { ...leased, status: { S: 'closed' } }))).toBe(
+        true,
+      );
+    });
+
+    it('a transcript entry added, or its delivery state changed', () => {
+      const pending = { delivery: { M: { status: { S: 'pending' } } } };
+      expect(wakes(record('INSERT', entry, undefined, pending))).toBe(true);
+      expect(
+        wakes(record('MODIFY', entry, pending, { delivery: { M: { status: { S: 'delivered' } } } })),
+      ).toBe(true);
+    });
+
+    it('not the engine taking the lease or letting it go, nor removals or other items', () => {
+      expect(wakes(record('MODIFY', conversation, open, leased))).toBe(false);
+      expect(wakes(record('MODIFY', conversation, leased, { ...open, cursors: { M: {} } }))).toBe(false);
+      expect(
+        wakes({ eventName: 'REMOVE', dynamodb: { Keys: { pk: { S: conversation.pk }, sk: { S: 'META' } } } }),
+      ).toBe(false);
+      expect(wakes(record('INSERT', keys.prechat('c1'), undefined, {}))).toBe(false);
+      expect(wakes(record('MODIFY', keys.agent('a1'), {}, {}))).toBe(false);
     });
   });
 

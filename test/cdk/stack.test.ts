@@ -543,15 +543,13 @@ describe('delivery', () => {
     expect(wakes(streamRecord('REMOVE', entryKeys, undefined, true))).toBe(false);
   });
 
-  it('keeps failed stream records and timer messages in encrypted dead-letter queues that refuse plain HTTP', () => {
-    const { deadLetterQueue, retryDeadLetterQueue, retryQueue } = synthesized.stack.delivery;
-    for (const queue of [deadLetterQueue, retryDeadLetterQueue]) {
-      expect(resources('AWS::SQS::Queue')[synthesized.logicalId(queue)]?.Properties).toEqual({
-        SqsManagedSseEnabled: true,
-        MessageRetentionPeriod: 14 * 24 * 3600,
-      });
-    }
-    for (const queue of [deadLetterQueue, retryDeadLetterQueue, retryQueue]) {
+  it('keeps failed stream records and timer messages in an encrypted dead-letter queue that refuses plain HTTP', () => {
+    const { deadLetterQueue, retryQueue } = synthesized.stack.delivery;
+    expect(resources('AWS::SQS::Queue')[synthesized.logicalId(deadLetterQueue)]?.Properties).toEqual({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    for (const queue of [deadLetterQueue, retryQueue]) {
       synthesized.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: synthesized.logicalId(queue) }],
         PolicyDocument: {
@@ -564,14 +562,14 @@ describe('delivery', () => {
   });
 
   it('has a retry queue for retries due before the next sweep, read by DeliverOnTimer', () => {
-    const { retryQueue, retryDeadLetterQueue, onTimer } = synthesized.stack.delivery;
+    const { retryQueue, deadLetterQueue, onTimer } = synthesized.stack.delivery;
     const functions = resources('AWS::Lambda::Function');
     const timerTimeout = functions[synthesized.logicalId(onTimer)]?.Properties.Timeout as number;
     const queue = resources('AWS::SQS::Queue')[synthesized.logicalId(retryQueue)]?.Properties;
     expect(queue).toMatchObject({
       SqsManagedSseEnabled: true,
       RedrivePolicy: {
-        deadLetterTargetArn: { 'Fn::GetAtt': [synthesized.logicalId(retryDeadLetterQueue), 'Arn'] },
+        deadLetterTargetArn: { 'Fn::GetAtt': [synthesized.logicalId(deadLetterQueue), 'Arn'] },
         maxReceiveCount: 3,
       },
     });

@@ -1,10 +1,7 @@
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
-import ipaddr from 'ipaddr.js';
+import { BlockList, isIP } from 'node:net';
 import type { Config } from '#domain/shared/config.ts';
 import { ValidationError } from '#domain/shared/errors.ts';
-
-type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
 /**
  * What an address is to the webhook policy:
@@ -16,69 +13,111 @@ type Address = ipaddr.IPv4 | ipaddr.IPv6;
  */
 export type AddressKind = 'metadata' | 'private' | 'special' | 'public';
 
-/** The EC2 instance metadata service over IPv6 (fd00:ec2::254) and its /64. */
-const ec2Metadata = ipaddr.parseCIDR('fd00:ec2::/64');
-/** IANA's global unicast block: the only IPv6 space handed out for routing on the Internet. */
-const globalUnicastV6 = ipaddr.parseCIDR('2000::/3');
-/** NAT64's well-known prefix (RFC 6052): the IPv4 address sits in the last 32 bits. */
-const nat64 = ipaddr.parseCIDR('64:ff9b::/96');
-/** IPv4-compatible addresses (`::a.b.c.d`, RFC 4291, deprecated), :: and ::1 aside. */
-const ipv4Compatible = ipaddr.parseCIDR('::/96');
+type Family = 'ipv4' | 'ipv6';
 
-/** ipaddr.js's range names, sorted into the policy's kinds. */
-const ipv4Kinds: Record<string, AddressKind> = {
-  unicast: 'public',
-  // AS112 and AMT relays are anycast services that IANA lists as globally reachable.
-  as112: 'public',
-  amt: 'public',
-  linkLocal: 'metadata',
-  private: 'private',
-  loopback: 'private',
-  carrierGradeNat: 'private',
-};
-const ipv6Kinds: Record<string, AddressKind> = {
-  unicast: 'public',
-  as112v6: 'public',
-  amt: 'public',
-  linkLocal: 'metadata',
-  uniqueLocal: 'private',
-  loopback: 'private',
-};
+function subnets(family: Family, cidrs: string[]): BlockList {
+  const list = new BlockList();
+  for (const cidr of cidrs) {
+    const [network = '', prefix] = cidr.split('/');
+    list.addSubnet(network, Number(prefix), family);
+  }
+  return list;
+}
+
+/** Ranges of one family, checked in order: the first that holds the address gives its kind. */
+function rules(family: Family, ranges: [AddressKind, string[]][]): [AddressKind, BlockList][] {
+  return ranges.map(([kind, cidrs]) => [kind, subnets(family, cidrs)]);
+}
+
+/** IPv4: anything in none of these ranges is `public` (AS112 and AMT relays, IANA's globally reachable anycast, too). */
+const ipv4Rules = rules('ipv4', [
+  ['metadata', ['169.254.0.0/16']],
+  ['private', ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '100.64.0.0/10']],
+  [
+    'special',
+    [
+      // This network, multicast, reserved (with the broadcast address).
+      '0.0.0.0/8',
+      '224.0.0.0/4',
+      '240.0.0.0/4',
+      // IETF protocol assignments, documentation, the 6to4 relay anycast, benchmarking.
+      '192.0.0.0/24',
+      '192.0.2.0/24',
+      '192.88.99.0/24',
+      '198.18.0.0/15',
+      '198.51.100.0/24',
+      '203.0.113.0/24',
+    ],
+  ],
+]);
+
+/** IPv6 that carries no IPv4 address: anything in none of these ranges is `special`. */
+const ipv6Rules = rules('ipv6', [
+  // The EC2 instance metadata service over IPv6 (fd00:ec2::254) and its /64; link-local.
+  ['metadata', ['fd00:ec2::/64', 'fe80::/10']],
+  ['private', ['fc00::/7', '::1/128']],
+  // AMT relays and AS112, carved out of the IETF block below: globally reachable anycast.
+  ['public', ['2001:3::/32', '2001:4:112::/48']],
+  // The IETF protocol block (Teredo, benchmarking, ORCHIDs...), documentation, documentation (RFC 9637).
+  ['special', ['2001::/23', '2001:db8::/32', '3fff::/20']],
+  // IANA's global unicast block: the only IPv6 space handed out for routing on the Internet.
+  ['public', ['2000::/3']],
+]);
+
+/** IPv6 forms with an IPv4 address in the last 32 bits: mapped (`::ffff:a.b.c.d`), translated (`::ffff:0:a.b.c.d`), NAT64 (RFC 6052). */
+const ipv4InLast32 = subnets('ipv6', ['::ffff:0:0/96', '::ffff:0:0:0/96', '64:ff9b::/96']);
+/** 6to4 (`2002:AABB:CCDD::`): the IPv4 address in bits 16 to 48. */
+const sixToFour = subnets('ipv6', ['2002::/16']);
+/** IPv4-compatible addresses (`::a.b.c.d`, RFC 4291, deprecated), :: and ::1 aside. */
+const ipv4Compatible = subnets('ipv6', ['::/96']);
+
+function firstKind(ordered: [AddressKind, BlockList][], address: string, family: Family) {
+  return ordered.find(([, list]) => list.check(address, family))?.[0];
+}
+
+/** The eight 16-bit groups of an IPv6 address in the URL parser's form (lower case, no dotted tail). */
+function groups(canonical: string): number[] {
+  const [head = '', tail] = canonical.split('::');
+  const parts = (text: string) => (text ? text.split(':') : []);
+  const [before, after] = [parts(head), parts(tail ?? '')];
+  const zeros = new Array<string>(8 - before.length - after.length).fill('0');
+  return [...before, ...zeros, ...after].map((group) => Number.parseInt(group, 16));
+}
+
+const dotted = (high = 0, low = 0) => [high >> 8, high & 255, low >> 8, low & 255].join('.');
 
 /**
  * The IPv4 address an IPv6 address carries, if it is one of the forms that reach an IPv4 host:
- * mapped (`::ffff:a.b.c.d`), translated (`::ffff:0:a.b.c.d`), compatible (`::a.b.c.d`), NAT64
- * (`64:ff9b::a.b.c.d`) and 6to4 (`2002:AABB:CCDD::`).
+ * mapped, translated, compatible, NAT64 (the last 32 bits) and 6to4 (bits 16 to 48).
  */
-function embeddedIpv4(address: ipaddr.IPv6): ipaddr.IPv4 | undefined {
-  const range = address.range();
-  const bytes = address.toByteArray();
-  const last32 = () => new ipaddr.IPv4(bytes.slice(12, 16));
-  if (range === 'ipv4Mapped' || range === 'rfc6145') return last32();
-  if (address.match(nat64)) return last32();
-  if (range === '6to4') return new ipaddr.IPv4(bytes.slice(2, 6));
-  if (range !== 'unspecified' && range !== 'loopback' && address.match(ipv4Compatible)) return last32();
+function embeddedIpv4(canonical: string): string | undefined {
+  const group = groups(canonical);
+  if (sixToFour.check(canonical, 'ipv6')) return dotted(group[1], group[2]);
+  const compatible = canonical !== '::' && canonical !== '::1' && ipv4Compatible.check(canonical, 'ipv6');
+  if (compatible || ipv4InLast32.check(canonical, 'ipv6')) return dotted(group[6], group[7]);
   return undefined;
 }
 
-function kindOf(address: Address): AddressKind {
-  if (address.kind() === 'ipv4') return ipv4Kinds[address.range()] ?? 'special';
-  const v6 = address as ipaddr.IPv6;
-  const carried = embeddedIpv4(v6);
-  if (carried) return kindOf(carried);
-  if (v6.match(ec2Metadata)) return 'metadata';
-  const kind = ipv6Kinds[v6.range()] ?? 'special';
-  return kind === 'public' && !v6.match(globalUnicastV6) ? 'special' : kind;
+function ipv6Kind(address: string): AddressKind {
+  // The URL parser's serialisation: one spelling per address, whatever case, zeros or dotted tail it came in.
+  const canonical = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  const carried = embeddedIpv4(canonical);
+  if (carried) return firstKind(ipv4Rules, carried, 'ipv4') ?? 'public';
+  return firstKind(ipv6Rules, canonical, 'ipv6') ?? 'special';
 }
 
 /**
  * Classifies one IP address (dotted IPv4 or any IPv6 spelling, as `dns.lookup` or the URL parser
- * gives them); anything that does not parse as an address is `special`, so it is refused.
+ * gives them); anything that does not parse as an address is `special`, so it is refused. A zone
+ * (`fe80::1%eth0`) does not change what the address is.
  */
 export function classifyAddress(address: string): AddressKind {
   const plain = address.replace(/^\[|\]$/g, '');
-  if (!isIP(plain)) return 'special';
-  return kindOf(ipaddr.parse(plain));
+  const family = isIP(plain);
+  if (family === 4) return firstKind(ipv4Rules, plain, 'ipv4') ?? 'public';
+  if (family !== 6) return 'special';
+  const [withoutZone = ''] = plain.split('%');
+  return URL.canParse(`http://[${withoutZone}]/`) ? ipv6Kind(withoutZone) : 'special';
 }
 
 export interface WebhookPolicy {
