@@ -11,26 +11,13 @@ import { expireConversation } from '#store/retention.ts';
 import { dynamoStore } from '#store/store.ts';
 import { createDb, type Db, ensureTable } from '#store/table.ts';
 
-/** How the process's edges learn what changed in the table, as the domain sees it. */
-export interface TableChanges {
-  /** What a record of the table's stream means (none for a record of no interest). */
-  ofStreamRecord(record: DynamoDBRecord): ConversationChange[];
-  /** The local runtime's stand-in for the stream: `consume` gets the changes of this process's writes, in order. */
-  follow(consume: (changes: ConversationChange[]) => Promise<unknown>): { stop(): Promise<void> };
-  /** Removes what remains of a conversation whose item TTL expired (or puts it back while something is undelivered). */
-  expire(change: Extract<ConversationChange, { kind: 'conversation-expired' }>): Promise<'removed' | 'kept'>;
-}
-
 /**
- * The domain's dependencies, the table they were built on, and its changes. Only the process's edges
- * use `db` itself: creating the table, the command-line tool, tests.
+ * The domain's dependencies and the table they were built on. Only the process's edges use `db` itself,
+ * through the functions below: creating the table, reading its changes, the command-line tool, tests.
+ * Each is a function of its own rather than a member of `Wired`, so a Lambda's bundle carries only
+ * those it calls (the change decoder and the table's creation are 10 KiB a function that never uses them).
  */
-export type Wired = Deps & {
-  db: Db;
-  changes: TableChanges;
-  /** Creates the table where it is missing (the local runtime on its embedded store), as the stack defines it. */
-  ensureTable(): Promise<void>;
-};
+export type Wired = Deps & { db: Db };
 
 /** The one composition root: Deps over a given client (the simulation passes one that injects faults). */
 export function buildDeps(parts: {
@@ -48,18 +35,33 @@ export function buildDeps(parts: {
     now: parts.now ?? (() => new Date()),
     outboxWritten: (conversationId) => outboxSignals.emit('conversation', conversationId),
     liveSessions: parts.liveSessions ?? localLiveSessions,
-    ensureTable: () => ensureTable(db),
-    changes: {
-      ofStreamRecord: changesOfStreamRecord,
-      follow: (consume) => startChangeFeed(db, consume),
-      expire: (change) => expireConversation(db, change.expired),
-    },
   };
 }
 
 /** Deps on the table the settings name (TABLE_NAME, DYNAMODB_ENDPOINT): the Lambdas and the command-line tool. */
 export function depsFromConfig(config: Config, parts: { liveSessions?: LiveSessions } = {}): Wired {
   return buildDeps({ db: createDb(config), config, ...parts });
+}
+
+/** What a record of the table's stream means to the domain (none for a record of no interest). */
+export function changesOfRecord(record: DynamoDBRecord): ConversationChange[] {
+  return changesOfStreamRecord(record);
+}
+
+/** The local runtime's stand-in for the stream: `consume` gets the changes of this process's writes, in order. */
+export function followChanges(
+  wired: Wired,
+  consume: (changes: ConversationChange[]) => Promise<unknown>,
+): { stop(): Promise<void> } {
+  return startChangeFeed(wired.db, consume);
+}
+
+/** Removes what remains of a conversation whose item TTL expired (or puts it back while something is undelivered). */
+export function expireConversationOf(
+  wired: Wired,
+  change: Extract<ConversationChange, { kind: 'conversation-expired' }>,
+): Promise<'removed' | 'kept'> {
+  return expireConversation(wired.db, change.expired);
 }
 
 /** Creates the table when it is missing: an embedded store starts empty. */

@@ -1,7 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { deliverConversation } from '#delivery/engine.ts';
 import { sqsRetryTimer } from '#delivery/retry-timer.ts';
-import { defaultDeps } from '#deps';
+import { changesOfRecord, defaultDeps, expireConversationOf } from '#deps';
 import { failureForLog, logger } from '#logger';
 
 const schedule = sqsRetryTimer(process.env.RETRY_QUEUE_URL);
@@ -18,10 +18,10 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   const expiries: { sequenceNumber: string; conversationId: string; run: () => Promise<unknown> }[] = [];
   for (const record of event.Records) {
     const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
-    for (const change of deps.changes.ofStreamRecord(record)) {
+    for (const change of changesOfRecord(record)) {
       const { conversationId } = change;
       if (change.kind === 'conversation-expired') {
-        expiries.push({ sequenceNumber, conversationId, run: () => deps.changes.expire(change) });
+        expiries.push({ sequenceNumber, conversationId, run: () => expireConversationOf(deps, change) });
       } else if (change.kind === 'outbox-written' && !work.has(conversationId)) {
         work.set(conversationId, {
           sequenceNumber,

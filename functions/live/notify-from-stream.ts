@@ -1,5 +1,5 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { defaultDeps } from '#deps';
+import { changesOfRecord, defaultDeps } from '#deps';
 import { type ConnectionPoster, fanOut } from '#live/fan-out.ts';
 import { managementApiPoster } from '#live/management-api.ts';
 import { logger } from '#logger';
@@ -16,6 +16,6 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<void> => {
   const endpoint = deps.config.LIVE_MANAGEMENT_URL;
   if (!endpoint) throw new Error('LIVE_MANAGEMENT_URL is not set');
   poster ??= managementApiPoster(endpoint, deps.config.AWS_REGION);
-  const result = await fanOut(deps, event.Records.flatMap(deps.changes.ofStreamRecord), poster);
+  const result = await fanOut(deps, event.Records.flatMap(changesOfRecord), poster);
   logger.info('live notified', { records: event.Records.length, ...result });
 };

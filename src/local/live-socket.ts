@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { WebSocket, WebSocketServer } from 'ws';
 import { liveRoutes } from '#api/routes.ts';
-import type { Wired } from '#deps';
+import { followChanges, type Wired } from '#deps';
 import { type ConnectionPoster, fanOut } from '#live/fan-out.ts';
 import { liveSignals } from '#live/sessions.ts';
 import { arrivedRequest, webSocketEvent } from '#local/api-gateway-event.ts';
@@ -108,7 +108,7 @@ export function startLiveSocket(server: Server, root: string, deps: Wired) {
       return new Promise((resolve) => ws.send(data, (error) => resolve(error ? 'gone' : 'sent')));
     },
   };
-  const feed = deps.changes.follow((changes) => fanOut(deps, changes, poster));
+  const feed = followChanges(deps, (changes) => fanOut(deps, changes, poster));
 
   const endSession = (connectionId: string) =>
     sockets.get(connectionId)?.close(sessionEndedCode, 'session ended');

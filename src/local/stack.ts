@@ -136,9 +136,9 @@ export async function startLocalStack(options: LocalStackOptions) {
     .join(',');
   process.env.TABLE_NAME ??= 'operator-bridge';
   process.env.ALLOW_PRIVATE_WEBHOOKS ??= 'true';
-  const { defaultDeps } = await import('#deps');
+  const { defaultDeps, ensureTableOf } = await import('#deps');
   const deps = defaultDeps();
-  await deps.ensureTable();
+  await ensureTableOf(deps);
 
   const api = lambdaRequestListener(options.root);
   const server = createServer((request, response) => void api(request, response));
