@@ -4,7 +4,7 @@ import { type Row, row } from './stats.ts';
 /**
  * Public on-demand prices, us-east-1, as published by AWS (API Gateway, Lambda, DynamoDB and
  * CloudWatch pricing pages; DynamoDB after its November 2024 on-demand price cut). Checked through
- * secondary summaries of those pages on 2026-11-25, not live; BENCHMARKS.md names the sources.
+ * secondary summaries of those pages on 2026-11-25, not live; docs/benchmarks.md names the sources.
  */
 export const prices = {
   httpApiPerRequest: 1.0 / 1e6,

@@ -16,7 +16,7 @@ export const functionBundling = {
   // The SDK bundled, so the code runs against the SDK version it was tested with.
   bundleAwsSDK: true,
   minify: true,
-  // No source map: `--enable-source-maps` with a 3 MiB map cost every cold start (BENCHMARKS.md).
+  // No source map: `--enable-source-maps` with a 3 MiB map cost every cold start (docs/benchmarks.md).
   // Names not kept either (about 20 KiB a bundle): our error classes set their own `name`, which is
   // what logs report; stack frames point at lines and columns of the minified `index.mjs`.
   sourceMap: false,

@@ -44,7 +44,7 @@ export const streamLagThreshold = Duration.minutes(1);
  * CloudWatch bills each metric an alarm reads (metric math included), so each failure mode is
  * watched through the widest metric that shows it: the APIs' server errors stand for the errors,
  * timeouts and throttling of every function behind them, and one dead-letter queue for those of
- * every background trigger (stream, retry queue, schedule). Six metrics in all; BENCHMARKS.md prices them.
+ * every background trigger (stream, retry queue, schedule). Six metrics in all; docs/benchmarks.md prices them.
  */
 export class Monitoring extends Construct {
   readonly alarmTopic: Topic;

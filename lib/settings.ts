@@ -23,7 +23,7 @@ const origin = z
 
 /**
  * What a user can tune per deployment, through CDK context (`cdk.json` or `-c key=value`) or stack
- * props. Unset values fall back to the defaults in `src/config.ts`, so they are not repeated here.
+ * props. Unset values fall back to the defaults in `src/domain/shared/config.ts`, so they are not repeated here.
  */
 export const deploymentSettingsSchema = z.object({
   /**
@@ -94,7 +94,7 @@ export function deploymentSettingsFromContext(node: Node): DeploymentSettings {
 }
 
 /**
- * The environment every function reads (see `src/config.ts`): only what the user configured, plus what
+ * The environment every function reads (see `src/domain/shared/config.ts`): only what the user configured, plus what
  * AWS needs to differ from the local runtime. TABLE_NAME is added by the stack.
  */
 export function functionEnvironment(settings: DeploymentSettings): Record<string, string> {

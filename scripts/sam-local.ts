@@ -11,7 +11,7 @@ import { type Template, withoutWebSocketApis } from './sam-template.ts';
  * route in its own Lambda container running the bundled function, against the embedded store of a
  * running `npm start` (whose delivery loop also delivers what these functions write to the outbox).
  * SAM CLI gets the template without the WebSocket API, whose `$connect` and `$disconnect` it cannot
- * parse; the README says what else `sam local` does not emulate.
+ * parse; docs/deploying.md says what else `sam local` does not emulate.
  */
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 const port = process.env.SAM_PORT ?? '3001';

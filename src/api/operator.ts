@@ -19,7 +19,7 @@ export const operatorPath = z.object({
 
 /**
  * A pre-chat field (`attributes`, `hiddenAttributes`, `customData`) as sent: any JSON value. Never
- * refused for its shape; the use case stores its safe form (`#domain/prechat.ts`) and refuses only the
+ * refused for its shape; the use case stores its safe form (`#domain/conversations/prechat.ts`) and refuses only the
  * three fields of one request over 128 KiB together, naming the largest.
  */
 const prechatField = z.unknown().register(z.globalRegistry, {

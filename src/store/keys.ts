@@ -101,7 +101,7 @@ export const keys = {
   }),
 };
 
-/** The live-updates records (see `#live/store.ts`). */
+/** The live-updates records (see `#store/live.ts`). */
 export const liveKeys = {
   ticket: (ticketHash: string) => ({ pk: `LIVE#TICKET#${ticketHash}`, sk: 'TICKET' }),
   connection: (connectionId: string) => ({ pk: `LIVE#CONN#${connectionId}`, sk: 'CONNECTION' }),
@@ -117,7 +117,7 @@ export const liveKeys = {
   agentConnections: (employeeId: string) => ({ pk: `LIVE#AGENT#${employeeId}`, skPrefix: 'CONN#' }),
 };
 
-/** Message ids are the domain's (`#domain/ids.ts`); the store builds its keys from their numbers. */
+/** Message ids are the domain's (`#domain/shared/ids.ts`); the store builds its keys from their numbers. */
 export { conversationOfMessageId, messageId, seqOfMessageId } from '#domain/shared/ids.ts';
 
 export function seqOfSortKey(sk: string): number {

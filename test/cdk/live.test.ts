@@ -179,7 +179,7 @@ describe('live updates', () => {
     const liveUrl = synthesized.stack.resolve(live.url);
     for (const [id, fn] of Object.entries(resources('AWS::Lambda::Function'))) {
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-      // One name, read through the settings schema (src/config.ts) by the ticket function and the console.
+      // One name, read through the settings schema (src/domain/shared/config.ts) by the ticket function and the console.
       expect(variables.LIVE_URL, id).toEqual(readers.includes(id) ? liveUrl : undefined);
       expect('LIVE_UPDATES_URL' in variables, id).toBe(false);
       expect('LIVE_MANAGEMENT_URL' in variables, id).toBe(id === notifierId);
