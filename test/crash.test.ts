@@ -112,9 +112,12 @@ describe('crash and restart of the local runtime', () => {
     const triedBeforeCrash = new Set(receiver.received.map((request) => request.body.id));
     receiver.script(() => 200);
     await startRuntime();
+    // A bound on waiting, not on speed: the restarted runtime retries on its schedule, and on a loaded
+    // machine its start alone can take seconds.
     const delivered = await eventually(
       () => receiver.accepted(),
       (list) => list.length >= 4,
+      60_000,
     );
     // Assess
     const events = delivered.map((request) => request.body);
@@ -127,5 +130,5 @@ describe('crash and restart of the local runtime', () => {
     expect(states.map((m: { delivery: { status: string } }) => m.delivery.status)).toEqual(
       Array(4).fill('delivered'),
     );
-  });
+  }, 120_000);
 });
