@@ -7,7 +7,6 @@ import type { Deps } from '#domain/shared/deps.ts';
 import { localLiveSessions } from '#live/sessions.ts';
 import { startChangeFeed } from '#store/change-feed.ts';
 import { changesOfStreamRecord } from '#store/changes.ts';
-import { expireConversation } from '#store/retention.ts';
 import { dynamoStore } from '#store/store.ts';
 import { createDb, type Db, ensureTable } from '#store/table.ts';
 
@@ -17,8 +16,6 @@ export interface TableChanges {
   ofStreamRecord(record: DynamoDBRecord): ConversationChange[];
   /** The local runtime's stand-in for the stream: `consume` gets the changes of this process's writes, in order. */
   follow(consume: (changes: ConversationChange[]) => Promise<unknown>): { stop(): Promise<void> };
-  /** Removes what remains of a conversation whose item TTL expired (or puts it back while something is undelivered). */
-  expire(change: Extract<ConversationChange, { kind: 'conversation-expired' }>): Promise<'removed' | 'kept'>;
 }
 
 /**
@@ -52,7 +49,6 @@ export function buildDeps(parts: {
     changes: {
       ofStreamRecord: changesOfStreamRecord,
       follow: (consume) => startChangeFeed(db, consume),
-      expire: (change) => expireConversation(db, change.expired),
     },
   };
 }

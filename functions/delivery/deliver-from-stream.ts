@@ -21,7 +21,12 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     for (const change of deps.changes.ofStreamRecord(record)) {
       const { conversationId } = change;
       if (change.kind === 'conversation-expired') {
-        expiries.push({ sequenceNumber, conversationId, run: () => deps.changes.expire(change) });
+        // Retention is the store's, reached through the domain's port: the item as the record carried it.
+        expiries.push({
+          sequenceNumber,
+          conversationId,
+          run: () => deps.store.retention.expired(change.expired, deps.now()),
+        });
       } else if (change.kind === 'outbox-written' && !work.has(conversationId)) {
         work.set(conversationId, {
           sequenceNumber,

@@ -131,6 +131,8 @@ export class World {
   injected: string[] = [];
   readonly posts: Post[] = [];
   readonly stream: StreamRecord[] = [];
+  /** Events whose delivery was saved `failed` at some point (4xx, or retries ran out): a redrive may send them late. */
+  readonly everFailed = new Set<string>();
   readonly timers: { conversationId: string; atMs: number }[] = [];
   readonly trace: string[] = [];
   private pendingIo = 0;
@@ -300,6 +302,17 @@ export class World {
     }
     const key = (input.Item ?? input.Key) as Record<string, unknown> | undefined;
     const sk = text(key?.sk);
+    const saved = (input.ExpressionAttributeValues as Record<string, unknown> | undefined)?.[':delivery'] as
+      | { status?: unknown; M?: { status?: unknown } }
+      | undefined;
+    if (
+      command === 'UpdateItemCommand' &&
+      sk?.startsWith('MSG#') &&
+      text(saved?.status ?? saved?.M?.status) === 'failed'
+    )
+      this.everFailed.add(
+        `${String(text(key?.pk)).slice('CONV#'.length)}-${Number(sk.slice('MSG#'.length))}`,
+      );
     if ((command === 'PutItemCommand' || command === 'UpdateItemCommand') && sk?.startsWith('WAKE#')) {
       this.stream.push({ conversationId: String(text(key?.pk)).slice('CONV#'.length), at: this.clock });
     }
