@@ -302,14 +302,14 @@ export class World {
     }
     const key = (input.Item ?? input.Key) as Record<string, unknown> | undefined;
     const sk = text(key?.sk);
-    const saved = (input.ExpressionAttributeValues as Record<string, unknown> | undefined)?.[':delivery'] as
-      | { status?: unknown; M?: { status?: unknown } }
-      | undefined;
-    if (
-      command === 'UpdateItemCommand' &&
-      sk?.startsWith('MSG#') &&
-      text(saved?.status ?? saved?.M?.status) === 'failed'
-    )
+    // The delivery state saved is the update's one map value (its placeholder is generated); the
+    // condition's status is a plain string.
+    const values = Object.values((input.ExpressionAttributeValues ?? {}) as Record<string, unknown>);
+    const savedFailed = values.some((value) => {
+      const saved = value as { status?: unknown; M?: { status?: unknown } } | undefined;
+      return text(saved?.status ?? saved?.M?.status) === 'failed';
+    });
+    if (command === 'UpdateItemCommand' && sk?.startsWith('MSG#') && savedFailed)
       this.everFailed.add(
         `${String(text(key?.pk)).slice('CONV#'.length)}-${Number(sk.slice('MSG#'.length))}`,
       );
