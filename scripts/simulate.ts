@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
  * delivery engine over the simulated world, with the options passed in the environment.
  */
 
-const usage = `Usage: npm run simulate -- [--seeds N] [--seed S] [--path P] [--faults KINDS] [--rate PERCENT] [--profile NAME] [--explore] [--verbose]
+const usage = `Usage: npm run simulate -- [--seeds N] [--seed S] [--path P] [--faults KINDS] [--rate PERCENT] [--profile NAME] [--no-ttl] [--explore] [--verbose]
 
   --seeds N      runs N seeds (default 100); with --explore, N seeds from --seed on, one line each
   --seed S       the first seed (fast-check's seed): replays the run a failure printed
@@ -19,6 +19,7 @@ const usage = `Usage: npm run simulate -- [--seeds N] [--seed S] [--path P] [--f
   --profile NAME default, platform-waits (an agent platform, no DialogStudio webhook until the end,
                  429 with an hour's Retry-After), failures (webhooks answer 2xx or 4xx) or busy
                  (failures, with an agent who mostly sends, closes and retries)
+  --no-ttl       leaves DynamoDB's TTL out (no days pass, nothing expires)
   --explore      does not stop at the first failure: prints, per seed, the invariants it broke
   --verbose      prints the faults injected and the replies of each run
 `;
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     faults: { type: 'string' },
     rate: { type: 'string' },
     profile: { type: 'string' },
+    'no-ttl': { type: 'boolean' },
     explore: { type: 'boolean' },
     verbose: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -61,6 +63,7 @@ if (values.faults) env.SIM_FAULTS = values.faults;
 const rate = whole('rate', values.rate);
 if (rate !== undefined) env.SIM_FAULT_RATE = rate;
 if (values.profile) env.SIM_PROFILE = values.profile;
+if (values['no-ttl']) env.SIM_TTL = '0';
 if (values.explore) env.SIM_EXPLORE = '1';
 if (values.verbose) env.SIM_VERBOSE = '1';
 

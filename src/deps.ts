@@ -7,7 +7,6 @@ import type { Deps } from '#domain/shared/deps.ts';
 import { localLiveSessions } from '#live/sessions.ts';
 import { startChangeFeed } from '#store/change-feed.ts';
 import { changesOfStreamRecord } from '#store/changes.ts';
-import { expireConversation } from '#store/retention.ts';
 import { dynamoStore } from '#store/store.ts';
 import { createDb, type Db, ensureTable } from '#store/table.ts';
 
@@ -54,14 +53,6 @@ export function followChanges(
   consume: (changes: ConversationChange[]) => Promise<unknown>,
 ): { stop(): Promise<void> } {
   return startChangeFeed(wired.db, consume);
-}
-
-/** Removes what remains of a conversation whose item TTL expired (or puts it back while something is undelivered). */
-export function expireConversationOf(
-  wired: Wired,
-  change: Extract<ConversationChange, { kind: 'conversation-expired' }>,
-): Promise<'removed' | 'kept'> {
-  return expireConversation(wired.db, change.expired);
 }
 
 /** Creates the table when it is missing: an embedded store starts empty. */

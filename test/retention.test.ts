@@ -1,9 +1,10 @@
-import { DeleteCommand, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverConversation } from '#delivery/engine.ts';
 import type { Wired } from '#deps';
+import { listFailedEvents } from '#domain/outbox/redrive.ts';
 import { keys } from '#store/keys.ts';
 import { handler as deliverFromStream } from '../functions/delivery/deliver-from-stream.ts';
 import { inProcessClient as client, seedAgent, seedChannel } from './support/clients.ts';
@@ -11,10 +12,11 @@ import { useEmbeddedStore } from './support/embedded-store.ts';
 import { startWebhookReceiver } from './support/webhook-receiver.ts';
 
 /**
- * RETENTION_DAYS: only the conversation item carries a DynamoDB TTL, renewed by every entry, so a
+ * RETENTION_DAYS: only the conversation item carries a DynamoDB TTL, renewed by every write, so a
  * conversation expires counted from its last activity and never loses its oldest messages while it
- * is in use. When TTL removes it, the stream takes the rest of the conversation and the user's
- * pointer with it, unless an event is still pending or failed.
+ * is in use. While an event of it is pending or failed it carries none, so TTL cannot remove it even
+ * when the stream's record of a removal is lost. When TTL removes it, the stream takes the rest of the
+ * conversation and the user's pointer with it.
  */
 let store: Awaited<ReturnType<typeof useEmbeddedStore>>;
 let deps: Wired;
@@ -58,6 +60,38 @@ async function expire(conversationId: string) {
     }),
   );
   return deliverFromStream(removeRecord(Attributes ?? {}));
+}
+
+/**
+ * What DynamoDB's TTL does when the stream's record of it is lost: deletes the conversation item if its
+ * expiry has passed by then (an item whose expiry a write removed or moved on is left alone).
+ */
+async function expireLosingTheRecord(conversationId: string, atMs = Date.now()) {
+  try {
+    await deps.db.doc.send(
+      new DeleteCommand({
+        TableName: deps.db.tableName,
+        Key: keys.conversation(conversationId),
+        ConditionExpression: 'expiresAt <= :now',
+        ExpressionAttributeValues: { ':now': Math.floor(atMs / 1000) },
+      }),
+    );
+    return 'deleted';
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return 'kept';
+    throw error;
+  }
+}
+
+/** Runs `work` with the clock set back `days`: its writes are stamped that long ago. */
+async function daysAgo<T>(days: number, work: () => Promise<T>): Promise<T> {
+  const now = deps.now;
+  deps.now = () => new Date(Date.now() - days * 86_400_000);
+  try {
+    return await work();
+  } finally {
+    deps.now = now;
+  }
 }
 
 async function activeConversation() {
@@ -108,20 +142,6 @@ describe('retention', () => {
     expect(next.body.conversationId).not.toBe(conversationId);
   });
 
-  it('keeps a conversation whose event is still pending: TTL never removes an undelivered event', async () => {
-    // Prepare: no webhook is set, so the agent's message stays pending.
-    const { conversationId, path, agent } = await activeConversation();
-    const sent = await client('POST', `${path}/messages`, { text: 'not yet delivered' }, agent.auth);
-    // Act
-    await expire(conversationId);
-    // Assess
-    const items = await itemsOf(conversationId);
-    const meta = items.find((item) => item.sk === 'META');
-    expect(meta?.expiresAt).toBeGreaterThan(Date.now() / 1000 + 29 * 86_400);
-    const event = items.find((item) => item.id === sent.body.id);
-    expect(event?.delivery.status).toBe('pending');
-  });
-
   it('answers a duplicate of the same TTL record as done, without a failure', async () => {
     // Prepare: a pending event keeps the conversation; the stream then delivers the record again.
     const { conversationId, path, agent } = await activeConversation();
@@ -158,5 +178,90 @@ describe('retention', () => {
     expect(whilePending?.expiresAt).toBeUndefined();
     expect(whileFailed?.expiresAt).toBeUndefined();
     expect(afterDelivery?.expiresAt).toBeGreaterThan(Date.now() / 1000 + 29 * 86_400);
+  });
+
+  it('a client message never gives back the expiry while an event is failed, so TTL cannot strand it', async () => {
+    // Prepare: the agent's message fails for good (the webhook refuses it).
+    const receiver = await startWebhookReceiver(() => 400);
+    const { conversationId, path, agent, api } = await activeConversation();
+    await client('POST', `${api}/setWebhook`, { url: receiver.url('/refuses') });
+    const failed = await client('POST', `${path}/messages`, { text: 'refused' }, agent.auth);
+    await deliverConversation(deps, conversationId);
+    // Act: the client writes 40 days ago, then TTL runs today and its stream record is lost.
+    const reply = await daysAgo(40, () =>
+      client('POST', `${api}/sendText`, { userId: 'u-ttl', text: 'hello?' }),
+    );
+    const ttl = await expireLosingTheRecord(conversationId);
+    receiver.script(() => 200);
+    const listed = (await listFailedEvents(deps)).map((event) => event.id);
+    const retry = await client('POST', `${path}/messages/${failed.body.id}/retry`, undefined, agent.auth);
+    await receiver.close();
+    // Assess
+    expect(reply.status).toBe(200);
+    expect(ttl).toBe('kept');
+    expect(listed).toContain(failed.body.id);
+    expect(retry.status).toBe(202);
+  });
+
+  it('a write with an event to deliver takes the expiry off until the deliverer is done with it', async () => {
+    // Prepare: no webhook, so the agent's Closed waits; the close is stamped 40 days ago.
+    const { conversationId, path, agent } = await activeConversation();
+    await daysAgo(40, () => client('POST', `${path}/close`, undefined, agent.auth));
+    // Act
+    const ttl = await expireLosingTheRecord(conversationId);
+    // Assess: the Closed still waits for setWebhook, so the conversation stays.
+    expect(ttl).toBe('kept');
+    const items = await itemsOf(conversationId);
+    expect(items.find((item) => item.sk === 'META')?.expiresAt).toBeUndefined();
+  });
+
+  it('puts back a conversation that TTL removed while an event was pending, without an expiry and due now', async () => {
+    // Prepare: no webhook is set, so the agent's message stays pending; an older version left an expiry on the item.
+    const { conversationId, path, agent } = await activeConversation();
+    const sent = await client('POST', `${path}/messages`, { text: 'pending' }, agent.auth);
+    await deps.db.doc.send(
+      new UpdateCommand({
+        TableName: deps.db.tableName,
+        Key: keys.conversation(conversationId),
+        UpdateExpression: 'SET expiresAt = :past',
+        ExpressionAttributeValues: { ':past': 1 },
+      }),
+    );
+    // Act: the handler's clock (Deps) says when the conversation is due again.
+    await daysAgo(1, () => expire(conversationId));
+    // Assess
+    const meta = (await itemsOf(conversationId)).find((item) => item.sk === 'META');
+    expect(meta?.expiresAt).toBeUndefined();
+    expect(String(meta?.gsi1pk)).toMatch(/^OUTBOX#DUE#/);
+    expect(Date.parse(String(meta?.gsi1sk).split('#')[0] ?? '')).toBeLessThan(Date.now() - 86_000_000);
+    const event = (await itemsOf(conversationId)).find((item) => item.id === sent.body.id);
+    expect(event?.delivery.status).toBe('pending');
+  });
+
+  it('counts an event a dead pass failed and could not save the count of, so the conversation keeps no expiry', async () => {
+    // Prepare: the agent's message was made failed by a pass that died before its release (cursor and count unsaved).
+    const receiver = await startWebhookReceiver(() => 200);
+    const { conversationId, path, agent, api } = await activeConversation();
+    const sent = await client('POST', `${path}/messages`, { text: 'failed by a dead pass' }, agent.auth);
+    const entry = (await itemsOf(conversationId)).find((item) => item.id === sent.body.id);
+    await deps.db.doc.send(
+      new UpdateCommand({
+        TableName: deps.db.tableName,
+        Key: { pk: entry?.pk, sk: entry?.sk },
+        UpdateExpression: 'SET delivery.#status = :failed',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':failed': 'failed' },
+      }),
+    );
+    await client('POST', `${api}/setWebhook`, { url: receiver.url('/ok') });
+    // Act
+    await deliverConversation(deps, conversationId);
+    const ttl = await expireLosingTheRecord(conversationId, Date.now() + 40 * 86_400_000);
+    await receiver.close();
+    // Assess
+    const meta = (await itemsOf(conversationId)).find((item) => item.sk === 'META');
+    expect(meta?.failedEvents).toBe(1);
+    expect(meta?.expiresAt).toBeUndefined();
+    expect(ttl).toBe('kept');
   });
 });

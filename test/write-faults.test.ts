@@ -129,6 +129,21 @@ describe('a write that landed although its caller saw an error is stored once', 
     expect(events[0]?.body.id).toBe(closed.body.eventId);
   });
 
+  it("an event's failure whose counter update landed, then failed, is counted once", async () => {
+    // Prepare: the agent's message is refused for good.
+    receiver.script((request) => (request.path === '/refuses5' ? 400 : 200));
+    const flow = await acceptedConversation(client, deps, receiver.url('/refuses5'));
+    await flow.say('refused');
+    const before = await deps.store.outbox.failedCount();
+    // Act
+    faults.landThenFail((request) => request.command === 'UpdateItem' && request.sk === 'FAILED');
+    await deliverFromStream(streamInsert(flow.conversationId));
+    receiver.script(() => 200);
+    // Assess
+    expect(faults.landed.some((request) => request.sk === 'FAILED')).toBe(true);
+    expect(await deps.store.outbox.failedCount()).toBe(before + 1);
+  });
+
   it('the first sendText of a user whose conversation creation landed, then failed', async () => {
     // Prepare
     const { api } = await seedChannel(deps);

@@ -1,7 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { deliverConversation } from '#delivery/engine.ts';
 import { sqsRetryTimer } from '#delivery/retry-timer.ts';
-import { changesOfRecord, defaultDeps, expireConversationOf } from '#deps';
+import { changesOfRecord, defaultDeps } from '#deps';
 import { failureForLog, logger } from '#logger';
 
 const schedule = sqsRetryTimer(process.env.RETRY_QUEUE_URL);
@@ -21,7 +21,12 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     for (const change of changesOfRecord(record)) {
       const { conversationId } = change;
       if (change.kind === 'conversation-expired') {
-        expiries.push({ sequenceNumber, conversationId, run: () => expireConversationOf(deps, change) });
+        // Retention is the store's, reached through the domain's port: the item as the record carried it.
+        expiries.push({
+          sequenceNumber,
+          conversationId,
+          run: () => deps.store.retention.expired(change.expired, deps.now()),
+        });
       } else if (change.kind === 'outbox-written' && !work.has(conversationId)) {
         work.set(conversationId, {
           sequenceNumber,

@@ -69,7 +69,7 @@ export async function attemptDelivery(
   });
   if (!saved) return { result: { due: deps.now().toISOString() }, failed: false };
   const failed = next.status === 'failed';
-  if (failed) await deps.store.outbox.countFailed(1);
+  if (failed) await deps.store.outbox.countFailed(1, `${entry.id}#failed#${next.failedAt}`);
   if (next.status === 'pending') return { result: { due: next.nextAttemptAt as string }, failed };
   return { result: 'settled', failed };
 }

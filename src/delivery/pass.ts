@@ -160,7 +160,11 @@ export class Pass {
   private async step(entry: TranscriptEntry | Gap, target: DeliveryTarget): Promise<TargetResult> {
     if (isGap(entry)) return 'settled';
     const delivery = entry.delivery;
-    if (!delivery || delivery.target !== target || delivery.status !== 'pending') return 'settled';
+    if (!delivery || delivery.target !== target) return 'settled';
+    // Failed ahead of the cursor: the pass that failed it died before its release saved the count (the
+    // cursor moves only in the same write), so it is counted here, or the conversation could expire with it.
+    if (delivery.status === 'failed' && !this.state.redriven.includes(entry.seq)) this.failedEvents++;
+    if (delivery.status !== 'pending') return 'settled';
     return this.attempt(entry);
   }
 

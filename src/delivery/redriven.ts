@@ -29,6 +29,6 @@ export async function backInLine(deps: Deps, entry: TranscriptEntry): Promise<Tr
   if (delivery.status === 'pending') return entry;
   const pending = redriven(delivery, deps.now());
   if (!(await deps.store.transcript.saveDelivery(entry, delivery, pending))) return undefined;
-  await deps.store.outbox.countFailed(-1);
+  await deps.store.outbox.countFailed(-1, `${entry.id}#redriven#${delivery.failedAt}`);
   return { ...entry, delivery: pending };
 }

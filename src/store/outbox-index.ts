@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { outboxShards } from '#domain/outbox/config.ts';
 import type { OutboxIndexPort } from '#domain/outbox/ports.ts';
-import { isConditionFailure, queryAll } from '#store/items.ts';
+import { isConditionFailure, landed, queryAll } from '#store/items.ts';
 import { indexNames, keys } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
@@ -62,14 +62,18 @@ export function dynamoOutboxIndex(db: Db): OutboxIndexPort {
     },
 
     // One item: events fail (and are redriven) far below the 1,000 writes a second one item takes.
-    async countFailed(delta) {
-      await db.doc.send(
-        new UpdateCommand({
-          TableName: db.tableName,
-          Key: keys.failedCounter(),
-          UpdateExpression: 'ADD events :delta',
-          ExpressionAttributeValues: { ':delta': delta },
-        }),
+    async countFailed(delta, changeId) {
+      // The SDK's resend of a change that landed meets its own id and counts nothing.
+      await landed(
+        db.doc.send(
+          new UpdateCommand({
+            TableName: db.tableName,
+            Key: keys.failedCounter(),
+            UpdateExpression: 'ADD events :delta SET lastChange = :change',
+            ConditionExpression: 'attribute_not_exists(lastChange) OR lastChange <> :change',
+            ExpressionAttributeValues: { ':delta': delta, ':change': changeId },
+          }),
+        ),
       );
     },
 

@@ -1,5 +1,6 @@
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { expiry, landed } from '#store/items.ts';
+import type { RetentionPort } from '#domain/conversations/ports.ts';
+import { landed } from '#store/items.ts';
 import { keys } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
@@ -28,14 +29,17 @@ async function eachPage(db: Db, pk: string, visit: (items: Record<string, unknow
 
 /**
  * A conversation item expired (DynamoDB TTL, counted from its last write): the rest of the
- * conversation goes with it, and so does the user's pointer if it still names it. The deliverer
- * keeps the expiry off the item while an event is pending or failed, so this is rare; when it
- * happens anyway (a write renewed the expiry meanwhile), the item is put back for another period and
- * nothing undelivered is removed. Idempotent: the stream may deliver the same record twice.
+ * conversation goes with it, and so does the user's pointer if it still names it. No write leaves an
+ * expiry on the item while an event is pending or failed (the numbered write, the redrive and the
+ * deliverer's release all keep it off), so this should not find one; if it does anyway (an item
+ * written by an older version), the item is put back without an expiry and due now, and nothing
+ * undelivered is removed: the deliverer gives the expiry back once it is done with its events.
+ * Idempotent: the stream may deliver the same record twice.
  */
-export async function expireConversation(
+async function expireConversation(
   db: Db,
   expired: Record<string, unknown>,
+  now: Date,
 ): Promise<'removed' | 'kept'> {
   const conversationId = expired.conversationId as string;
   const { pk } = keys.conversation(conversationId);
@@ -51,11 +55,13 @@ export async function expireConversation(
   if (back) return 'kept';
   if (undelivered) {
     // Already back if this record came twice (or a new write recreated it): then there is nothing to do.
+    // Put back without an expiry and due now: the deliverer finds it, and gives the expiry back when done.
+    const { expiresAt: _expiry, leaseOwner: _owner, leaseUntil: _until, ...kept } = expired;
     await landed(
       db.doc.send(
         new PutCommand({
           TableName: db.tableName,
-          Item: { ...expired, ...expiry(db, new Date().toISOString()) },
+          Item: { ...kept, ...keys.dueState(conversationId, now.toISOString()) },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       ),
@@ -80,4 +86,8 @@ export async function expireConversation(
     ),
   );
   return 'removed';
+}
+
+export function dynamoRetention(db: Db): RetentionPort {
+  return { expired: (removed, now) => expireConversation(db, removed, now) };
 }

@@ -5,6 +5,7 @@ import { dynamoIdempotency } from '#store/idempotency.ts';
 import { dynamoLeases } from '#store/leases.ts';
 import { dynamoLive } from '#store/live.ts';
 import { dynamoOutboxIndex } from '#store/outbox-index.ts';
+import { dynamoRetention } from '#store/retention.ts';
 import type { Db } from '#store/table.ts';
 import { dynamoTranscript } from '#store/transcript.ts';
 
@@ -18,5 +19,6 @@ export function dynamoStore(db: Db): Store {
     directory: dynamoDirectory(db),
     idempotency: dynamoIdempotency(db),
     live: dynamoLive(db),
+    retention: dynamoRetention(db),
   };
 }

@@ -103,6 +103,8 @@ export interface FaultOptions {
   kinds?: readonly FaultKind[];
   /** Percent of store calls that meet a fault, at most. */
   maxRate?: number;
+  /** DynamoDB's TTL takes part (default): days pass, conversations expire, their REMOVE records meet stream faults. */
+  ttl?: boolean;
 }
 
 export function scenario(options: FaultOptions = {}): fc.Arbitrary<Scenario> {

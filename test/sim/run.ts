@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Scheduler } from 'fast-check';
 import { matchRoute } from '#api/routes.ts';
@@ -17,6 +17,7 @@ import type { Reply } from '../support/clients.ts';
 import { httpApiEvent } from '../support/lambda-events.ts';
 import { current } from './current.ts';
 import { type AgentAction, type ClientAction, faultAt, type Scenario, type SystemAction } from './model.ts';
+import { checkNothingStranded, SIM_RETENTION_DAYS, scanAll, Ttl, ttlJumpMs } from './ttl.ts';
 import { Crash, type Post, World } from './world.ts';
 
 /** The sweep period (a schedule in AWS). */
@@ -57,6 +58,8 @@ export interface Outcome {
   calls: number;
   replies: string;
   posts: number;
+  /** Conversation items TTL removed. */
+  expired: number;
 }
 
 type Item = Record<string, unknown> & {
@@ -71,6 +74,8 @@ export async function runScenario(
   scheduler: Scheduler,
   endpoint: string,
   tableName: string,
+  /** DynamoDB's TTL takes part: conversations expire (RETENTION_DAYS 2) while days pass, twice. */
+  withTtl = true,
 ): Promise<Outcome> {
   const violations: string[] = [];
   const violate = (invariant: string, detail: string) => {
@@ -87,7 +92,8 @@ export async function runScenario(
   );
   current.world = world;
   current.ids = 0;
-  const env = { ALLOW_PRIVATE_WEBHOOKS: 'true', LOG_LEVEL: 'SILENT' };
+  const env: Record<string, string> = { ALLOW_PRIVATE_WEBHOOKS: 'true', LOG_LEVEL: 'SILENT' };
+  if (withTtl) env.RETENTION_DAYS = String(SIM_RETENTION_DAYS);
   const deps = world.deps(env);
   current.deps = deps;
   const clean = cleanDb(endpoint, tableName);
@@ -200,7 +206,13 @@ export async function runScenario(
     }
   };
 
-  world.onPost = (post) => checkPost(world.posts, post, violate);
+  world.onPost = (post) => checkPost(world.posts, post, violate, world.everFailed);
+  const ttl = withTtl ? new Ttl(world, scenario, clean, deps, violate) : undefined;
+  /** The stream: new outbox entries and wake-ups to the deliverers, TTL's removals to retention. */
+  const pump = () => {
+    pumpStream();
+    ttl?.deliverRecords();
+  };
 
   const client = (slot: number, actions: ClientAction[]) => async () => {
     const userId = `user-${slot}`;
@@ -308,9 +320,19 @@ export async function runScenario(
   for (const [slot, actions] of scenario.agents.entries())
     void world.spawn(`agent${slot}`, agent(slot, actions), offsets[2 + slot] ?? 0);
   void world.spawn('system', system(scenario.system), offsets[4] ?? 0);
-  await runWithStream(world, pumpStream);
+  await runWithStream(world, pump);
   fireTimers(world, deliverer);
-  await runWithStream(world, pumpStream);
+  await runWithStream(world, pump);
+
+  if (ttl) {
+    // Days pass: TTL removes what expired (checked first: what callers were told is there), while each client writes once more.
+    await checkReachable(admin, clientMessages, agentMessages, violate);
+    world.advance(ttlJumpMs(scenario, 'during'));
+    void ttl.sweep('during');
+    for (const [slot] of scenario.clients.entries())
+      void world.spawn(`client${slot} days later`, client(slot, [{ kind: 'sendText' }]), offsets[slot] ?? 0);
+    await runWithStream(world, pump);
+  }
 
   // Then, still under faults, the agents retry the failed events they see and an operator redrives the rest.
   world.advance(SWEEP_MS);
@@ -336,20 +358,21 @@ export async function runScenario(
       if (error instanceof Crash) throw error;
     });
   });
-  await runWithStream(world, pumpStream);
+  await runWithStream(world, pump);
 
   // The faults stop: late stream records arrive, DialogStudio sets its webhook, time runs on.
   world.faultsOn = false;
   const drainStart = world.clock;
   for (const conversationId of late) deliverer(conversationId, 'late stream');
+  ttl?.deliverLate();
   void world.spawn('operator', async () => {
     await request('POST', `${api}/setWebhook`, { url: dsUrl });
   });
-  await runWithStream(world, pumpStream);
+  await runWithStream(world, pump);
   const webhookSetAt = world.clock;
   let nextSweep = drainStart + SWEEP_MS;
   for (let round = 0; round < 400; round++) {
-    const items = await scanAll(clean);
+    const items = await scanAll<Item>(clean);
     const pending = outstanding(items);
     checkLateness(
       pending,
@@ -359,10 +382,14 @@ export async function runScenario(
       settleBoundMs(deps),
       violate,
     );
-    if (pending.length === 0 || world.clock > drainStart + DRAIN_MS) break;
+    // A conversation the sweep can find has work even with no pending entry: a state change's entry
+    // may exist only as the item's intent, written by the deliverer that the sweep starts.
+    const heads = items.filter((item) => item.sk === 'META' && item.gsi1pk !== undefined);
+    if ((pending.length === 0 && heads.length === 0) || world.clock > drainStart + DRAIN_MS) break;
     // Jump to the first sweep at or after the earliest moment anything can move.
     const earliest = Math.min(
       ...pending.map((item) => Date.parse(item.delivery?.nextAttemptAt ?? '') || world.clock),
+      ...heads.map((meta) => Date.parse(String(meta.gsi1sk).split('#')[0] ?? '') || world.clock),
       ...world.timers.map((timer) => timer.atMs),
     );
     while (nextSweep < earliest) nextSweep += SWEEP_MS;
@@ -378,11 +405,11 @@ export async function runScenario(
         await sweepOutbox(deps, { deliver: (id) => deliverConversation(deps, id, { schedule }) });
       });
     }
-    await runWithStream(world, pumpStream);
+    await runWithStream(world, pump);
   }
 
   // The end: every promise kept, read the way an agent reads (paging to the end, pages cut short).
-  const items = await scanAll(clean);
+  const items = await scanAll<Item>(clean);
   for (const item of outstanding(items)) {
     violate(
       'every event ends delivered or failed once faults stop',
@@ -413,11 +440,23 @@ export async function runScenario(
   checkDuplicates(world.posts, violate);
   await checkFailedListed(items, deps, violate);
   world.cutAllPages = scenario.cutPages;
+  // What TTL removed is gone by design: retention's promise is checked on its own (below, and as TTL removes).
+  const kept = <T extends { conversationId: string }>(messages: T[]) =>
+    messages.filter((message) => !ttl?.expired.has(message.conversationId));
   try {
-    await checkReachable(admin, clientMessages, agentMessages, violate);
+    await checkReachable(admin, kept(clientMessages), kept(agentMessages), violate);
     await checkConversationsListed(items, admin, violate);
   } finally {
     world.cutAllPages = false;
+  }
+  if (ttl) {
+    // Days pass again: TTL removes every conversation that holds nothing, and none that holds an event.
+    world.advance(ttlJumpMs(scenario, 'after'));
+    void ttl.sweep('after');
+    await runWithStream(world, pump);
+    ttl.deliverLate();
+    await runWithStream(world, pump);
+    checkNothingStranded(await scanAll(clean), violate);
   }
   for (const { actor, error } of world.errors) {
     violate('no actor fails outside its request', `${actor}: ${(error as Error).message}`);
@@ -431,6 +470,7 @@ export async function runScenario(
     calls: world.calls,
     replies: [...replies].map(([label, count]) => `${label}×${count}`).join(', '),
     posts: world.posts.length,
+    expired: ttl?.expired.size ?? 0,
   };
 }
 
@@ -467,19 +507,8 @@ function cleanDb(endpoint: string, tableName: string): Db {
   return { client, doc, tableName, retentionDays: 0 };
 }
 
-async function scanAll(db: Db): Promise<Item[]> {
-  const items: Item[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await db.doc.send(new ScanCommand({ TableName: db.tableName, ExclusiveStartKey }));
-    items.push(...((page.Items ?? []) as Item[]));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
-
 async function getItem(db: Db, pk: string, sk: string) {
-  const items = await scanAll(db);
+  const items = await scanAll<Item>(db);
   return items.find((item) => item.pk === pk && item.sk === sk);
 }
 
@@ -509,7 +538,7 @@ function targetOf(post: Post) {
 const processed = (post: Post) => post.answer === 'ok' || post.answer === 'hang';
 
 /** After every post: first deliveries in sequence order per conversation and target; nothing after `Closed`. */
-function checkPost(posts: Post[], post: Post, violate: Violate) {
+function checkPost(posts: Post[], post: Post, violate: Violate, everFailed: Set<string>) {
   const target = targetOf(post);
   const same = posts.filter(
     (other) =>
@@ -523,8 +552,11 @@ function checkPost(posts: Post[], post: Post, violate: Violate) {
     );
   }
   if (!processed(post) || same.some((other) => other.eventId === post.eventId && processed(other))) return;
-  // A failed event put back in line goes out after what was delivered meanwhile: it is exempt.
-  const redriven = same.some((other) => other.eventId === post.eventId && other.answer === '4xx');
+  // A failed event put back in line goes out after what was delivered meanwhile: it is exempt. It failed
+  // on a 4xx, or when its retries ran out (days pass while TTL takes part).
+  const redriven =
+    everFailed.has(post.eventId) ||
+    same.some((other) => other.eventId === post.eventId && other.answer === '4xx');
   const later = same.find((other) => processed(other) && other.seq > post.seq);
   if (later && !redriven) {
     violate('first deliveries in sequence order', `${post.eventId} first delivered after ${later.eventId}`);

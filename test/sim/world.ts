@@ -131,6 +131,8 @@ export class World {
   injected: string[] = [];
   readonly posts: Post[] = [];
   readonly stream: StreamRecord[] = [];
+  /** Events whose delivery was saved `failed` at some point (4xx, or retries ran out): a redrive may send them late. */
+  readonly everFailed = new Set<string>();
   readonly timers: { conversationId: string; atMs: number }[] = [];
   readonly trace: string[] = [];
   private pendingIo = 0;
@@ -300,6 +302,17 @@ export class World {
     }
     const key = (input.Item ?? input.Key) as Record<string, unknown> | undefined;
     const sk = text(key?.sk);
+    // The delivery state saved is the update's one map value (its placeholder is generated); the
+    // condition's status is a plain string.
+    const values = Object.values((input.ExpressionAttributeValues ?? {}) as Record<string, unknown>);
+    const savedFailed = values.some((value) => {
+      const saved = value as { status?: unknown; M?: { status?: unknown } } | undefined;
+      return text(saved?.status ?? saved?.M?.status) === 'failed';
+    });
+    if (command === 'UpdateItemCommand' && sk?.startsWith('MSG#') && savedFailed)
+      this.everFailed.add(
+        `${String(text(key?.pk)).slice('CONV#'.length)}-${Number(sk.slice('MSG#'.length))}`,
+      );
     if ((command === 'PutItemCommand' || command === 'UpdateItemCommand') && sk?.startsWith('WAKE#')) {
       this.stream.push({ conversationId: String(text(key?.pk)).slice('CONV#'.length), at: this.clock });
     }

@@ -153,3 +153,18 @@ export interface TranscriptPort {
     since: string,
   ): Promise<TranscriptEntry | undefined>;
 }
+
+/**
+ * What happens once DynamoDB's TTL removed a conversation item (told by the table's stream, at least
+ * once, maybe never). No write leaves an expiry on a conversation while an event of it is pending or
+ * failed, so a removal normally finds nothing undelivered and takes the rest of the conversation.
+ */
+export interface RetentionPort {
+  /**
+   * Removes the rest of the conversation whose item TTL removed (`removed`: the item as the stream's
+   * record carried it) and the user's pointer if it still names it; 'kept' when an event of it is still
+   * pending or failed: then the item is put back without an expiry and due at `now`, for the deliverer.
+   * Idempotent: the same record may come twice.
+   */
+  expired(removed: Record<string, unknown>, now: Date): Promise<'removed' | 'kept'>;
+}

@@ -85,8 +85,15 @@ export interface OutboxIndexPort {
   failed(): Promise<FailedRef[]>;
   /** How many events are failed, from counters: never reads the failed events themselves. */
   failedCount(): Promise<number>;
-  /** Moves the failed-events counter after an event became failed (+1) or was made pending again (-1). */
-  countFailed(delta: number): Promise<void>;
+  /**
+   * Moves the failed-events counter after an event became failed (+1) or was made pending again (-1).
+   * `changeId` names the change (the event and the failure it makes or undoes): the SDK's resend of a
+   * change that landed is not counted twice. The counter is a metric and can still be off: by a resend
+   * that another change overtook, or by a holder that died between an event's failure and its count.
+   * The per-conversation count that keeps a conversation from expiring (`DeliveryState.failedEvents`)
+   * is saved whole by the lease holder and does not depend on it.
+   */
+  countFailed(delta: number, changeId: string): Promise<void>;
   /**
    * Puts a failed event back in line, in one write of the conversation item: adds it to the redriven
    * set, counts the redrive and makes the conversation due now. Refused ('closed') once the

@@ -1,4 +1,4 @@
-import type { ConversationsPort, TranscriptPort } from '#domain/conversations/ports.ts';
+import type { ConversationsPort, RetentionPort, TranscriptPort } from '#domain/conversations/ports.ts';
 import type { DirectoryPort } from '#domain/directory/ports.ts';
 import type { IdempotencyPort } from '#domain/idempotency/ports.ts';
 import type { LivePort } from '#domain/live/ports.ts';
@@ -13,4 +13,5 @@ export interface Store {
   directory: DirectoryPort;
   idempotency: IdempotencyPort;
   live: LivePort;
+  retention: RetentionPort;
 }
