@@ -27,7 +27,7 @@ const storageFacing = readdirSync(testDir, { recursive: true, encoding: 'utf8' }
     (file) =>
       named.includes(file.replace(/\.test\.ts$/, '')) ||
       file.includes('.store.') ||
-      readFileSync(join(testDir, file), 'utf8').includes('useEmbeddedStore('),
+      /useEmbeddedStore\(|useDeliveringStore\(/.test(readFileSync(join(testDir, file), 'utf8')),
   )
   .map((file) => `test/${file}`);
 

@@ -2,14 +2,13 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matchRoute, routes } from '#api/routes.ts';
 import type { Wired } from '#deps';
-import { startDeliveryLoop } from '#local/delivery-loop.ts';
 import { startLocalStack } from '#local/stack.ts';
 import { openApiDocument } from '#openapi';
 import { type Client, inProcessClient, root } from './support/clients.ts';
 import { assertDeclaredAnswer } from './support/contract.ts';
-import { useEmbeddedStore } from './support/embedded-store.ts';
+import { useDeliveringStore } from './support/delivering-store.ts';
 import { acceptedConversation } from './support/flows.ts';
-import { eventually, startWebhookReceiver } from './support/webhook-receiver.ts';
+import { eventually } from './support/webhook-receiver.ts';
 
 type Operation = {
   parameters?: { name: string; in: string; required?: boolean }[];
@@ -130,27 +129,19 @@ describe('the OpenAPI document', () => {
   });
 });
 
-let store: Awaited<ReturnType<typeof useEmbeddedStore>> | undefined;
+let fixture: Awaited<ReturnType<typeof useDeliveringStore>> | undefined;
 // Once the whole file is done: the handlers' deps, built once per process, keep pointing at this store,
 // and the local runtime below serves from it too.
-afterAll(() => store?.close());
+afterAll(() => fixture?.close());
 
 describe("each route's real answers, against its declared response", () => {
   let deps: Wired;
-  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
-  let delivery: ReturnType<typeof startDeliveryLoop>;
+  let receiver: Awaited<ReturnType<typeof useDeliveringStore>>['receiver'];
   beforeAll(async () => {
-    process.env.DELIVERY_SCHEDULE_SECONDS = '0,0.2';
-    process.env.DELIVERY_SWEEP_SECONDS = '0.1';
-    store = await useEmbeddedStore();
-    deps = store.deps;
-    receiver = await startWebhookReceiver();
-    delivery = startDeliveryLoop(deps);
+    fixture = await useDeliveringStore();
+    ({ deps, receiver } = fixture);
   });
-  afterAll(async () => {
-    await delivery?.stop();
-    await receiver?.close();
-  });
+  afterAll(() => fixture?.stopDelivery());
 
   it('answers every JSON route as declared: status and body, strictly (the test clients check each answer)', async () => {
     // Prepare: the in-process client checks every answer with `assertDeclaredAnswer`; this one also

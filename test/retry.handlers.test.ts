@@ -1,30 +1,15 @@
 import { afterAll, beforeAll, describe } from 'vitest';
-import type { Wired } from '#deps';
-import { startDeliveryLoop } from '#local/delivery-loop.ts';
 import { retryCases } from './cases/retry.cases.ts';
 import { inProcessClient } from './support/clients.ts';
-import { useEmbeddedStore } from './support/embedded-store.ts';
-import { startWebhookReceiver } from './support/webhook-receiver.ts';
+import { useDeliveringStore } from './support/delivering-store.ts';
 
-let store: Awaited<ReturnType<typeof useEmbeddedStore>>;
-let deps: Wired;
-let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
-let delivery: ReturnType<typeof startDeliveryLoop>;
+let fixture: Awaited<ReturnType<typeof useDeliveringStore>>;
 
 beforeAll(async () => {
-  process.env.DELIVERY_SCHEDULE_SECONDS = '0,0.2';
-  process.env.DELIVERY_SWEEP_SECONDS = '0.1';
-  store = await useEmbeddedStore();
-  deps = store.deps;
-  receiver = await startWebhookReceiver();
-  delivery = startDeliveryLoop(deps);
+  fixture = await useDeliveringStore();
 });
-afterAll(async () => {
-  await delivery.stop();
-  await receiver.close();
-  await store.close();
-});
+afterAll(() => fixture.close());
 
 describe('retry route, in-process against the handlers', () => {
-  retryCases(() => ({ client: inProcessClient, deps, receiver }));
+  retryCases(() => ({ client: inProcessClient, deps: fixture.deps, receiver: fixture.receiver }));
 });
