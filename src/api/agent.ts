@@ -100,6 +100,23 @@ export const destinationsResponse = z.strictObject({
       destinationId: z.string(),
       name: z.string(),
       hasOnline: z.boolean(),
+      /** Its business hours; absent when always open. */
+      hours: z.optional(
+        z.strictObject({
+          timeZone: z.string(),
+          weekly: z.array(
+            z.strictObject({
+              day: z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']),
+              from: z.string(),
+              to: z.string(),
+            }),
+          ),
+          closedOn: z.array(z.string()),
+        }),
+      ),
+      openNow: z.optional(z.boolean()),
+      /** When it opens next, while closed. */
+      opensAt: z.optional(isoTime),
       agents: z.array(
         z.strictObject({
           employeeId: z.string(),
@@ -129,6 +146,10 @@ export const conversationView = z.strictObject({
   lastMessageAt: isoTime,
   /** Once closed. */
   closedAt: z.optional(isoTime),
+  /** When it last started waiting for an agent. */
+  waitingSince: z.optional(isoTime),
+  /** When an agent first answered; absent until then. */
+  firstResponseAt: z.optional(isoTime),
 });
 export type Conversation = z.infer<typeof conversationView>;
 
@@ -179,13 +200,15 @@ export const transcriptEntry = z.strictObject({
   /** Its place in the conversation, from 1. */
   seq: z.number().check(z.int(), z.positive()),
   conversationId: z.string(),
-  from: z.enum(['client', 'agent', 'system']),
+  from: z.enum(['client', 'agent', 'system', 'bot']),
   type: z.enum(['text', 'file', 'note']),
   text: z.optional(z.string()),
   url: z.optional(z.string()),
   name: z.optional(z.string()),
   size: z.optional(z.number()),
   comment: z.optional(z.string()),
+  /** A turn of the bot conversation that the first client message carried (PRODUCT.md section 5). */
+  history: z.optional(z.boolean()),
   /** What a system note records. */
   note: z.optional(noteKind),
   /** The agent who wrote an agent message or caused a note. */

@@ -17,6 +17,10 @@ export interface Conversation {
   createdAt: string;
   lastMessageAt: string;
   closedAt?: string;
+  /** When it last started waiting for an agent (opened, transferred, returned to the queue). */
+  waitingSince?: string;
+  /** When an agent first answered; absent until then. */
+  firstResponseAt?: string;
 }
 
 export type NoteKind =
@@ -33,13 +37,15 @@ export interface TranscriptEntry {
   seq: number;
   conversationId: string;
   channelId: string;
-  from: 'client' | 'agent' | 'system';
+  from: 'client' | 'agent' | 'system' | 'bot';
   type: 'text' | 'file' | 'note';
   text?: string;
   url?: string;
   name?: string;
   size?: number;
   comment?: string;
+  /** A turn of the bot conversation, parsed from the first client message (PRODUCT.md section 5). */
+  history?: boolean;
   note?: NoteKind;
   employeeId?: string;
   /** The Idempotency-Key of the agent request that wrote it; internal, not shown. */

@@ -1,3 +1,5 @@
+import type { BusinessHours } from '#domain/directory/hours.ts';
+
 /** The directory's records, as the domain sees them (the store adds and strips key attributes). */
 
 export interface Channel {
@@ -11,12 +13,22 @@ export interface Channel {
   agentPlatformUrl?: string;
   /** Signing secret for agent-platform notifications; must be readable to sign, so it is not hashed. */
   agentPlatformSecret?: string;
+  /** The system sender of automatic replies (PRODUCT.md section 5): its name and avatar; its employeeId is `system`. */
+  systemName?: string;
+  systemAvatarUrl?: string;
   createdAt: string;
 }
 
 export interface Destination {
   destinationId: string;
   name: string;
+  /** None means always open. */
+  hours?: BusinessHours;
+  /** Sent once per closed period to a conversation waiting while the destination is closed or nobody is online. */
+  offlineReply?: string;
+  /** Sent once to a conversation nobody accepted within `waitingAfterMinutes`. */
+  waitingReply?: string;
+  waitingAfterMinutes?: number;
   createdAt: string;
 }
 
