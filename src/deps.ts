@@ -3,6 +3,7 @@ import { type Config, loadConfig } from '#config';
 import { outboxSignals } from '#delivery/signals.ts';
 import type { ConversationChange } from '#domain/conversations/changes.ts';
 import type { LiveSessions } from '#domain/live/ports.ts';
+import { dialogStudio } from '#domain/platform/dialogstudio/platform.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 import { localLiveSessions } from '#live/sessions.ts';
 import { startChangeFeed } from '#store/change-feed.ts';
@@ -34,6 +35,7 @@ export function buildDeps(parts: {
     now: parts.now ?? (() => new Date()),
     outboxWritten: (conversationId) => outboxSignals.emit('conversation', conversationId),
     liveSessions: parts.liveSessions ?? localLiveSessions,
+    platform: dialogStudio(config),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { LiveSessions } from '#domain/live/ports.ts';
+import type { BotPlatform } from '#domain/platform/ports.ts';
 import type { Config } from '#domain/shared/config.ts';
 import type { Store } from '#domain/shared/store.ts';
 
@@ -14,4 +15,6 @@ export interface Deps {
   outboxWritten: (conversationId: string) => void;
   /** Ends open live-updates sessions when an agent is revoked or gets a new token. */
   liveSessions: LiveSessions;
+  /** The bot platform that hands conversations over, and the events it gets from agents (DialogStudio). */
+  platform: BotPlatform;
 }

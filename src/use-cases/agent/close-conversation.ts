@@ -1,11 +1,10 @@
 import { agentView } from '#domain/conversations/views.ts';
 import type { Agent } from '#domain/directory/model.ts';
-import { closedEvent, employeeOf } from '#domain/platform/dialogstudio/events.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 import { changeAsAgent } from '#use-cases/agent/access.ts';
 
 export async function closeConversation(deps: Deps, agent: Agent, conversationId: string) {
-  const employee = employeeOf(agent, deps.config);
+  const sender = deps.platform.senderOf(agent);
   const closedAt = deps.now().toISOString();
   const { conversation, entries } = await changeAsAgent(deps, agent, conversationId, (current) => ({
     set: { status: 'closed', closedAt },
@@ -19,7 +18,7 @@ export async function closeConversation(deps: Deps, agent: Agent, conversationId
           employeeId: agent.employeeId,
           text: 'Closed by agent',
         },
-        event: { target: 'dialogstudio', payload: ({ id }, { userId }) => closedEvent(id, userId, employee) },
+        event: deps.platform.closed(sender),
       },
     ],
   }));

@@ -1,11 +1,10 @@
 import { isOnline } from '#domain/directory/availability.ts';
 import type { Agent } from '#domain/directory/model.ts';
-import { employeeOf } from '#domain/platform/dialogstudio/events.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 
 export function getMe(deps: Deps, agent: Agent) {
   return {
-    ...employeeOf(agent, deps.config),
+    ...deps.platform.senderOf(agent),
     destinations: agent.destinations,
     online: isOnline(agent, deps.now(), deps.config.PRESENCE_TIMEOUT_SECONDS),
   };

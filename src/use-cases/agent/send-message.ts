@@ -5,19 +5,18 @@ import { ConversationGoneError, type NewEntry, writeToConversation } from '#doma
 import { queuesOf } from '#domain/directory/agents.ts';
 import type { Agent } from '#domain/directory/model.ts';
 import { claimAt, fingerprintOf, repeatOf } from '#domain/idempotency/policy.ts';
-import { employeeOf, fileMessageEvent, textMessageEvent } from '#domain/platform/dialogstudio/events.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 import { AppError, ConflictError, UnprocessableError } from '#domain/shared/errors.ts';
 import { conversationNotFound, refusal } from '#use-cases/agent/access.ts';
 
-/** The entry and DialogStudio event of an agent's message: a TextMessage or a FileMessage. */
+/** The entry and platform event of an agent's message: a text or a file. */
 export function agentMessage(
   deps: Deps,
   agent: Agent,
   input: AgentMessageInput,
   idempotencyKey: string | undefined,
 ): NewEntry {
-  const employee = employeeOf(agent, deps.config);
+  const sender = deps.platform.senderOf(agent);
   const file = input.url && {
     url: input.url,
     name: input.name ?? fileNameOf(input.url),
@@ -29,13 +28,7 @@ export function agentMessage(
     : { from: 'agent' as const, type: 'text' as const, text: input.text };
   return {
     content: { ...content, employeeId: agent.employeeId, idempotencyKey },
-    event: {
-      target: 'dialogstudio',
-      payload: ({ id }, { userId }) =>
-        file
-          ? fileMessageEvent(id, userId, employee, file)
-          : textMessageEvent(id, userId, employee, input.text ?? ''),
-    },
+    event: file ? deps.platform.file(sender, file) : deps.platform.text(sender, input.text ?? ''),
   };
 }
 

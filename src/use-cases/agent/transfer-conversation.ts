@@ -3,7 +3,6 @@ import { agentView } from '#domain/conversations/views.ts';
 import { hasOnline } from '#domain/directory/availability.ts';
 import { findDestination } from '#domain/directory/destinations.ts';
 import type { Agent } from '#domain/directory/model.ts';
-import { employeeOf, selectDestinationEvent } from '#domain/platform/dialogstudio/events.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 import { ValidationError } from '#domain/shared/errors.ts';
 import { changeAsAgent } from '#use-cases/agent/access.ts';
@@ -27,7 +26,7 @@ export async function transferConversation(
     name: target.name,
     hasOnline: hasOnline(target, agents, deps.now(), deps.config.PRESENCE_TIMEOUT_SECONDS),
   };
-  const employee = employeeOf(agent, deps.config);
+  const sender = deps.platform.senderOf(agent);
   const { conversation, entries } = await changeAsAgent(deps, agent, conversationId, (current) => ({
     set: { destinationId: target.destinationId, status: 'waiting', assignee: undefined },
     queue: { ...current, destinationId: target.destinationId, status: 'waiting' },
@@ -40,10 +39,7 @@ export async function transferConversation(
           employeeId: agent.employeeId,
           text: `Moved to ${target.name}`,
         },
-        event: {
-          target: 'dialogstudio',
-          payload: ({ id }, { userId }) => selectDestinationEvent(id, userId, employee, destination),
-        },
+        event: deps.platform.destinationSelected(sender, destination),
       },
     ],
   }));
