@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 /**
  * `npm run test:deployed`: the HTTP cases and the deployed wiring. Against the synthesized template run
  * on this machine (scripts/aws-local: DynamoDB Local, which needs Java, and moto, which needs Python)
- * unless OPERATOR_BRIDGE_URL names a real deployment (see test/deployed/deployed.test.ts).
+ * unless DEPLOYED_API_URL names a real deployment (see test/deployed/deployed.test.ts).
  */
 export default defineConfig({
   test: {

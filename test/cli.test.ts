@@ -31,7 +31,6 @@ function childEnv(dir: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   for (const name of [
     'DYNAMODB_ENDPOINT',
     'TABLE_NAME',
-    'OPERATOR_BRIDGE_URL',
     'PUBLIC_URL',
     'LOG_LEVEL',
     'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
@@ -267,8 +266,8 @@ describe('operator-bridge CLI', () => {
     const cli = cliIn(dir);
     json(await cli('destination', 'create', '--name', 'Web', '--id', 'web', '--json'));
 
-    // Act
-    const unknownBase = await cli(
+    // Act: an older name of PUBLIC_URL is no setting of a 0.1.0 product, so it gives no base either
+    const unknownBase = await cliIn(dir, { OPERATOR_BRIDGE_URL: 'https://old-name.example.com' })(
       ...[
         'agent',
         'create',

@@ -1,4 +1,3 @@
-import { publicUrlSetting } from '#config';
 import { withoutTrailingSlashes } from '#domain/shared/base-url.ts';
 
 /**
@@ -11,7 +10,7 @@ export interface BaseUrlSources {
   flag?: string;
   /** The running `npm start` on this data directory, as its `local-stack.json` says (PUBLIC_URL included). */
   runningStack?: string;
-  /** `PUBLIC_URL` (or `OPERATOR_BRIDGE_URL`) in the environment. */
+  /** `PUBLIC_URL` in the environment. */
   publicUrl?: string;
   /** The base stored with the channel (for agents: the one base all channels share, if they do). */
   stored?: string;
@@ -20,11 +19,6 @@ export interface BaseUrlSources {
 export function chooseBaseUrl(sources: BaseUrlSources): string | undefined {
   const base = sources.flag || sources.runningStack || sources.publicUrl || sources.stored;
   return base === undefined ? undefined : withoutTrailingSlashes(base);
-}
-
-/** The public URL setting, as `npm start` reads it; `OPERATOR_BRIDGE_URL` as the older name. */
-export function publicUrlOf(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return publicUrlSetting(env) || env.OPERATOR_BRIDGE_URL?.trim() || undefined;
 }
 
 /** Said instead of a URL when no base is known. */

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { publicUrlSetting } from '#config';
 import { isHttpUrl } from '#domain/shared/base-url.ts';
-import { publicUrlOf } from './base-url.ts';
 import { type Args, type Command, type FlagName, flagKinds, UsageError, usageLine } from './command.ts';
 import type { StoreFlags } from './store.ts';
 
@@ -159,7 +159,7 @@ export function readCommandLine(commands: Command[], argv: string[]): Invocation
       flags: flags as Args['flags'],
       bases: {
         flag: urlFlag(flags['base-url'] as string | undefined, '--base-url'),
-        publicUrl: urlFlag(publicUrlOf(), 'PUBLIC_URL'),
+        publicUrl: urlFlag(publicUrlSetting(), 'PUBLIC_URL'),
       },
       dataDir,
     };

@@ -21,11 +21,6 @@ export async function readLocalStack(dataDir: string): Promise<LocalStackFile | 
   }
 }
 
-/** The base the running stack prints its URLs with (files written before `baseUrl` existed: from `agentApiUrl`). */
-function baseOf(local: LocalStackFile): string | undefined {
-  return local.baseUrl ?? local.agentApiUrl?.replace(/\/agent$/, '');
-}
-
 async function answers(endpoint: string): Promise<boolean> {
   try {
     await fetch(endpoint, { signal: AbortSignal.timeout(1000) });
@@ -73,7 +68,7 @@ export async function openStore(flags: StoreFlags): Promise<Store> {
     if (local?.dynamodbEndpoint && (await answers(local.dynamodbEndpoint))) {
       endpoint = local.dynamodbEndpoint;
       table = local.tableName;
-      runningStackUrl = baseOf(local);
+      runningStackUrl = local.baseUrl;
     } else {
       const { startEmbeddedDynamoDb } = await import('#local/embedded-dynamodb.ts');
       const { keepDataDirPrivate } = await import('#local/private-dir.ts');

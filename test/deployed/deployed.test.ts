@@ -9,15 +9,15 @@ import { type Deployment, deploy } from './deployment.ts';
 
 /**
  * The same HTTP cases against the deployed stack: by default the synthesized template run on this
- * machine (scripts/aws-local); with OPERATOR_BRIDGE_URL, a stack in AWS (the stack's API base URL) and
+ * machine (scripts/aws-local); with DEPLOYED_API_URL, a stack in AWS (the stack's API base URL) and
  * the table the command-line tool uses (TABLE_NAME, AWS_REGION and AWS credentials), where the cases
  * create their own channels, destinations and agents. The retry cases need a webhook receiver the
  * deployment can reach, so they run locally only.
  */
-const remoteUrl = process.env.OPERATOR_BRIDGE_URL?.replace(/\/+$/, '');
+const remoteUrl = process.env.DEPLOYED_API_URL?.replace(/\/+$/, '');
 if (remoteUrl && !process.env.TABLE_NAME) {
   throw new Error(
-    'Set TABLE_NAME (with AWS_REGION and credentials) with OPERATOR_BRIDGE_URL to test a deployment',
+    'Set TABLE_NAME (with AWS_REGION and credentials) with DEPLOYED_API_URL to test a deployment',
   );
 }
 

@@ -5,7 +5,7 @@ import { startBackends } from '../../scripts/aws-local/backends.ts';
 import { synthesize } from '../../scripts/aws-local/synthesize.ts';
 
 /**
- * `npm run test:deployed` without OPERATOR_BRIDGE_URL: the stack synthesized once for the run (its
+ * `npm run test:deployed` without DEPLOYED_API_URL: the stack synthesized once for the run (its
  * bundles built as `cdk deploy` uploads them) and the emulators it runs on (DynamoDB Local and moto),
  * shared by the test files, each of which deploys the template into them with a table and queues of
  * its own (test/deployed/deployment.ts). `AWS_LOCAL_CDK_OUT` reuses a synthesized `cdk.out`, or names an
@@ -14,7 +14,7 @@ import { synthesize } from '../../scripts/aws-local/synthesize.ts';
 export const synthContext = ['retentionDays=2', 'retainData=false', 'deliveryScheduleSeconds=0,2,4,8'];
 
 export default async function setup() {
-  if (process.env.OPERATOR_BRIDGE_URL) return undefined;
+  if (process.env.DEPLOYED_API_URL) return undefined;
   const started = performance.now();
   let temporary: string | undefined;
   const given = process.env.AWS_LOCAL_CDK_OUT;
