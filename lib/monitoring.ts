@@ -31,7 +31,7 @@ export interface MonitoringProps {
 }
 
 /** What the sweep publishes (`publishCount`, EMF): with the `service` dimension. */
-export const outboxMetrics = {
+const outboxMetrics = {
   namespace: observability.metricsNamespace,
   service: observability.serviceName,
 } as const;

@@ -7,7 +7,7 @@ import { openApiDocument } from '#openapi';
 const written = new Map<string, string>();
 
 /** The source of a module with the export of `src/openapi.ts`, the document generated at synthesis. */
-export function openApiModule(): string {
+function openApiModule(): string {
   return `const document = ${JSON.stringify(openApiDocument())};\nexport function openApiDocument() {\n  return document;\n}\n`;
 }
 

@@ -25,7 +25,7 @@ const origin = z
  * What a user can tune per deployment, through CDK context (`cdk.json` or `-c key=value`) or stack
  * props. Unset values fall back to the defaults in `src/domain/shared/config.ts`, so they are not repeated here.
  */
-export const deploymentSettingsSchema = z.object({
+const deploymentSettingsSchema = z.object({
   /**
    * Origins of agent web apps, served elsewhere, that call the Agent API from a browser (CORS); none by
    * default. The built-in console is served on the API's own origin and needs none.

@@ -28,7 +28,7 @@ function leadingKeysOf(families: readonly KeyFamily[], index: string | undefined
  * key families (`dynamodb:LeadingKeys`), and queries on each index it reads, by name, limited to that
  * index's partition keys. Nothing for `none`.
  */
-export function tableStatements(tableArn: string, access: TableAccess): PolicyStatement[] {
+function tableStatements(tableArn: string, access: TableAccess): PolicyStatement[] {
   if (access === 'none') return [];
   const statements: PolicyStatement[] = [];
   const onTable = (actions: string[], families: readonly KeyFamily[]) => {

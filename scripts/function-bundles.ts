@@ -15,7 +15,7 @@ export interface StackFunction {
 }
 
 /** Every function the CDK stack deploys: one per route, the fallback, and the two delivery triggers. */
-export const stackFunctions: StackFunction[] = [
+const stackFunctions: StackFunction[] = [
   ...routes.map(({ name, entry }) => ({ name, entry })),
   { name: fallbackRoute.name, entry: fallbackRoute.entry },
   ...Object.values(deliveryFunctions).map(({ name, entry }) => ({ name, entry })),

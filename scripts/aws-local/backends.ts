@@ -35,7 +35,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startMoto(): Promise<{ url: string; stop(): Promise<void> }> {
+async function startMoto(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -73,7 +73,7 @@ export function roleOf(resolver: Resolver, functionId: string): Role {
 }
 
 /** A statement's Condition block against the request, for the operators and keys named above only. */
-export function conditionHolds(condition: unknown, context: RequestContext): boolean {
+function conditionHolds(condition: unknown, context: RequestContext): boolean {
   if (condition === undefined) return true;
   if (typeof condition !== 'object' || condition === null) return false;
   return Object.entries(condition).every(([operator, tests]) => {

@@ -45,7 +45,7 @@ export function managementApiPoster(endpoint: string, region: string): Connectio
 }
 
 /** Ends a connection through the management API; one already gone counts as closed. */
-export async function closeManagedConnection(endpoint: string, region: string, connectionId: string) {
+async function closeManagedConnection(endpoint: string, region: string, connectionId: string) {
   try {
     await clientFor(endpoint, region).send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
   } catch (error) {

@@ -38,7 +38,7 @@ export interface MatchedRoute {
 }
 
 /** `12/Mar/2020:19:03:58 +0000`, the format of `requestContext.time`. */
-export function gatewayTime(date: Date): string {
+function gatewayTime(date: Date): string {
   const [, day, month, year, time] = /^\w+, (\d+) (\w+) (\d+) ([\d:]+)/.exec(date.toUTCString()) ?? [];
   return `${day?.padStart(2, '0')}/${month}/${year}:${time} +0000`;
 }

@@ -13,7 +13,7 @@ import { arrivedRequest, webSocketEvent } from '#local/api-gateway-event.ts';
 type LiveHandler = (event: unknown) => Promise<APIGatewayProxyResultV2>;
 
 /** Where the local runtime serves the WebSocket, on its own port. */
-export const livePath = '/live';
+const livePath = '/live';
 /** Pings find dead peers (a closed laptop) without a request to the API; API Gateway does this itself. */
 const pingSeconds = 30;
 /**

@@ -68,7 +68,7 @@ type Image = Record<string, AttributeValue>;
 const imageOf = (attributes: unknown) => (attributes ? unmarshall(attributes as Image) : undefined);
 
 /** A record of the table's stream as an item change; undefined for one that names no item. */
-export function itemChangeOfStreamRecord(record: DynamoDBRecord): ItemChange | undefined {
+function itemChangeOfStreamRecord(record: DynamoDBRecord): ItemChange | undefined {
   const { eventName, dynamodb } = record;
   if (!eventName || !dynamodb?.Keys) return undefined;
   const key = imageOf(dynamodb.Keys) as Record<string, unknown>;

@@ -39,7 +39,7 @@ export const indexNames = { byState: 'byState', byQueue: 'byQueue' } as const;
 const SEQ_WIDTH = 10;
 
 /** A stable shard for a conversation (FNV-1a over its id). */
-export function shardOf(conversationId: string): number {
+function shardOf(conversationId: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < conversationId.length; i++) {
     hash ^= conversationId.charCodeAt(i);

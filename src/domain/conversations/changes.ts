@@ -19,13 +19,3 @@ export type ConversationChange =
    * was, opaque here, for the store to put back if something is still undelivered.
    */
   | { kind: 'conversation-expired'; conversationId: string; expired: Readonly<Record<string, unknown>> };
-
-export type ConversationChangeKind = ConversationChange['kind'];
-
-/** The changes of one kind, typed as that kind. */
-export function changesOfKind<K extends ConversationChangeKind>(
-  changes: readonly ConversationChange[],
-  kind: K,
-): Extract<ConversationChange, { kind: K }>[] {
-  return changes.filter((change): change is Extract<ConversationChange, { kind: K }> => change.kind === kind);
-}

@@ -2,7 +2,7 @@ import type { Conversation } from '#domain/conversations/model.ts';
 import { ValidationError } from '#domain/shared/errors.ts';
 
 /** Agent API lists stop before their answer passes this size, far below Lambda's 6 MB response limit. */
-export const MAX_LIST_BYTES = 1024 * 1024;
+const MAX_LIST_BYTES = 1024 * 1024;
 
 /** A list's position: createdAt and id, the order of the queue index. */
 export function positionOf(conversation: Conversation): string {

@@ -90,7 +90,7 @@ export function prechatSize(fields: PrechatFields): number {
 }
 
 /** The key under which a pre-chat key is stored: `__proto__` → `~__proto__`, `~__proto__` → `~~__proto__`. */
-export function storedKey(key: string): string {
+function storedKey(key: string): string {
   return /^~*(__proto__|constructor|prototype)?$/.test(key) ? `~${key}` : key;
 }
 
@@ -161,6 +161,6 @@ function numberSize(value: number): number {
   return Math.ceil(Math.max(digits.length, 1) / 2) + 1;
 }
 
-export function utf8Bytes(text: string): number {
+function utf8Bytes(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }

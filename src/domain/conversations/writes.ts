@@ -192,7 +192,7 @@ export async function withIntent(
 }
 
 /** Writes whichever entries of the conversation's intent are missing (a state change whose puts never arrived). */
-export async function writeIntent(deps: Deps, conversation: StoredConversation): Promise<void> {
+async function writeIntent(deps: Deps, conversation: StoredConversation): Promise<void> {
   const intent = conversation.intent ?? [];
   const first = intent[0];
   const last = intent.at(-1);

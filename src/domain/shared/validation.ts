@@ -13,7 +13,7 @@ export function invalidFields(code: string, part: string, what: string, error: z
 }
 
 /** One named value (a header, a command's argument) that failed its schema: `name: what is wrong`. */
-export function invalidValue(code: string, name: string, error: z.core.$ZodError) {
+function invalidValue(code: string, name: string, error: z.core.$ZodError) {
   const message = error.issues[0]?.message ?? 'invalid';
   return new ValidationError(code, `${name}: ${message}`, [{ path: name, message }]);
 }
