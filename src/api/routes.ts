@@ -1,6 +1,7 @@
 import * as agent from '#api/agent.ts';
 import { liveTicket } from '#api/live.ts';
 import * as operator from '#api/operator.ts';
+import { matchPath, type RoutePath, type routePaths } from '#api/route-paths.ts';
 import * as z from '#api/zod.ts';
 
 /**
@@ -10,12 +11,7 @@ import * as z from '#api/zod.ts';
  * route cannot exist, or answer, in one and not the other. Every route answers its errors as
  * `errorBody` (`#api/shared.ts`).
  */
-export interface Route {
-  /** Stable name: the Lambda function's logical id and the handler's name in logs. */
-  name: string;
-  method: 'GET' | 'POST' | 'PUT';
-  /** API Gateway path template; `{name}` is a path parameter. */
-  path: string;
+export interface Route extends RoutePath {
   /** The path parameters: one property per `{name}` of `path`. */
   params?: z.ZodMiniObject;
   /** The query string the handler reads: one property per parameter. */
@@ -88,7 +84,7 @@ const openApiDocumentShape = z.looseObject({
   paths: z.record(z.string(), z.record(z.string(), z.looseObject({ operationId: z.string() }))),
 });
 
-export const routes: readonly Route[] = [
+const declared = [
   {
     name: 'SetWebhook',
     method: 'POST',
@@ -276,7 +272,20 @@ export const routes: readonly Route[] = [
     entry: 'functions/live/create-ticket.ts',
     table: { reads: ['agents'], writes: ['liveTickets'] },
   },
-];
+] as const satisfies readonly Route[];
+
+/**
+ * The table's names, methods and paths are those of `#api/route-paths.ts`, entry for entry: a route
+ * added, renamed or moved in one and not the other fails the type check here.
+ */
+type PathOf<T> = T extends { name: infer N; method: infer M; path: infer P }
+  ? { name: N; method: M; path: P }
+  : never;
+type Agree<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const pathsAgree: Agree<PathOf<(typeof declared)[number]>, PathOf<(typeof routePaths)[number]>> = true;
+void pathsAgree;
+
+export const routes: readonly Route[] = declared;
 
 /**
  * The live-updates WebSocket: API Gateway's WebSocket API in AWS, `/live` on the local runtime's port.
@@ -344,39 +353,11 @@ export type RouteMatch =
   | { kind: 'wrong-method'; allow: string[] }
   | { kind: 'none' };
 
-const compiled = routes.map((route) => {
-  const names: string[] = [];
-  const pattern = route.path
-    .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
-    .replace(/\{(\w+)(\\\+)?\}/g, (_whole, name: string, greedy: string | undefined) => {
-      names.push(name);
-      // `{name+}` is API Gateway's greedy variable: the rest of the path, slashes included, even none.
-      return greedy ? '(.*)' : '([^/]+)';
-    });
-  return { route, names, regex: new RegExp(`^${pattern}$`) };
-});
+const byName = new Map(routes.map((route) => [route.name, route]));
 
-function decodePathSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
+/** The route a request is for (`matchPath`, over the paths alone), with its schemas and handler. */
 export function matchRoute(method: string, path: string): RouteMatch {
-  const allow: string[] = [];
-  for (const { route, names, regex } of compiled) {
-    const found = regex.exec(path);
-    if (!found) continue;
-    if (route.method !== method.toUpperCase()) {
-      allow.push(route.method);
-      continue;
-    }
-    const pathParameters = Object.fromEntries(
-      names.map((name, i) => [name, decodePathSegment(found[i + 1] ?? '')]),
-    );
-    return { kind: 'route', route, pathParameters };
-  }
-  return allow.length > 0 ? { kind: 'wrong-method', allow } : { kind: 'none' };
+  const match = matchPath(method, path);
+  if (match.kind !== 'route') return match;
+  return { kind: 'route', route: byName.get(match.name) as Route, pathParameters: match.pathParameters };
 }
