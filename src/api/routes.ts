@@ -276,14 +276,15 @@ const declared = [
 
 /**
  * The table's names, methods and paths are those of `#api/route-paths.ts`, entry for entry: a route
- * added, renamed or moved in one and not the other fails the type check here.
+ * added, renamed or moved in one and not the other fails the type check here, naming the entry.
  */
 type PathOf<T> = T extends { name: infer N; method: infer M; path: infer P }
   ? { name: N; method: M; path: P }
   : never;
-type Agree<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const pathsAgree: Agree<PathOf<(typeof declared)[number]>, PathOf<(typeof routePaths)[number]>> = true;
-void pathsAgree;
+type Declared = PathOf<(typeof declared)[number]>;
+type Listed = PathOf<(typeof routePaths)[number]>;
+type NoneOf<T extends never> = T;
+export type RoutesOutOfStepWithPaths = NoneOf<Exclude<Declared, Listed> | Exclude<Listed, Declared>>;
 
 export const routes: readonly Route[] = declared;
 
