@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Conversation } from '#domain/conversations/model.ts';
 import { ValidationError } from '#domain/shared/errors.ts';
 
@@ -9,20 +10,33 @@ export function positionOf(conversation: Conversation): string {
   return `${conversation.createdAt}#${conversation.conversationId}`;
 }
 
-/** A list cursor: opaque to callers, the position of the last conversation returned (or looked at). */
+/**
+ * A list cursor: opaque to callers, the position of the last conversation returned (or looked at), and a
+ * check of it. The check is no secret (the position gives an agent nothing it could not list anyway):
+ * it makes a cursor that was cut, edited or taken from elsewhere a clear 400 instead of another page.
+ */
 export function encodeCursor(position: string): string {
-  return Buffer.from(position).toString('base64url');
+  return `${Buffer.from(position).toString('base64url')}.${checkOf(position)}`;
 }
 
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^\d{4}-\d\d-\d\dT[\d:.]+Z#[\w-]{1,128}$/.test(decoded)) {
+  const [encoded = '', check, ...rest] = cursor.split('.');
+  const position = Buffer.from(encoded, 'base64url').toString('utf8');
+  const intact =
+    rest.length === 0 &&
+    check === checkOf(position) &&
+    Buffer.from(position).toString('base64url') === encoded;
+  if (!intact || !/^\d{4}-\d\d-\d\dT[\d:.]+Z#[\w-]{1,128}$/.test(position)) {
     throw new ValidationError('invalid_query', 'cursor: not a cursor this API gave out', [
       { path: 'cursor', message: 'not a cursor this API gave out' },
     ]);
   }
-  return decoded;
+  return position;
+}
+
+function checkOf(position: string): string {
+  return createHash('sha256').update(position).digest('base64url').slice(0, 8);
 }
 
 /** Takes items while the answer (as agents see them) stays under the size limit; always at least one. */
