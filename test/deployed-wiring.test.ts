@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { keys, liveKeys } from '#store/keys.ts';
 import { dynamoDbNeeds } from '../scripts/aws-local/aws-proxy.ts';
 import { matchesAny, type Pattern } from '../scripts/aws-local/event-filter.ts';
 import { roleOf } from '../scripts/aws-local/iam.ts';
@@ -50,9 +51,13 @@ function filtersOf(name: string): Pattern[] {
   return criteria.Filters.map(({ Pattern }) => JSON.parse(Pattern) as Pattern);
 }
 
-const record = (eventName: string, keys: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+const record = (
+  eventName: string,
+  itemKeys: Record<string, string>,
+  extra: Record<string, unknown> = {},
+) => ({
   eventName,
-  dynamodb: { Keys: Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, { S: v }])), ...extra },
+  dynamodb: { Keys: Object.fromEntries(Object.entries(itemKeys).map(([k, v]) => [k, { S: v }])), ...extra },
 });
 
 describe("the stack's stream filters, by Lambda's filtering rules", () => {
@@ -60,18 +65,16 @@ describe("the stack's stream filters, by Lambda's filtering rules", () => {
   const notifier = filtersOf('NotifyFromStream');
 
   it('wake DeliverFromStream for a new outbox entry, a wake-up and a TTL removal only', () => {
-    const outboxInsert = record(
-      'INSERT',
-      { pk: 'CONV#c', sk: 'MSG#1' },
-      { NewImage: { delivery: { M: { status: { S: 'pending' } } } } },
-    );
+    const outboxInsert = record('INSERT', keys.message('c', 1), {
+      NewImage: { delivery: { M: { status: { S: 'pending' } } } },
+    });
     const outboxModify = { ...outboxInsert, eventName: 'MODIFY' };
     const ttl = {
-      ...record('REMOVE', { pk: 'CONV#c', sk: 'META' }),
+      ...record('REMOVE', keys.conversation('c')),
       userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' },
     };
-    const deleted = record('REMOVE', { pk: 'CONV#c', sk: 'META' });
-    const wake = record('MODIFY', { pk: 'CONV#c', sk: 'WAKE#x' });
+    const deleted = record('REMOVE', keys.conversation('c'));
+    const wake = record('MODIFY', keys.wake('c', 'x'));
     expect([outboxInsert, outboxModify, ttl, deleted, wake].map((r) => matchesAny(delivery, r))).toEqual([
       true,
       false,
@@ -83,10 +86,10 @@ describe("the stack's stream filters, by Lambda's filtering rules", () => {
 
   it('wake the notifier for conversation and message items, never for others', () => {
     const samples = [
-      record('INSERT', { pk: 'CONV#c', sk: 'META' }),
-      record('MODIFY', { pk: 'CONV#c', sk: 'MSG#2' }),
-      record('REMOVE', { pk: 'CONV#c', sk: 'META' }),
-      record('INSERT', { pk: 'AGENT#a', sk: 'META' }),
+      record('INSERT', keys.conversation('c')),
+      record('MODIFY', keys.message('c', 2)),
+      record('REMOVE', keys.conversation('c')),
+      record('INSERT', keys.agent('a')),
     ];
     expect(samples.map((r) => matchesAny(notifier, r))).toEqual([true, true, false, false]);
   });
@@ -107,39 +110,43 @@ describe('the roles the template gives its functions, by IAM evaluation', () => 
       role.allows(action, resource, context),
     );
   };
-  const key = (pk: string, sk = 'META') => ({ pk: { S: pk }, sk: { S: sk } });
+  const key = ({ pk, sk }: { pk: string; sk: string }) => ({ pk: { S: pk }, sk: { S: sk } });
 
   it('let SendText write its conversation and nothing else', () => {
     const role = roleOf(resolver, functionId('SendText'));
-    expect(allowed('SendText', 'PutItem', { Item: key('CONV#c', 'MSG#1') })).toBe(true);
-    expect(allowed('SendText', 'PutItem', { Item: key('AGENTS', 'AGENT#a') })).toBe(false);
+    expect(allowed('SendText', 'PutItem', { Item: key(keys.message('c', 1)) })).toBe(true);
+    expect(allowed('SendText', 'PutItem', { Item: key(keys.agent('a')) })).toBe(false);
     expect(role.allows('dynamodb:Scan', tableArn('t'))).toBe(false);
     expect(role.allows('dynamodb:PutItem', tableArn('other'))).toBe(false);
     expect(role.allows('sqs:SendMessage', 'arn:aws:sqs:us-east-1:123456789012:q')).toBe(false);
   });
 
   it('check every partition a transaction, a batch or a query touches (dynamodb:LeadingKeys)', () => {
-    const transaction = (...pks: string[]) => ({
-      TransactItems: pks.map((pk) => ({ Put: { TableName: 't', Item: key(pk) } })),
+    const transaction = (...items: { pk: string; sk: string }[]) => ({
+      TransactItems: items.map((item) => ({ Put: { TableName: 't', Item: key(item) } })),
     });
-    const batch = (...pks: string[]) => ({ RequestItems: { t: { Keys: pks.map((pk) => key(pk)) } } });
+    const batch = (...items: { pk: string; sk: string }[]) => ({
+      RequestItems: { t: { Keys: items.map((item) => key(item)) } },
+    });
     const query = (pk: string, IndexName?: string) => ({
       ...(IndexName && { IndexName }),
       KeyConditionExpression: '#p = :p AND begins_with(sk, :s)',
       ExpressionAttributeNames: { '#p': IndexName ? 'gsi1pk' : 'pk' },
-      ExpressionAttributeValues: { ':p': { S: pk }, ':s': { S: 'MSG#' } },
+      ExpressionAttributeValues: { ':p': { S: pk }, ':s': { S: keys.messages('').skPrefix } },
     });
-    expect(allowed('SendText', 'TransactWriteItems', transaction('CONV#c', 'CONV#c'))).toBe(true);
-    expect(allowed('SendText', 'TransactWriteItems', transaction('CONV#c', 'SECRET#CHANNEL#x'))).toBe(false);
-    expect(allowed('SendText', 'BatchGetItem', batch('CONV#a', 'CONV#b'))).toBe(true);
-    expect(allowed('SendText', 'BatchGetItem', batch('CONV#a', 'SECRET#CHANNEL#x'))).toBe(false);
-    expect(allowed('SendText', 'Query', query('CONV#c'))).toBe(true);
-    expect(allowed('SendText', 'Query', query('LIVE#TICKET#t'))).toBe(false);
-    expect(allowed('SweepOutbox', 'Query', query('OUTBOX#DUE#0', 'byState'))).toBe(true);
+    const [conversation, message] = [keys.conversation('c'), keys.message('c', 1)];
+    const secret = keys.channelSecret('x');
+    expect(allowed('SendText', 'TransactWriteItems', transaction(conversation, message))).toBe(true);
+    expect(allowed('SendText', 'TransactWriteItems', transaction(conversation, secret))).toBe(false);
+    expect(allowed('SendText', 'BatchGetItem', batch(conversation, keys.conversation('b')))).toBe(true);
+    expect(allowed('SendText', 'BatchGetItem', batch(conversation, secret))).toBe(false);
+    expect(allowed('SendText', 'Query', query(conversation.pk))).toBe(true);
+    expect(allowed('SendText', 'Query', query(liveKeys.ticket('t').pk))).toBe(false);
+    expect(allowed('SweepOutbox', 'Query', query(keys.duePartition(0), 'byState'))).toBe(true);
   });
 
   it('let only the delivery functions read the platform secret', () => {
-    const secret = { Key: { pk: { S: 'SECRET#CHANNEL#c' }, sk: { S: 'PLATFORM' } } };
+    const secret = { Key: key(keys.channelSecret('c')) };
     expect(allowed('DeliverFromStream', 'GetItem', secret)).toBe(true);
     expect(allowed('DeliverOnTimer', 'GetItem', secret)).toBe(true);
     expect(allowed('SendText', 'GetItem', secret)).toBe(false);

@@ -6,6 +6,7 @@ import { sweepOutbox } from '#delivery/sweep.ts';
 import type { Wired } from '#deps';
 import { OUTBOX_SHARDS } from '#domain/outbox/config.ts';
 import type { OutboxIndexPort } from '#domain/outbox/ports.ts';
+import { keys, sortKeys } from '#store/keys.ts';
 import { handler as deliverFromStream } from '../functions/delivery/deliver-from-stream.ts';
 import { handler as sweepHandler } from '../functions/delivery/sweep-outbox.ts';
 import { inProcessClient as client } from './support/clients.ts';
@@ -134,7 +135,9 @@ describe('cost', () => {
     receiver.script(() => 200);
     // Assess
     expect(onPath('/blocked')).toHaveLength(1);
-    expect(requests.filter((request) => request.partition === `CONV#${flow.conversationId}`)).toEqual([]);
+    expect(
+      requests.filter((request) => request.partition === keys.conversation(flow.conversationId).pk),
+    ).toEqual([]);
     expect(requests.every((request) => request.command === 'Query')).toBe(true);
   });
 
@@ -173,15 +176,16 @@ describe('cost', () => {
     const { Items = [] } = await deps.db.doc.send(new ScanCommand({ TableName: deps.db.tableName }));
     const later = new Date(Date.now() + 3_600_000).toISOString();
     const shards = Array.from({ length: OUTBOX_SHARDS }, (_, shard) => shard);
+    const duePartitions = shards.map(keys.duePartition);
     const counting = await counter.during(async () =>
       (await Promise.all(shards.map((shard) => realIndex.due(shard, later)))).flat(),
     );
     // Assess
-    const ids = new Set(flows.map((flow) => `CONV#${flow.conversationId}`));
+    const ids = new Set(flows.map((flow) => keys.conversation(flow.conversationId).pk));
     const indexed = Items.filter((item) => ids.has(item.pk) && item.gsi1pk);
-    expect(indexed.every((item) => item.sk === 'META' && String(item.gsi1pk).startsWith('OUTBOX#DUE#'))).toBe(
-      true,
-    );
+    expect(
+      indexed.every((item) => item.sk === sortKeys.conversation && duePartitions.includes(item.gsi1pk)),
+    ).toBe(true);
     expect(new Set(indexed.map((item) => item.gsi1pk)).size).toBeGreaterThanOrEqual(OUTBOX_SHARDS / 2);
     expect(counting.result).toEqual(expect.arrayContaining(flows.map((flow) => flow.conversationId)));
     expect(counting.requests.every((request) => request.command === 'Query')).toBe(true);

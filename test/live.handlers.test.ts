@@ -8,6 +8,7 @@ import type { Wired } from '#deps';
 import type { Agent } from '#domain/directory/model.ts';
 import { managementApiSessions } from '#live/management-api.ts';
 import { issueTicket } from '#live/tickets.ts';
+import { keys } from '#store/keys.ts';
 import { revokeAgent } from '#use-cases/admin/revoke-agent.ts';
 import { updateAgent } from '#use-cases/admin/update-agent.ts';
 import { type ConnectEvent, handler as connect } from '../functions/live/connect.ts';
@@ -82,7 +83,7 @@ async function insertRecords(conversationId: string, afterSeq = 0): Promise<Dyna
     new QueryCommand({
       TableName: deps.db.tableName,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': `CONV#${conversationId}` },
+      ExpressionAttributeValues: { ':pk': keys.conversation(conversationId).pk },
     }),
   );
   const image = (item: Record<string, unknown>) =>
@@ -155,7 +156,7 @@ describe('stream notifier', () => {
     const event = await insertRecords(conversationId);
     event.Records.push({
       eventName: 'MODIFY',
-      dynamodb: { Keys: marshall({ pk: 'AGENTS', sk: 'AGENT#x' }) as never },
+      dynamodb: { Keys: marshall(keys.agent('x')) as never },
     });
     posts.length = 0;
     // Act

@@ -5,6 +5,7 @@ import { hashSecret } from '#domain/shared/ids.ts';
 import { issueTicket } from '#live/tickets.ts';
 import { sessionEndedCode } from '#local/live-socket.ts';
 import { startLocalStack } from '#local/stack.ts';
+import { liveKeys } from '#store/keys.ts';
 import { revokeAgent } from '#use-cases/admin/revoke-agent.ts';
 import { rotateAgentToken } from '#use-cases/admin/rotate-agent-token.ts';
 import { type Client, httpClient, root, seedAgent, seedChannel } from './support/clients.ts';
@@ -61,7 +62,7 @@ describe('live updates over the local runtime', () => {
       new ScanCommand({ TableName: stack.deps.db.tableName }),
     );
     expect(JSON.stringify(Items)).not.toContain(reply.body.ticket);
-    expect(Items.some((item) => item.pk === `LIVE#TICKET#${hashSecret(reply.body.ticket)}`)).toBe(true);
+    expect(Items.some((item) => item.pk === liveKeys.ticket(hashSecret(reply.body.ticket)).pk)).toBe(true);
   });
 
   it('notifies an agent of a client message as it lands, and no agent who may not see it', async () => {

@@ -3,6 +3,7 @@ import { deliverConversation } from '#delivery/engine.ts';
 import { failedEventCount, sweepOutbox } from '#delivery/sweep.ts';
 import type { Wired as Deps } from '#deps';
 import { listFailedEvents, redriveFailedEvents } from '#domain/outbox/redrive.ts';
+import { sortKeys } from '#store/keys.ts';
 import { setAgentPlatform } from '#use-cases/admin/set-agent-platform.ts';
 import { handler as deliverFromStream } from '../functions/delivery/deliver-from-stream.ts';
 import { inProcessClient as client, seedAgent } from './support/clients.ts';
@@ -99,7 +100,7 @@ describe('a redrive is one decision', () => {
   it('leaves the event failed and retryable when its write fails', async () => {
     // Prepare: the write that puts the event back in line fails.
     const flow = await failedEvent('/one-write');
-    failNext((command, input) => command === 'UpdateCommand' && input.Key?.sk === 'META');
+    failNext((command, input) => command === 'UpdateCommand' && input.Key?.sk === sortKeys.conversation);
     // Act
     const refused = await flow.retry();
     const afterFault = await flow.deliveryOf();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverConversation } from '#delivery/engine.ts';
 import type { Wired } from '#deps';
 import { listFailedEvents } from '#domain/outbox/redrive.ts';
-import { keys } from '#store/keys.ts';
+import { keys, sortKeys } from '#store/keys.ts';
 import { handler as deliverFromStream } from '../functions/delivery/deliver-from-stream.ts';
 import { inProcessClient as client, seedAgent, seedChannel } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
@@ -108,17 +108,18 @@ describe('retention', () => {
   it('stamps only the conversation item, RETENTION_DAYS after its last write, and renews it with every entry', async () => {
     // Prepare
     const { conversationId, api } = await activeConversation();
-    const before = (await itemsOf(conversationId)).find((item) => item.sk === 'META')?.expiresAt as number;
+    const before = (await itemsOf(conversationId)).find((item) => item.sk === sortKeys.conversation)
+      ?.expiresAt as number;
     await new Promise((resolve) => setTimeout(resolve, 1100));
     // Act
     await client('POST', `${api}/sendText`, { userId: 'u-ttl', text: 'still here' });
     // Assess
     const items = await itemsOf(conversationId);
     const thirtyDays = Date.now() / 1000 + 30 * 86_400;
-    const meta = items.find((item) => item.sk === 'META');
+    const meta = items.find((item) => item.sk === sortKeys.conversation);
     expect(meta?.expiresAt).toBeGreaterThan(thirtyDays - 60);
     expect(meta?.expiresAt).toBeGreaterThan(before);
-    const transcript = items.filter((item) => String(item.sk).startsWith('MSG#'));
+    const transcript = items.filter((item) => String(item.sk).startsWith(keys.messages('').skPrefix));
     expect(transcript.length).toBeGreaterThanOrEqual(3);
     expect(transcript.every((item) => item.expiresAt === undefined)).toBe(true);
   });
@@ -154,7 +155,7 @@ describe('retention', () => {
     const again = await deliverFromStream(removeRecord(Item ?? {}));
     // Assess
     expect(again).toEqual({ batchItemFailures: [] });
-    expect((await itemsOf(conversationId)).some((item) => item.sk === 'META')).toBe(true);
+    expect((await itemsOf(conversationId)).some((item) => item.sk === sortKeys.conversation)).toBe(true);
   });
 
   it('carries no expiry while an event is pending or failed, and renews it when the last one is delivered', async () => {
@@ -162,7 +163,8 @@ describe('retention', () => {
     const receiver = await startWebhookReceiver(() => 400);
     const { conversationId, path, agent, api } = await activeConversation();
     const waits = await client('POST', `${path}/messages`, { text: 'waits' }, agent.auth);
-    const meta = async () => (await itemsOf(conversationId)).find((item) => item.sk === 'META');
+    const meta = async () =>
+      (await itemsOf(conversationId)).find((item) => item.sk === sortKeys.conversation);
     // Act
     await deliverConversation(deps, conversationId);
     const whilePending = await meta();
@@ -212,7 +214,7 @@ describe('retention', () => {
     // Assess: the Closed still waits for setWebhook, so the conversation stays.
     expect(ttl).toBe('kept');
     const items = await itemsOf(conversationId);
-    expect(items.find((item) => item.sk === 'META')?.expiresAt).toBeUndefined();
+    expect(items.find((item) => item.sk === sortKeys.conversation)?.expiresAt).toBeUndefined();
   });
 
   it('puts back a conversation that TTL removed while an event was pending, without an expiry and due now', async () => {
@@ -230,7 +232,7 @@ describe('retention', () => {
     // Act: the handler's clock (Deps) says when the conversation is due again.
     await daysAgo(1, () => expire(conversationId));
     // Assess
-    const meta = (await itemsOf(conversationId)).find((item) => item.sk === 'META');
+    const meta = (await itemsOf(conversationId)).find((item) => item.sk === sortKeys.conversation);
     expect(meta?.expiresAt).toBeUndefined();
     expect(String(meta?.gsi1pk)).toMatch(/^OUTBOX#DUE#/);
     expect(Date.parse(String(meta?.gsi1sk).split('#')[0] ?? '')).toBeLessThan(Date.now() - 86_000_000);
@@ -259,7 +261,7 @@ describe('retention', () => {
     const ttl = await expireLosingTheRecord(conversationId, Date.now() + 40 * 86_400_000);
     await receiver.close();
     // Assess
-    const meta = (await itemsOf(conversationId)).find((item) => item.sk === 'META');
+    const meta = (await itemsOf(conversationId)).find((item) => item.sk === sortKeys.conversation);
     expect(meta?.failedEvents).toBe(1);
     expect(meta?.expiresAt).toBeUndefined();
     expect(ttl).toBe('kept');

@@ -16,6 +16,7 @@ import {
 import type { Wired as Deps } from '#deps';
 import { channelSecretsStore } from '#store/channel-secrets.ts';
 import { familyOf } from '#store/key-families.ts';
+import { keys } from '#store/keys.ts';
 import { setAgentPlatform } from '#use-cases/admin/set-agent-platform.ts';
 import { handler as deliverFromStream } from '../functions/delivery/deliver-from-stream.ts';
 import { handler as deliverOnTimer } from '../functions/delivery/deliver-on-timer.ts';
@@ -124,7 +125,7 @@ async function conversationImages(conversationId: string) {
     new QueryCommand({
       TableName: deps.db.tableName,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': `CONV#${conversationId}` },
+      ExpressionAttributeValues: { ':pk': keys.conversation(conversationId).pk },
     }),
   );
   return Items.map((item) => marshall(item, { removeUndefinedValues: true }) as Record<string, never>);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Wired as Deps } from '#deps';
 import type { Store } from '#domain/shared/store.ts';
+import { keys, sortKeys } from '#store/keys.ts';
 import { handler as deliverFromStream } from '../functions/delivery/deliver-from-stream.ts';
 import { inProcessClient as client, seedChannel } from './support/clients.ts';
 import { useEmbeddedStore } from './support/embedded-store.ts';
@@ -31,9 +32,9 @@ afterAll(async () => {
 });
 
 const conversationUpdate = (request: { command: string; sk?: string }) =>
-  request.command === 'UpdateItem' && request.sk === 'META';
+  request.command === 'UpdateItem' && request.sk === sortKeys.conversation;
 const entryPut = (request: { command: string; sk?: string }) =>
-  request.command === 'PutItem' && String(request.sk).startsWith('MSG#');
+  request.command === 'PutItem' && String(request.sk).startsWith(keys.messages('').skPrefix);
 
 /** Replaces one port method for the length of `work`: a crash injected between two writes. */
 async function withFault<P extends keyof Store, M extends keyof Store[P], T>(
@@ -148,7 +149,7 @@ describe('a write that landed although its caller saw an error is stored once', 
     // Prepare
     const { api } = await seedChannel(deps);
     // Act
-    faults.landThenFail((request) => request.command === 'PutItem' && request.sk === 'META');
+    faults.landThenFail((request) => request.command === 'PutItem' && request.sk === sortKeys.conversation);
     const reply = await client('POST', `${api}/sendText`, { userId: 'u13c', text: 'hello' });
     // Assess
     expect(reply.status).toBe(200);

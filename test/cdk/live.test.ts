@@ -128,7 +128,10 @@ describe('live updates', () => {
       expect(wakes(record('MODIFY', conversation, open, leased))).toBe(false);
       expect(wakes(record('MODIFY', conversation, leased, { ...open, cursors: { M: {} } }))).toBe(false);
       expect(
-        wakes({ eventName: 'REMOVE', dynamodb: { Keys: { pk: { S: conversation.pk }, sk: { S: 'META' } } } }),
+        wakes({
+          eventName: 'REMOVE',
+          dynamodb: { Keys: { pk: { S: conversation.pk }, sk: { S: conversation.sk } } },
+        }),
       ).toBe(false);
       expect(wakes(record('INSERT', keys.prechat('c1'), undefined, {}))).toBe(false);
       expect(wakes(record('MODIFY', keys.agent('a1'), {}, {}))).toBe(false);

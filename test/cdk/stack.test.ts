@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deliveryFunctions, fallbackRoute, liveRoutes, routes } from '#api/routes.ts';
+import { keys } from '#store/keys.ts';
 import { tableDefinition } from '#store/table.ts';
 import type { BridgeFunction } from '../../lib/bridge-function.ts';
 import { matches, type Pattern } from './event-pattern.ts';
@@ -486,9 +487,9 @@ const outboxEntry = (status: string, attempts: number) => ({
     M: { status: { S: status }, attempts: { N: String(attempts) }, target: { S: 'dialogstudio' } },
   },
 });
-const entryKeys = { pk: 'CONV#c1', sk: 'ENTRY#0000000007' };
-const conversationKeys = { pk: 'CONV#c1', sk: 'META' };
-const wakeUpKeys = { pk: 'CONV#c1', sk: 'WAKE#dialogstudio' };
+const entryKeys = keys.message('c1', 7);
+const conversationKeys = keys.conversation('c1');
+const wakeUpKeys = keys.wake('c1', 'w1');
 
 describe('delivery', () => {
   const fromStreamId = () => synthesized.logicalId(synthesized.stack.delivery.fromStream);

@@ -1,5 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys, sortKeys } from '#store/keys.ts';
 import type { Template } from '../../scripts/aws-local/template.ts';
 import { seedChannel, tableSnapshot } from '../support/clients.ts';
 import { acceptedConversation } from '../support/flows.ts';
@@ -132,14 +133,14 @@ describe('TTL as deployed', () => {
           new QueryCommand({
             TableName: deps.db.tableName,
             KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': `CONV#${flow.conversationId}` },
+            ExpressionAttributeValues: { ':pk': keys.conversation(flow.conversationId).pk },
           }),
         )
       ).Items ?? [];
     // The conversation gets its expiry back only once its last event is delivered (the deliverer's
     // release, a moment after the webhook's answer): expire it after that.
     const before = await eventually(items, (list) =>
-      list.some((item) => item.sk === 'META' && item.expiresAt),
+      list.some((item) => item.sk === sortKeys.conversation && item.expiresAt),
     );
     const cleanupsBefore = stack.fn('DeliverFromStream').invocations.length;
     // Act: three days on, past the two-day retention the suite synthesizes with.

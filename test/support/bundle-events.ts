@@ -1,7 +1,9 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { deliveryFunctions, fallbackRoute, liveNotifier, liveRoutes } from '#api/routes.ts';
 import type { Wired } from '#deps';
+import { keys } from '#store/keys.ts';
 import { type Client, seedAgent } from './clients.ts';
 import { acceptedConversation } from './flows.ts';
 import {
@@ -53,14 +55,14 @@ export async function prepareBundleEvents(deps: Wired, client: Client, webhookUr
       TableName: deps.db.tableName,
       KeyConditionExpression: 'pk = :pk',
       FilterExpression: 'attribute_exists(delivery)',
-      ExpressionAttributeValues: { ':pk': { S: `CONV#${forStream.conversationId}` } },
+      ExpressionAttributeValues: { ':pk': { S: keys.conversation(forStream.conversationId).pk } },
     }),
   );
   const streamEvent = dynamoDbStreamEvent(deps.db.tableName, outboxEntries as StreamImage[]);
 
   const [liveConnect, liveDisconnect] = liveRoutes as [(typeof liveRoutes)[0], (typeof liveRoutes)[0]];
   const conversationChanged = dynamoDbStreamEvent(deps.db.tableName, [
-    { pk: { S: `CONV#${main.conversationId}` }, sk: { S: 'META' } },
+    marshall(keys.conversation(main.conversationId)) as StreamImage,
   ]);
 
   const events: Record<string, unknown[]> = {

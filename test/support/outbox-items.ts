@@ -8,7 +8,9 @@ import { keys } from '#store/keys.ts';
 export async function transcriptItems(deps: Wired, conversationId: string) {
   const { Items = [] } = await deps.db.doc.send(new ScanCommand({ TableName: deps.db.tableName }));
   return Items.filter(
-    (item) => item.pk === `CONV#${conversationId}` && String(item.sk).startsWith('MSG#'),
+    (item) =>
+      item.pk === keys.conversation(conversationId).pk &&
+      String(item.sk).startsWith(keys.messages(conversationId).skPrefix),
   ).sort((a, b) => a.seq - b.seq);
 }
 
