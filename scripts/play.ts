@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { withoutTrailingSlashes } from '#domain/shared/base-url.ts';
+import { isHttpUrl, withoutTrailingSlashes } from '#domain/shared/base-url.ts';
 
 /**
  * `npm run play`: plays DialogStudio against a running bridge, as a newcomer does before connecting the
@@ -67,7 +67,7 @@ async function localApiUrl(): Promise<string> {
 }
 
 const apiUrl = withoutTrailingSlashes(positionals[0] ?? (await localApiUrl()));
-if (!/^https?:\/\//i.test(apiUrl) || !URL.canParse(apiUrl)) fail(`error: not an http(s) URL: ${apiUrl}`);
+if (!isHttpUrl(apiUrl)) fail(`error: not an http(s) URL: ${apiUrl}`);
 /** The API URL as it may be shown: its token is a credential. */
 const shownApi = `${new URL(apiUrl).origin}/operator/…`;
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Wired as Deps, defaultDeps } from '#deps';
+import { withoutTrailingSlashes } from '#domain/shared/base-url.ts';
 import { agentApiCases } from '../cases/agent-api.cases.ts';
 import { operatorApiCases } from '../cases/operator-api.cases.ts';
 import { retryCases } from '../cases/retry.cases.ts';
@@ -14,7 +15,7 @@ import { type Deployment, deploy } from './deployment.ts';
  * create their own channels, destinations and agents. The retry cases need a webhook receiver the
  * deployment can reach, so they run locally only.
  */
-const remoteUrl = process.env.DEPLOYED_API_URL?.replace(/\/+$/, '');
+const remoteUrl = process.env.DEPLOYED_API_URL && withoutTrailingSlashes(process.env.DEPLOYED_API_URL);
 if (remoteUrl && !process.env.TABLE_NAME) {
   throw new Error(
     'Set TABLE_NAME (with AWS_REGION and credentials) with DEPLOYED_API_URL to test a deployment',
