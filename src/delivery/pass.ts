@@ -86,7 +86,7 @@ export class Pass {
         this.redrivenDone.push(seq);
         continue;
       }
-      if (afterClosed(this.state, this.cursor(delivery.target), entry)) {
+      if (afterClosed(this.deps, this.state, this.cursor(delivery.target), entry)) {
         this.redrivenDone.push(seq);
         continue;
       }

@@ -14,10 +14,15 @@ import type { Deps } from '#domain/shared/deps.ts';
  * Whether a redriven event must stay where it is: its conversation is closed and the target's cursor
  * has passed the `Closed`, so nothing but the `Closed` itself goes out again.
  */
-export function afterClosed(state: DeliveryState, cursor: number, entry: TranscriptEntry): boolean {
+export function afterClosed(
+  deps: Deps,
+  state: DeliveryState,
+  cursor: number,
+  entry: TranscriptEntry,
+): boolean {
   const delivery = entry.delivery as Delivery;
   const closedSettled = state.closed && cursor >= state.lastSeq;
-  return closedSettled && delivery.payload.type !== 'Closed';
+  return closedSettled && !deps.platform.isClosed(delivery.payload);
 }
 
 /**

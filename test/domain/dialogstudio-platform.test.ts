@@ -83,4 +83,15 @@ describe('DialogStudio platform events', () => {
       `{"id":"cv_1-2","userId":"client-1","type":"SelectDestination","destination":{"destinationId":"sales","name":"Sales","hasOnline":false},${employee}}`,
     );
   });
+
+  it('knows its own close among the bodies it built, and only that one', () => {
+    const bodies = [
+      platform.text(sender, 'Closed'),
+      platform.closed(sender),
+      platform.destinationSelected(sender, { destinationId: 'sales', name: 'Sales', hasOnline: true }),
+    ].map((event) => JSON.parse(bodyOf(event)));
+
+    expect(bodies.map((body) => platform.isClosed(body))).toEqual([false, true, false]);
+    expect(platform.isClosed({ type: 'conversation.closed' })).toBe(false);
+  });
 });

@@ -67,7 +67,9 @@ function closedConflict(): ConflictError {
   );
 }
 
-const isClosedEvent = (entry: TranscriptEntry) => entry.delivery?.payload.type === 'Closed';
+/** The bot platform's close: its body is the platform's to read. */
+const isClosedEvent = (deps: Deps, entry: TranscriptEntry) =>
+  entry.delivery !== undefined && deps.platform.isClosed(entry.delivery.payload);
 
 /**
  * Puts one failed event back in line, in one write of its conversation item: in the redriven set
@@ -78,7 +80,12 @@ const isClosedEvent = (entry: TranscriptEntry) => entry.delivery?.payload.type =
  */
 export async function requeueFailed(deps: Deps, entry: TranscriptEntry): Promise<void> {
   const now = deps.now().toISOString();
-  const outcome = await deps.store.outbox.redrive(entry.conversationId, entry.seq, now, isClosedEvent(entry));
+  const outcome = await deps.store.outbox.redrive(
+    entry.conversationId,
+    entry.seq,
+    now,
+    isClosedEvent(deps, entry),
+  );
   if (outcome === 'closed') throw closedConflict();
   if (outcome === 'gone') throw new NotFoundError('conversation_not_found', 'No such conversation');
   // Only a nudge: the conversation is due in the index already, so the sweep finds it without this.
@@ -87,8 +94,12 @@ export async function requeueFailed(deps: Deps, entry: TranscriptEntry): Promise
 }
 
 /** Whether the event may be redriven now: its conversation open, or the event its `Closed`. */
-export function assertRedrivable(conversation: { status: string } | undefined, entry: TranscriptEntry) {
-  if (conversation?.status === 'closed' && !isClosedEvent(entry)) throw closedConflict();
+export function assertRedrivable(
+  deps: Deps,
+  conversation: { status: string } | undefined,
+  entry: TranscriptEntry,
+) {
+  if (conversation?.status === 'closed' && !isClosedEvent(deps, entry)) throw closedConflict();
 }
 
 /**
@@ -109,8 +120,8 @@ export async function redriveFailedEvents(deps: Deps, ids?: string[]): Promise<s
   const redrivable: TranscriptEntry[] = [];
   for (const entry of entries) {
     const conversation = await deps.store.conversations.get(entry.conversationId);
-    if (ids) assertRedrivable(conversation, entry);
-    else if (conversation?.status === 'closed' && !isClosedEvent(entry)) continue;
+    if (ids) assertRedrivable(deps, conversation, entry);
+    else if (conversation?.status === 'closed' && !isClosedEvent(deps, entry)) continue;
     redrivable.push(entry);
   }
   const redrivenIds: string[] = [];

@@ -18,6 +18,8 @@ export interface BotPlatform {
   closed(sender: Sender): PlatformEvent;
   /** The conversation moved to another destination. */
   destinationSelected(sender: Sender, destination: SelectedDestination): PlatformEvent;
+  /** Whether a stored event body is the close: once the conversation is closed, only it may still go out. */
+  isClosed(body: Record<string, unknown>): boolean;
 }
 
 /** Who writes, as the client sees it: every field a string, none missing. */

@@ -22,7 +22,7 @@ export async function retryMessage(deps: Deps, agent: Agent, conversationId: str
   if (!entry || delivery?.target !== 'dialogstudio') {
     throw new NotFoundError('message_not_found', 'No such agent event in this conversation');
   }
-  assertRedrivable(conversation, entry as TranscriptEntry);
+  assertRedrivable(deps, conversation, entry as TranscriptEntry);
   if (delivery.status !== 'failed') {
     throw new ConflictError('not_failed', `The event is ${delivery.status}, not failed`);
   }

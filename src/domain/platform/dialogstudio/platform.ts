@@ -28,5 +28,6 @@ export function dialogStudio(config: Pick<Config, 'DEFAULT_AVATAR_URL'>): BotPla
       target: 'dialogstudio',
       payload: ({ id }, { userId }) => selectDestinationEvent(id, userId, sender, destination),
     }),
+    isClosed: (body) => body.type === 'Closed',
   };
 }
