@@ -437,6 +437,7 @@ export async function runScenario(
   }
   checkStoredOnce(items, violate);
   checkClosedHaveTheirEntry(items, violate);
+  checkFailedCounted(items, violate);
   checkDuplicates(world.posts, violate);
   await checkFailedListed(items, deps, violate);
   world.cutAllPages = scenario.cutPages;
@@ -638,6 +639,25 @@ function checkClosedHaveTheirEntry(items: Item[], violate: Violate) {
     );
     if (!close)
       violate('a closed conversation has its close entry', `${meta.conversationId} closed without one`);
+  }
+}
+
+/**
+ * Once the run settles, each conversation's failed events (what keeps it from expiring) are exactly its
+ * failed entries: one too many and it never expires, one too few and TTL may take a failed event.
+ */
+function checkFailedCounted(items: Item[], violate: Violate) {
+  for (const meta of items.filter((item) => item.sk === 'META' && String(item.pk).startsWith('CONV#'))) {
+    const kept = [...((meta.failedEvents as Set<number> | undefined) ?? [])].sort((a, b) => a - b);
+    const failed = items
+      .filter((item) => item.pk === meta.pk && item.delivery?.status === 'failed')
+      .map((item) => Number(item.seq))
+      .sort((a, b) => a - b);
+    if (kept.join() !== failed.join())
+      violate(
+        'the failed count equals the failed events once the run settles',
+        `${meta.conversationId} counts [${kept.join(', ')}], failed [${failed.join(', ')}]`,
+      );
   }
 }
 
