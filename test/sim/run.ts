@@ -438,6 +438,7 @@ export async function runScenario(
   checkStoredOnce(items, violate);
   checkClosedHaveTheirEntry(items, violate);
   checkFailedCounted(items, violate);
+  checkRedrivesTakenUp(world, violate);
   checkDuplicates(world.posts, violate);
   await checkFailedListed(items, deps, violate);
   world.cutAllPages = scenario.cutPages;
@@ -657,6 +658,23 @@ function checkFailedCounted(items: Item[], violate: Violate) {
       violate(
         'the failed count equals the failed events once the run settles',
         `${meta.conversationId} counts [${kept.join(', ')}], failed [${failed.join(', ')}]`,
+      );
+  }
+}
+
+/**
+ * A redrive that landed (the retry route or the CLI; whatever its caller saw) puts its event back in
+ * line: the event is posted again after it landed, unless it had been delivered already. A release
+ * that erased a redrive landing during its pass (finding 2) leaves the event failed, listed, never sent.
+ */
+function checkRedrivesTakenUp(world: World, violate: Violate) {
+  for (const { eventId, postsBefore } of world.redrives) {
+    const posts = world.posts.filter((post) => post.eventId === eventId);
+    const taken = posts.some((post) => post.index >= postsBefore || post.answer === 'ok');
+    if (!taken)
+      violate(
+        'every redrive that landed is taken up',
+        `${eventId} redriven after post ${postsBefore}, not posted since`,
       );
   }
 }
