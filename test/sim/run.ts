@@ -207,6 +207,15 @@ export async function runScenario(
   };
 
   world.onPost = (post) => checkPost(world.posts, post, violate, world.everFailed);
+  // A redrive that lands while the pass that failed the event still runs (finding 2): the operator's CLI, at once.
+  world.onSavedFailed = (eventId) => {
+    if (!scenario.raceRedrives || !world.faultsOn) return;
+    void world.spawn(`operator redrive ${eventId.replace(/^cv_/, '')}`, async () => {
+      await redriveFailedEvents(deps, [eventId]).catch((error) => {
+        if (error instanceof Crash) throw error;
+      });
+    });
+  };
   const ttl = withTtl ? new Ttl(world, scenario, clean, deps, violate) : undefined;
   /** The stream: new outbox entries and wake-ups to the deliverers, TTL's removals to retention. */
   const pump = () => {

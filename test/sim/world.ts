@@ -275,6 +275,8 @@ export class World {
   }
 
   onPost?: (post: Post) => void;
+  /** A delivery was saved `failed` (the write landed): the `redrives` profile redrives it at once, racing the pass. */
+  onSavedFailed?: (eventId: string) => void;
 
   hasLive(): boolean {
     return this.live > 0;
@@ -318,10 +320,11 @@ export class World {
       const saved = value as { status?: unknown; M?: { status?: unknown } } | undefined;
       return text(saved?.status ?? saved?.M?.status) === 'failed';
     });
-    if (command === 'UpdateItemCommand' && sk?.startsWith('MSG#') && savedFailed)
-      this.everFailed.add(
-        `${String(text(key?.pk)).slice('CONV#'.length)}-${Number(sk.slice('MSG#'.length))}`,
-      );
+    if (command === 'UpdateItemCommand' && sk?.startsWith('MSG#') && savedFailed) {
+      const eventId = `${String(text(key?.pk)).slice('CONV#'.length)}-${Number(sk.slice('MSG#'.length))}`;
+      this.everFailed.add(eventId);
+      this.onSavedFailed?.(eventId);
+    }
     if (
       command === 'UpdateItemCommand' &&
       sk === 'META' &&
