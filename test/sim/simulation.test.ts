@@ -136,6 +136,13 @@ const findings: {
     ttl: true,
   },
   {
+    finding: 3,
+    seed: 316,
+    profile: 'busy',
+    faults: ['crashAfter', 'crashBefore'],
+    invariant: 'a closed conversation has its close entry',
+  },
+  {
     finding: 5,
     seed: 2,
     profile: 'default',
