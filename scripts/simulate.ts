@@ -18,7 +18,8 @@ const usage = `Usage: npm run simulate -- [--seeds N] [--seed S] [--path P] [--f
   --rate PERCENT the highest share of store calls that meet a fault (default 20)
   --profile NAME default, platform-waits (an agent platform, no DialogStudio webhook until the end,
                  429 with an hour's Retry-After), failures (webhooks answer 2xx or 4xx) or busy
-                 (failures, with an agent who mostly sends, closes and retries)
+                 (failures, with an agent who mostly sends, closes and retries) or redrives
+                 (busy, and the operator redrives each failure as it is saved, racing the pass)
   --no-ttl       leaves DynamoDB's TTL out (no days pass, nothing expires)
   --explore      does not stop at the first failure: prints, per seed, the invariants it broke
   --verbose      prints the faults injected and the replies of each run

@@ -1,3 +1,4 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deliverConversation } from '#delivery/engine.ts';
 import { failedEventCount, sweepOutbox } from '#delivery/sweep.ts';
@@ -320,6 +321,34 @@ describe('who may retry, and when', () => {
     await deliver(flow.conversationId);
     // Assess
     expect(flow.sent().map((request) => request.body.type)).toEqual(['TextMessage', 'Closed']);
+  });
+});
+
+describe('the failed count', () => {
+  it('heals when a run dies right after putting a redriven event back in line, so the conversation can expire', async () => {
+    // Prepare: the redriven event is made pending again, and the run dies before it counts that.
+    const flow = await failedEvent('/heals');
+    expect((await flow.retry()).status).toBe(202);
+    const { countFailed } = deps.store.outbox;
+    deps.store.outbox.countFailed = async () => {
+      deps.store.outbox.countFailed = countFailed;
+      throw Object.assign(new Error('injected fault'), { name: 'ProvisionedThroughputExceededException' });
+    };
+    restore.push(() => {
+      deps.store.outbox.countFailed = countFailed;
+    });
+    // Act
+    await expect(deliver(flow.conversationId)).rejects.toThrow('injected fault');
+    await deliver(flow.conversationId);
+    // Assess
+    const { Item: meta } = await deps.db.doc.send(
+      new GetCommand({
+        TableName: deps.db.tableName,
+        Key: { pk: `CONV#${flow.conversationId}`, sk: 'META' },
+      }),
+    );
+    expect((await flow.deliveryOf()).status).toBe('delivered');
+    expect(meta?.failedEvents).toBeUndefined();
   });
 });
 

@@ -54,7 +54,7 @@ export async function deliverConversation(
         head,
         seenLastSeq: (state as DeliveryState).lastSeq,
         seenRedriveVersion: (state as DeliveryState).redriveVersion,
-        failedEvents: pass.failedEvents,
+        failedEvents: [...pass.failed].sort((a, b) => a - b),
         at: deps.now().toISOString(),
       });
       try {

@@ -27,8 +27,12 @@ export const GAP_GRACE_MS = 15_000;
 export class Pass {
   readonly cursors: DeliveryState['cursors'];
   readonly redrivenDone: number[] = [];
-  /** The conversation's failed events, as this pass leaves them. */
-  failedEvents: number;
+  /**
+   * The numbers of the conversation's failed events, as this pass leaves them: a set, kept in step with
+   * each entry's status as the pass reads or changes it, so a pass that died between changing an entry
+   * and saving the set is healed by the next one, never counted twice.
+   */
+  readonly failed: Set<number>;
   readonly heads = new Map<DeliveryTarget, Exclude<Head, undefined>>();
 
   constructor(
@@ -39,7 +43,7 @@ export class Pass {
     private readonly deadline: number,
   ) {
     this.cursors = { ...state.cursors };
-    this.failedEvents = state.failedEvents;
+    this.failed = new Set(state.failedEvents);
   }
 
   async run(): Promise<void> {
@@ -83,21 +87,23 @@ export class Pass {
         | undefined;
       const delivery = entry?.delivery;
       if (!entry || !delivery || delivery.status === 'delivered') {
+        this.failed.delete(seq);
         this.redrivenDone.push(seq);
         continue;
       }
+      // Pending already: a pass put it back in line and died before saving that it is no longer failed.
+      this.track(seq, delivery.status);
       if (afterClosed(this.deps, this.state, this.cursor(delivery.target), entry)) {
         this.redrivenDone.push(seq);
         continue;
       }
       if (this.heads.has(delivery.target)) continue;
-      const wasFailed = delivery.status === 'failed';
       const pending = await backInLine(this.deps, entry);
       if (!pending) {
         this.heads.set(delivery.target, { due: this.deps.now().toISOString() });
         continue;
       }
-      if (wasFailed) this.failedEvents = Math.max(0, this.failedEvents - 1);
+      this.failed.delete(seq);
       const result = await this.attempt(pending);
       if (result === 'settled') this.redrivenDone.push(seq);
       else this.heads.set(delivery.target, result);
@@ -161,9 +167,9 @@ export class Pass {
     if (isGap(entry)) return 'settled';
     const delivery = entry.delivery;
     if (!delivery || delivery.target !== target) return 'settled';
-    // Failed ahead of the cursor: the pass that failed it died before its release saved the count (the
+    // Failed ahead of the cursor: the pass that failed it died before its release saved the set (the
     // cursor moves only in the same write), so it is counted here, or the conversation could expire with it.
-    if (delivery.status === 'failed' && !this.state.redriven.includes(entry.seq)) this.failedEvents++;
+    this.track(entry.seq, delivery.status);
     if (delivery.status !== 'pending') return 'settled';
     return this.attempt(entry);
   }
@@ -176,7 +182,13 @@ export class Pass {
       entry,
       this.deadline,
     );
-    if (failed) this.failedEvents++;
+    if (failed) this.failed.add(entry.seq);
     return result;
+  }
+
+  /** Keeps the failed set in step with an entry's status as read. */
+  private track(seq: number, status: string) {
+    if (status === 'failed') this.failed.add(seq);
+    else this.failed.delete(seq);
   }
 }

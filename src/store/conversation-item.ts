@@ -79,7 +79,7 @@ export function queueKeys(
  * to its retry and a pending one would never be found again.
  */
 export function holdsExpiry(item: Record<string, unknown>): boolean {
-  return item.gsi1pk !== undefined || ((item.failedEvents as number | undefined) ?? 0) > 0;
+  return item.gsi1pk !== undefined || item.failedEvents !== undefined;
 }
 
 /** The conversation item, read consistently. */

@@ -18,7 +18,8 @@ function deliveryState(item: Record<string, unknown>): DeliveryState {
     closed: item.status === 'closed',
     redriven: [...((item.redriven as Set<number> | undefined) ?? [])].sort((a, b) => a - b),
     redriveVersion: (item.redriveVersion as number | undefined) ?? 0,
-    failedEvents: (item.failedEvents as number | undefined) ?? 0,
+    // A set of numbers (version 0.1.0 saved a count there, which reads as none).
+    failedEvents: item.failedEvents instanceof Set ? [...item.failedEvents].sort((a, b) => a - b) : [],
     lastMessageAt: item.lastMessageAt as string,
   };
 }
@@ -27,7 +28,7 @@ type Progress = Parameters<LeasePort['release']>[2];
 
 /**
  * One write of the conversation item: saves the cursors, the head (where the sweep finds it), the
- * failed count and the expiry (none while an event is pending or failed, else renewed), and lets go
+ * failed events (the numbers) and the expiry (none while an event is pending or failed, else renewed), and lets go
  * of the lease. `settle` also takes finished events off the redriven set,
  * only if nothing landed since the pass read its state (numbers, redrives, requests for a pass).
  */
@@ -36,12 +37,12 @@ function releaseWith(db: Db) {
     const expression = new Expression();
     expression.set(`cursors = ${expression.value(progress.cursors)}`).remove('leaseOwner', 'leaseUntil');
     const { head } = progress;
-    // Only the holder changes the failed count, so it is set whole; an undelivered event never expires.
-    if (progress.failedEvents > 0)
-      expression.set(`failedEvents = ${expression.value(progress.failedEvents)}`);
+    // Only the holder changes the failed events, so the set is saved whole; an undelivered event never expires.
+    const failed = progress.failedEvents.length > 0;
+    if (failed) expression.set(`failedEvents = ${expression.value(new Set(progress.failedEvents))}`);
     else expression.remove('failedEvents');
     const { expiresAt } = expiry(db, progress.at);
-    if (head || progress.failedEvents > 0) expression.remove('expiresAt');
+    if (head || failed) expression.remove('expiresAt');
     else if (expiresAt !== undefined) expression.set(`expiresAt = ${expression.value(expiresAt)}`);
     if (head) {
       const state =

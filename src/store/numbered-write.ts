@@ -89,8 +89,7 @@ function numberedUpdate(db: Db, conversationId: string, write: ConversationWrite
     if (held) expression.remove(expires);
     else expression.set(`${expires} = ${expression.value(expiresAt)}`);
     if (checksHold) {
-      const failed = expression.name('failedEvents');
-      const holds = `(attribute_exists(gsi1pk) OR ${failed} > ${expression.value(0)})`;
+      const holds = `(attribute_exists(gsi1pk) OR attribute_exists(${expression.name('failedEvents')}))`;
       conditions.push(held ? holds : `NOT ${holds}`);
     }
   }

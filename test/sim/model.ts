@@ -41,6 +41,8 @@ export interface Scenario {
   kinds: FaultKind[];
   answers: WebhookAnswer[];
   stream: StreamFate[];
+  /** The operator redrives each event as soon as its failure is saved, racing the pass that failed it. */
+  raceRedrives: boolean;
 }
 
 const pick = fc.nat({ max: 3 });
@@ -91,9 +93,16 @@ export const profiles = {
   'platform-waits': { platform: true, webhookAtStart: false, answers: ['ok', '429long'] },
   failures: { webhookAtStart: true, answers: ['ok', '4xx'] },
   busy: { webhookAtStart: true, answers: ['ok', '4xx'], busyAgents: true },
+  redrives: { webhookAtStart: true, answers: ['ok', '4xx'], busyAgents: true, raceRedrives: true },
 } as const satisfies Record<
   string,
-  { platform?: boolean; webhookAtStart?: boolean; answers?: WebhookAnswer[]; busyAgents?: boolean }
+  {
+    platform?: boolean;
+    webhookAtStart?: boolean;
+    answers?: WebhookAnswer[];
+    busyAgents?: boolean;
+    raceRedrives?: boolean;
+  }
 >;
 export type Profile = keyof typeof profiles;
 
@@ -114,6 +123,7 @@ export function scenario(options: FaultOptions = {}): fc.Arbitrary<Scenario> {
     webhookAtStart?: boolean;
     answers?: readonly WebhookAnswer[];
     busyAgents?: boolean;
+    raceRedrives?: boolean;
   } = profiles[options.profile ?? 'default'];
   // Busy agents: one agent who sends, closes and retries a lot, so events fail and are retried.
   const agents = narrowed.busyAgents
@@ -124,14 +134,19 @@ export function scenario(options: FaultOptions = {}): fc.Arbitrary<Scenario> {
               weight: 6,
               arbitrary: fc.record({ kind: fc.constant('send' as const), pick, key: fc.boolean() }),
             },
-            { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), pick }) },
+            // Racing redrives want open conversations: that agent never closes one.
+            ...(narrowed.raceRedrives
+              ? []
+              : [{ weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), pick }) }]),
             { weight: 2, arbitrary: fc.record({ kind: fc.constant('retry' as const), pick }) },
           ),
           { minLength: 4, maxLength: 10 },
         )
         .map((actions) => [actions])
     : fc.array(fc.array(agentAction, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 2 });
-  return fc.record({
+  // Outside the record, so that the other profiles draw exactly what they drew before it existed (their seeds replay).
+  const raceRedrives = narrowed.raceRedrives ?? false;
+  const generated: fc.Arbitrary<Omit<Scenario, 'raceRedrives'>> = fc.record({
     cutPages: fc.constant(kinds.includes('pageCut')),
     platform: narrowed.platform === undefined ? fc.boolean() : fc.constant(narrowed.platform),
     webhookAtStart:
@@ -164,6 +179,7 @@ export function scenario(options: FaultOptions = {}): fc.Arbitrary<Scenario> {
       { maxLength: 12 },
     ),
   });
+  return generated.map((drawn) => ({ ...drawn, raceRedrives }));
 }
 
 /** The fault, if any, that store call `index` meets: a hash of the seed and the index, so a replay meets the same. */

@@ -207,6 +207,15 @@ export async function runScenario(
   };
 
   world.onPost = (post) => checkPost(world.posts, post, violate, world.everFailed);
+  // A redrive that lands while the pass that failed the event still runs (finding 2): the operator's CLI, at once.
+  world.onSavedFailed = (eventId) => {
+    if (!scenario.raceRedrives || !world.faultsOn) return;
+    void world.spawn(`operator redrive ${eventId.replace(/^cv_/, '')}`, async () => {
+      await redriveFailedEvents(deps, [eventId]).catch((error) => {
+        if (error instanceof Crash) throw error;
+      });
+    });
+  };
   const ttl = withTtl ? new Ttl(world, scenario, clean, deps, violate) : undefined;
   /** The stream: new outbox entries and wake-ups to the deliverers, TTL's removals to retention. */
   const pump = () => {
@@ -437,6 +446,8 @@ export async function runScenario(
   }
   checkStoredOnce(items, violate);
   checkClosedHaveTheirEntry(items, violate);
+  checkFailedCounted(items, violate);
+  checkRedrivesTakenUp(world, violate);
   checkDuplicates(world.posts, violate);
   await checkFailedListed(items, deps, violate);
   world.cutAllPages = scenario.cutPages;
@@ -638,6 +649,42 @@ function checkClosedHaveTheirEntry(items: Item[], violate: Violate) {
     );
     if (!close)
       violate('a closed conversation has its close entry', `${meta.conversationId} closed without one`);
+  }
+}
+
+/**
+ * Once the run settles, each conversation's failed events (what keeps it from expiring) are exactly its
+ * failed entries: one too many and it never expires, one too few and TTL may take a failed event.
+ */
+function checkFailedCounted(items: Item[], violate: Violate) {
+  for (const meta of items.filter((item) => item.sk === 'META' && String(item.pk).startsWith('CONV#'))) {
+    const kept = [...((meta.failedEvents as Set<number> | undefined) ?? [])].sort((a, b) => a - b);
+    const failed = items
+      .filter((item) => item.pk === meta.pk && item.delivery?.status === 'failed')
+      .map((item) => Number(item.seq))
+      .sort((a, b) => a - b);
+    if (kept.join() !== failed.join())
+      violate(
+        'the failed count equals the failed events once the run settles',
+        `${meta.conversationId} counts [${kept.join(', ')}], failed [${failed.join(', ')}]`,
+      );
+  }
+}
+
+/**
+ * A redrive that landed (the retry route or the CLI; whatever its caller saw) puts its event back in
+ * line: the event is posted again after it landed, unless it had been delivered already. A release
+ * that erased a redrive landing during its pass (finding 2) leaves the event failed, listed, never sent.
+ */
+function checkRedrivesTakenUp(world: World, violate: Violate) {
+  for (const { eventId, postsBefore } of world.redrives) {
+    const posts = world.posts.filter((post) => post.eventId === eventId);
+    const taken = posts.some((post) => post.index >= postsBefore || post.answer === 'ok');
+    if (!taken)
+      violate(
+        'every redrive that landed is taken up',
+        `${eventId} redriven after post ${postsBefore}, not posted since`,
+      );
   }
 }
 

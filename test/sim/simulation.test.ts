@@ -128,6 +128,21 @@ const findings: {
     invariant: 'a pending event goes out within a sweep period of its time once faults stop',
   },
   {
+    finding: 2,
+    seed: 13,
+    profile: 'redrives',
+    faults: [...faultKinds],
+    invariant: 'every redrive that landed is taken up',
+    ttl: true,
+  },
+  {
+    finding: 3,
+    seed: 316,
+    profile: 'busy',
+    faults: ['crashAfter', 'crashBefore'],
+    invariant: 'a closed conversation has its close entry',
+  },
+  {
     finding: 5,
     seed: 2,
     profile: 'default',

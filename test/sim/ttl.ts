@@ -86,7 +86,7 @@ export class Ttl {
   private async removedConversation(old: Item) {
     const conversationId = String(old.conversationId);
     this.expired.add(conversationId);
-    const held = old.gsi1pk !== undefined || Number(old.failedEvents ?? 0) > 0;
+    const held = old.gsi1pk !== undefined || old.failedEvents !== undefined;
     const undelivered = (await scanAll(this.clean)).filter((item) => {
       const status = (item.delivery as { status?: string } | undefined)?.status;
       return item.pk === old.pk && (status === 'pending' || status === 'failed');

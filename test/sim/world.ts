@@ -120,6 +120,13 @@ function text(value: unknown): string | undefined {
   return typeof marshalled === 'string' ? marshalled : undefined;
 }
 
+/** A number set attribute, whether the input is still native (document client) or marshalled. */
+function numbers(value: unknown): number[] {
+  if (value instanceof Set) return [...value].map(Number);
+  const marshalled = (value as { NS?: unknown } | undefined)?.NS;
+  return Array.isArray(marshalled) ? marshalled.map(Number) : [];
+}
+
 export class World {
   readonly actors = new AsyncLocalStorage<Actor>();
   clock: number;
@@ -134,6 +141,8 @@ export class World {
   /** Events whose delivery was saved `failed` at some point (4xx, or retries ran out): a redrive may send them late. */
   readonly everFailed = new Set<string>();
   readonly timers: { conversationId: string; atMs: number }[] = [];
+  /** Redrives that landed (whatever their caller saw), with the number of posts made before each. */
+  readonly redrives: { eventId: string; postsBefore: number }[] = [];
   readonly trace: string[] = [];
   private pendingIo = 0;
   private live = 0;
@@ -266,6 +275,8 @@ export class World {
   }
 
   onPost?: (post: Post) => void;
+  /** A delivery was saved `failed` (the write landed): the `redrives` profile redrives it at once, racing the pass. */
+  onSavedFailed?: (eventId: string) => void;
 
   hasLive(): boolean {
     return this.live > 0;
@@ -309,10 +320,20 @@ export class World {
       const saved = value as { status?: unknown; M?: { status?: unknown } } | undefined;
       return text(saved?.status ?? saved?.M?.status) === 'failed';
     });
-    if (command === 'UpdateItemCommand' && sk?.startsWith('MSG#') && savedFailed)
-      this.everFailed.add(
-        `${String(text(key?.pk)).slice('CONV#'.length)}-${Number(sk.slice('MSG#'.length))}`,
-      );
+    if (command === 'UpdateItemCommand' && sk?.startsWith('MSG#') && savedFailed) {
+      const eventId = `${String(text(key?.pk)).slice('CONV#'.length)}-${Number(sk.slice('MSG#'.length))}`;
+      this.everFailed.add(eventId);
+      this.onSavedFailed?.(eventId);
+    }
+    if (
+      command === 'UpdateItemCommand' &&
+      sk === 'META' &&
+      /ADD redriven /.test(String(input.UpdateExpression))
+    ) {
+      const conversationId = String(text(key?.pk)).slice('CONV#'.length);
+      for (const seq of numbers((input.ExpressionAttributeValues as Record<string, unknown>)[':seq']))
+        this.redrives.push({ eventId: `${conversationId}-${seq}`, postsBefore: this.posts.length });
+    }
     if ((command === 'PutItemCommand' || command === 'UpdateItemCommand') && sk?.startsWith('WAKE#')) {
       this.stream.push({ conversationId: String(text(key?.pk)).slice('CONV#'.length), at: this.clock });
     }

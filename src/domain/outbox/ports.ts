@@ -12,8 +12,11 @@ export interface DeliveryState {
   redriven: number[];
   /** Counts the redrives that landed: a release that saw an older one keeps the redriven set. */
   redriveVersion: number;
-  /** How many of its events are failed: while any is, or one is pending, the conversation never expires. */
-  failedEvents: number;
+  /**
+   * The numbers of its failed events: while any is, or one is pending, the conversation never expires.
+   * Numbers, not a count, so that saving them again after a crash cannot count one twice.
+   */
+  failedEvents: number[];
   /** When the newest number was taken: how old a gap after the last entry is. */
   lastMessageAt: string;
 }
@@ -56,8 +59,8 @@ export interface LeasePort {
       head: Head;
       seenLastSeq: number;
       seenRedriveVersion: number;
-      /** Its failed events after the pass: with a head or any of these, the item carries no expiry. */
-      failedEvents: number;
+      /** The numbers of its failed events after the pass: with a head or any of these, the item carries no expiry. */
+      failedEvents: number[];
       at: string;
     },
     force: boolean,
@@ -90,8 +93,8 @@ export interface OutboxIndexPort {
    * `changeId` names the change (the event and the failure it makes or undoes): the SDK's resend of a
    * change that landed is not counted twice. The counter is a metric and can still be off: by a resend
    * that another change overtook, or by a holder that died between an event's failure and its count.
-   * The per-conversation count that keeps a conversation from expiring (`DeliveryState.failedEvents`)
-   * is saved whole by the lease holder and does not depend on it.
+   * The per-conversation failed events that keep a conversation from expiring (`DeliveryState.failedEvents`)
+   * are saved whole by the lease holder and do not depend on it.
    */
   countFailed(delta: number, changeId: string): Promise<void>;
   /**
