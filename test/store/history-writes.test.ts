@@ -1,11 +1,11 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Wired as Deps } from '#deps';
 import { formatBotHistory, MAX_HISTORY_ENTRIES } from '#domain/conversations/history.ts';
+import { keys } from '#store/keys.ts';
 import { setAgentPlatform } from '#use-cases/admin/set-agent-platform.ts';
 import { inProcessClient as client, seedChannel } from '../support/clients.ts';
 import { useEmbeddedStore } from '../support/embedded-store.ts';
-import { transcriptItems } from '../support/outbox-items.ts';
 import { storeFaults } from '../support/store-faults.ts';
 
 /**
@@ -26,9 +26,33 @@ afterAll(() => store.close());
 
 const history = 'CLIENT\nI want to change my plan\n\nBOT\nWhich plan?\n\nCLIENT\nPro';
 
+/**
+ * A conversation's transcript items as stored, in sequence order, every page of them (a scan of the
+ * table would stop at 1 MB on DynamoDB Local, and the largest histories below take some of that).
+ */
+async function transcriptItems(conversationId: string) {
+  const messages = keys.messages(conversationId);
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.db.doc.send(
+      new QueryCommand({
+        TableName: deps.db.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :msg)',
+        ExpressionAttributeValues: { ':pk': messages.pk, ':msg': messages.skPrefix },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items.sort((a, b) => (a.seq as number) - (b.seq as number));
+}
+
 /** What each stored entry is, in order: `from:type:history?:text or note`. */
 async function storedTranscript(conversationId: string) {
-  const items = await transcriptItems(deps, conversationId);
+  const items = await transcriptItems(conversationId);
   return items.map((item) =>
     item.gap ? 'gap' : `${item.from}:${item.history ? 'history:' : ''}${item.note ?? item.text}`,
   );
@@ -58,7 +82,7 @@ describe('the first client message in the history format', () => {
       'client:history:Pro',
       `client:${history}`,
     ]);
-    const items = await transcriptItems(deps, conversationId);
+    const items = await transcriptItems(conversationId);
     expect(items.at(-1)?.id).toBe(reply.body.messageId);
     expect(items.filter((item) => item.delivery)).toEqual([]);
   });
@@ -104,7 +128,7 @@ describe('the first client message in the history format', () => {
     // Act
     const reply = await client('POST', `${api}/sendText`, { userId: 'h-platform', text: history });
     // Assess
-    const items = await transcriptItems(deps, reply.body.conversationId);
+    const items = await transcriptItems(reply.body.conversationId);
     expect(items.filter((item) => item.history && item.delivery)).toEqual([]);
     expect(items.at(-1)).toMatchObject({ text: history, delivery: { target: 'platform' } });
   });
@@ -197,7 +221,7 @@ describe('the largest history DialogStudio may send', () => {
       // Assess
       expect(text).toHaveLength(32_000);
       expect(reply.status).toBe(200);
-      const items = await transcriptItems(deps, reply.body.conversationId);
+      const items = await transcriptItems(reply.body.conversationId);
       const turns = items.filter((item) => item.history);
       expect(turns.length).toBeLessThanOrEqual(MAX_HISTORY_ENTRIES);
       expect(turns.at(-1)?.text).toMatch(/^[ж語]+$/);
@@ -205,7 +229,7 @@ describe('the largest history DialogStudio may send', () => {
       const { Item } = await deps.db.doc.send(
         new GetCommand({
           TableName: deps.db.tableName,
-          Key: { pk: `CONV#${reply.body.conversationId}`, sk: 'META' },
+          Key: keys.conversation(reply.body.conversationId),
         }),
       );
       expect(dynamoBytes(Item)).toBeLessThan(400 * 1024);
@@ -257,7 +281,7 @@ describe('a fault between the counter and the puts', () => {
     // Assess
     expect(faults.landed.length).toBeGreaterThan(0);
     expect(reply.status).toBe(200);
-    const items = await transcriptItems(deps, conversationId);
+    const items = await transcriptItems(conversationId);
     expect(items.map((item) => item.seq)).toEqual(items.map((_item, i) => i + 1));
     expect(await storedTranscript(conversationId)).toEqual([
       'system:opened',
