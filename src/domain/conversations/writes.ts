@@ -167,6 +167,10 @@ async function writeStateChange(
   for (let pass = 0; pass < MAX_STATE_PASSES; pass++) {
     const current = await deps.store.conversations.get(conversationId);
     if (!current || current.status === 'closed') return { ok: false, current };
+    // The client has written already: the update would be refused, so it is not sent.
+    if (change.guard?.awaitsFirstClientMessage && !current.awaitsFirstClientMessage) {
+      return { ok: false, current };
+    }
     await writeIntent(deps, current);
     const after: StoredConversation = { ...current, ...change.set, lastMessageAt: at };
     const built = entries.map((entry, i) => buildEntry(after, current.lastSeq + 1 + i, at, entry, writeId));
