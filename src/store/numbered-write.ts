@@ -46,6 +46,9 @@ function guardConditions(expression: Expression, guard: Guard | undefined): stri
   }
   if (guard.assigneeIs) conditions.push(`${assignee()} = ${expression.value(guard.assigneeIs)}`);
   if (guard.takeoverFrom) conditions.push(`${assignee()} = ${expression.value(guard.takeoverFrom)}`);
+  if (guard.awaitsFirstClientMessage) {
+    conditions.push(`attribute_exists(${expression.name('awaitsFirstClientMessage')})`);
+  }
   return conditions;
 }
 

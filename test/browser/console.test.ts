@@ -361,3 +361,97 @@ describe('the agent console, in a browser', () => {
     await page.getByText('Local Agent').waitFor();
   });
 });
+
+describe('the bot conversation in the console', () => {
+  const history = 'CLIENT\nMy parcel is late\n\nBOT\nWhat is the tracking number?\n\nCLIENT\nTR-4711';
+  let tab: { context: BrowserContext; page: Page };
+
+  beforeAll(async () => {
+    const { token } = await createAgent(stack.deps, {
+      firstName: 'Hedy',
+      lastName: 'Lamarr',
+      destinations: ['support'],
+    });
+    await dialogStudio('POST', `${operatorPath}/selectDestination`, {
+      userId: 'client-bea',
+      destinationId: 'support',
+      userName: 'Bea Handover',
+    });
+    await dialogStudio('POST', `${operatorPath}/sendText`, { userId: 'client-bea', text: history });
+    tab = await openContext();
+    await tab.page.goto(`${stack.baseUrl}/console/#token=${token}`);
+  });
+  afterAll(() => tab?.context.close());
+
+  it('shows the turns as a collapsed block before the live messages, and the message as sent folded', async () => {
+    // Prepare
+    const { page } = tab;
+    await queueItem(page, 'Bea Handover').click();
+    const block = page.locator('.transcript .bot-history');
+    // Act
+    await block.getByText('Conversation with the bot · 3 turns').waitFor({ timeout: 15_000 });
+    // Assess
+    expect(await block.locator('details').getAttribute('open')).toBeNull();
+    expect(await block.getByText('What is the tracking number?').isVisible()).toBe(false);
+    const asSent = page.locator('.transcript .as-sent');
+    expect(await asSent.locator('details').getAttribute('open')).toBeNull();
+    expect(await asSent.locator('summary').textContent()).toContain('as sent');
+    expect(await page.locator('.transcript .message.client').count()).toBe(0);
+    const order = await page
+      .locator('.transcript > li')
+      .evaluateAll((items) => items.map((item) => item.className.split(' ')[0]));
+    expect(order.slice(0, 3)).toEqual(['message', 'bot-history', 'as-sent']);
+  });
+
+  it('opens on click: the client and bot turns in order, styled apart; the message as sent opens too', async () => {
+    // Prepare
+    const { page } = tab;
+    const block = page.locator('.transcript .bot-history');
+    // Act
+    await block.locator('summary').click();
+    await page.locator('.transcript .as-sent summary').click();
+    // Assess
+    const turns = block.locator('.bot-turn');
+    await turns.first().waitFor({ state: 'visible' });
+    expect(await turns.evaluateAll((items) => items.map((item) => item.getAttribute('data-from')))).toEqual([
+      'client',
+      'bot',
+      'client',
+    ]);
+    const said = await turns.evaluateAll((items) =>
+      items.map(
+        (item) =>
+          `${item.querySelector('.speaker')?.textContent}: ${item.querySelector('.text')?.textContent}`,
+      ),
+    );
+    expect(said).toEqual([
+      'Bea Handover: My parcel is late',
+      'Bot: What is the tracking number?',
+      'Bea Handover: TR-4711',
+    ]);
+    const [clientColour, botColour] = await Promise.all(
+      [0, 1].map((i) => turns.nth(i).evaluate((item) => getComputedStyle(item).backgroundColor)),
+    );
+    expect(clientColour).not.toBe(botColour);
+    const sent = page.locator('.transcript .as-sent .text');
+    expect(await sent.isVisible()).toBe(true);
+    expect(await sent.textContent()).toBe(history);
+    await snapshot(page, 'bot-history');
+  });
+
+  it('says, where the agent closes, that closing hands the client back to the bot', async () => {
+    // Prepare
+    const { page } = tab;
+    await page.getByRole('button', { name: 'Accept' }).click();
+    await page.locator('.conversation-header [data-status="active"]').waitFor();
+    // Act
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    // Assess
+    await page
+      .locator('.conversation-header')
+      .getByText('Closing hands the client back to the bot.')
+      .waitFor();
+    await page.getByRole('button', { name: 'Keep open' }).click();
+    expect(await page.getByText('Closing hands the client back to the bot.').count()).toBe(0);
+  });
+});

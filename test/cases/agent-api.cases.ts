@@ -3,6 +3,7 @@ import { routes } from '#api/routes.ts';
 import type { Wired } from '#deps';
 import { revokeAgent } from '#use-cases/admin/revoke-agent.ts';
 import { type Client, seedAgent, seedChannel, tableSnapshot } from '../support/clients.ts';
+import { botHistoryCases } from './bot-history.cases.ts';
 import { seedBodies } from './operator-api.cases.ts';
 
 /** The Agent API cases, run in-process against the handlers and over HTTP against the local runtime. */
@@ -468,4 +469,6 @@ export function agentApiCases(context: () => { client: Client; deps: Wired }) {
     expect(presence.status).toBe(400);
     expect(presence.body.error.issues[0].path).toBe('online');
   });
+
+  botHistoryCases(context);
 }

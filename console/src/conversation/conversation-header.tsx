@@ -56,12 +56,18 @@ export function ConversationHeader(props: {
           </button>
         )}
         {open && free && !confirmClose && (
-          <button type="button" onClick={() => setConfirmClose(true)}>
+          <button
+            type="button"
+            title="Close the conversation: the client goes back to the bot"
+            onClick={() => setConfirmClose(true)}
+          >
             Close
           </button>
         )}
         {open && free && confirmClose && (
           <span class="confirm">
+            {/* DialogStudio answers Closed with livechatFinished: the bot takes the client back. */}
+            <span class="hint">Closing hands the client back to the bot.</span>
             <button
               type="button"
               class="danger"

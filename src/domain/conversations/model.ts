@@ -21,6 +21,12 @@ export interface Conversation {
   waitingSince?: string;
   /** When an agent first answered; absent until then. */
   firstResponseAt?: string;
+  /**
+   * Opened before the client wrote anything (selectDestination): its first message may carry the bot
+   * conversation. Every client message removes it, so no later one is ever read as history. Internal,
+   * not shown.
+   */
+  awaitsFirstClientMessage?: boolean;
 }
 
 export type NoteKind =

@@ -8,6 +8,8 @@ import {
   type EntryContent,
   type NewEntry,
   putEntries,
+  type WriteOutcome,
+  writeFirstClientMessage,
   writeToConversation,
 } from '#domain/conversations/writes.ts';
 import { type ResolvedDestination, resolveDestination } from '#domain/directory/destinations.ts';
@@ -92,6 +94,7 @@ export async function openConversation(
     customData: details.customData ?? {},
     createdAt,
     lastMessageAt: createdAt,
+    ...(!first.some((entry) => entry.content.from === 'client') && { awaitsFirstClientMessage: true }),
   };
   const pointer = { conversationId: conversation.conversationId, createdAt, opening: conversation };
   if (!(await deps.store.conversations.claimPointer(channel.channelId, userId, pointer))) return undefined;
@@ -123,27 +126,49 @@ export async function openConversation(
 const MAX_POINTER_PASSES = 5;
 
 /**
+ * A client's entry appended to an open conversation: after the bot conversation it carried (`history`)
+ * if it is the client's first message there, as an ordinary entry otherwise. Either way the
+ * conversation no longer awaits the client's first message.
+ */
+async function appendClientEntry(
+  deps: Deps,
+  conversationId: string,
+  entry: NewEntry,
+  history: NewEntry[],
+): Promise<WriteOutcome> {
+  if (history.length > 0) {
+    const first = await writeFirstClientMessage(deps, conversationId, history, entry);
+    const open = first.ok || (first.current !== undefined && first.current.status !== 'closed');
+    if (first.ok || !open) return first;
+  }
+  return writeToConversation(deps, conversationId, { set: { awaitsFirstClientMessage: undefined } }, [entry]);
+}
+
+/**
  * Appends to the user's open conversation, or opens one in the channel's default destination: a
- * client's message is never dropped. Pointers that a crash left behind are healed on the way.
+ * client's message is never dropped. Pointers that a crash left behind are healed on the way. `history`
+ * is the bot conversation the entry carried, written before it only if it is the client's first.
  */
 export async function appendForUser(
   deps: Deps,
   channel: Channel,
   userId: string,
   entry: NewEntry,
+  history: NewEntry[] = [],
 ): Promise<{ conversation: ConversationView; entry: TranscriptEntry }> {
   for (let pass = 0; pass < MAX_POINTER_PASSES; pass++) {
     const pointer = await deps.store.conversations.pointer(channel.channelId, userId);
     if (!pointer) {
       const destination = await resolveDestination(deps, channel, undefined);
-      const opened = await openConversation(deps, channel, userId, destination, {}, [entry]);
-      if (opened) return { conversation: opened.conversation, entry: opened.entries[0] as TranscriptEntry };
+      const opened = await openConversation(deps, channel, userId, destination, {}, [...history, entry]);
+      if (opened)
+        return { conversation: opened.conversation, entry: opened.entries.at(-1) as TranscriptEntry };
       continue;
     }
     try {
-      const outcome = await writeToConversation(deps, pointer.conversationId, {}, [entry]);
+      const outcome = await appendClientEntry(deps, pointer.conversationId, entry, history);
       if (outcome.ok)
-        return { conversation: outcome.conversation, entry: outcome.entries[0] as TranscriptEntry };
+        return { conversation: outcome.conversation, entry: outcome.entries.at(-1) as TranscriptEntry };
       await healPointer(deps, pointer, outcome.current);
     } catch (error) {
       if (!(error instanceof ConversationGoneError)) throw error;

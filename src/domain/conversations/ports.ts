@@ -39,6 +39,8 @@ export interface Guard {
   assigneeIs?: string;
   /** This (revoked or departed) agent holds it and may be replaced. */
   takeoverFrom?: string;
+  /** The client has written nothing yet (see `Conversation.awaitsFirstClientMessage`). */
+  awaitsFirstClientMessage?: boolean;
 }
 
 /**

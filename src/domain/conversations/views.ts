@@ -7,7 +7,13 @@ export function agentView(
     Partial<Prechat> &
     Partial<Pick<StoredConversation, 'lastSeq' | 'intent'>>,
 ) {
-  const { hiddenAttributes: _hidden, lastSeq: _seq, intent: _intent, ...visible } = conversation;
+  const {
+    hiddenAttributes: _hidden,
+    lastSeq: _seq,
+    intent: _intent,
+    awaitsFirstClientMessage: _awaits,
+    ...visible
+  } = conversation;
   return visible;
 }
 

@@ -105,6 +105,26 @@ export async function writeToConversation(
   return { ok: true, conversation, entries: written };
 }
 
+/**
+ * The client's first message with the bot conversation it carried (`history`, see history.ts), in one
+ * numbered write: the turns before the message, kept on the item as its intent like a state change's
+ * entries (so a crash before their puts leaves them to whoever finds them missing), the message after
+ * them as any client message is written. Refused, with the conversation as it is, once the client has
+ * written anything: then the message is an ordinary one.
+ */
+export async function writeFirstClientMessage(
+  deps: Deps,
+  conversationId: string,
+  history: NewEntry[],
+  message: NewEntry,
+): Promise<WriteOutcome> {
+  const change: Change = {
+    set: { awaitsFirstClientMessage: undefined },
+    guard: { awaitsFirstClientMessage: true },
+  };
+  return writeStateChange(deps, conversationId, change, [...history, message], newId('wr'), history.length);
+}
+
 /** The conversation as a write left it, with the pre-chat data (an item of its own) as read before. */
 export function withPrechatOf(state: ConversationState, read: Prechat): StoredConversation {
   const { attributes, hiddenAttributes, customData } = read;
@@ -131,7 +151,8 @@ async function withPrechatFor(
  * crash, a timeout, a put later than the gap grace), whoever finds the number missing writes the entry
  * from there: the next state change before it replaces the intent, the gap filler, a reader. DynamoDB
  * transactions would do it too, but dynalite (the local runtime's store) has none; one item does it
- * on both.
+ * on both. Only the first `kept` entries are the intent; any after them are written like a plain
+ * message's (a number given up as a gap meanwhile: a new one).
  */
 async function writeStateChange(
   deps: Deps,
@@ -139,12 +160,17 @@ async function writeStateChange(
   change: Change,
   entries: NewEntry[],
   writeId: string,
+  kept = entries.length,
 ): Promise<WriteOutcome> {
   const at = deps.now().toISOString();
   const outbox = entries.some((entry) => entry.event);
   for (let pass = 0; pass < MAX_STATE_PASSES; pass++) {
     const current = await deps.store.conversations.get(conversationId);
     if (!current || current.status === 'closed') return { ok: false, current };
+    // The client has written already: the update would be refused, so it is not sent.
+    if (change.guard?.awaitsFirstClientMessage && !current.awaitsFirstClientMessage) {
+      return { ok: false, current };
+    }
     await writeIntent(deps, current);
     const after: StoredConversation = { ...current, ...change.set, lastMessageAt: at };
     const built = entries.map((entry, i) => buildEntry(after, current.lastSeq + 1 + i, at, entry, writeId));
@@ -155,13 +181,18 @@ async function writeStateChange(
       outbox,
       writeId,
       expectLastSeq: current.lastSeq,
-      intent: built,
+      intent: built.slice(0, kept),
     });
     if (result.ok) {
-      const taken = await deps.store.transcript.put(built);
+      const taken = await deps.store.transcript.put(built.slice(0, kept));
       if (taken.length > 0) throw new Error('an entry of a state change found its number taken');
+      const rest =
+        kept < built.length
+          ? await putEntries(deps, conversationId, built.slice(kept), entries.slice(kept), undefined)
+          : [];
       if (outbox) deps.outboxWritten(conversationId);
-      return { ok: true, conversation: withPrechatOf(result.conversation, current), entries: built };
+      const conversation = withPrechatOf(result.conversation, current);
+      return { ok: true, conversation, entries: [...built.slice(0, kept), ...rest] };
     }
     // Refused with the counter unmoved: the guard or the close refused it. Moved: numbers were taken, again.
     if (result.current?.lastSeq === current.lastSeq) return result;
