@@ -40,7 +40,7 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
 /** Minutes after midnight of an `HH:MM` (`24:00` is the next midnight). */
-export function minutesOf(time: string): number {
+function minutesOf(time: string): number {
   const [hours, minutes] = time.split(':').map(Number);
   return (hours ?? 0) * 60 + (minutes ?? 0);
 }
@@ -106,7 +106,7 @@ function offsetAtMidnight(timeZone: string, day: number): number {
  * The first instant at which the local clock shows `wall` or has passed it. Offsets are read a day
  * either side, so one daylight-saving change near `wall` is seen whichever way it goes.
  */
-export function instantOf(timeZone: string, wall: number): number {
+function instantOf(timeZone: string, wall: number): number {
   const earlier = offsetAt(timeZone, wall - DAY);
   const later = offsetAt(timeZone, wall + DAY);
   const shows = [wall - earlier, wall - later].filter((instant) => wallTime(timeZone, instant) === wall);
