@@ -208,6 +208,53 @@ describe('operator-bridge CLI', () => {
     expect(lines(removed.stderr)).toEqual([expect.stringContaining('(destination_in_use)')]);
   });
 
+  it('sets, shows and clears business hours, refusing a mistake with nothing changed', {
+    timeout: 120_000,
+  }, async () => {
+    // Prepare
+    const cli = cliIn(await freshDir('hours'));
+    json(await cli('destination', 'create', '--name', 'Support', '--id', 'support', '--json'));
+
+    // Act
+    const set = await cli(
+      ...['destination', 'update', 'support', '--timezone', 'Europe/Berlin'],
+      ...['--hours', 'mon-fri 09:00-18:00, sat 10:00-14:00', '--closed-on', '2027-01-01,2026-12-25'],
+    );
+    const listed = await cli('destination', 'list');
+    const unknownZone = await cli('destination', 'update', 'support', '--timezone', 'Europe/Atlantis');
+    const badHours = await cli('destination', 'update', 'support', '--hours', 'mon-fri 9-18');
+    const afterRefusals = json(await cli('destination', 'list', '--json'));
+    const renamed = await cli('destination', 'rename', 'support', '--name', 'Help desk');
+    const cleared = json(await cli('destination', 'update', 'support', '--hours', 'always', '--json'));
+    const missing = await cli('destination', 'update', 'nowhere', '--hours', 'always');
+
+    // Assess
+    expect(set.code, set.stderr).toBe(0);
+    expect(lines(listed.stdout)).toEqual([
+      'support\tSupport\tmon-fri 09:00-18:00, sat 10:00-14:00 (Europe/Berlin), closed on 2026-12-25, 2027-01-01',
+    ]);
+    expect(unknownZone.code).toBe(1);
+    expect(lines(unknownZone.stderr)).toEqual([
+      expect.stringMatching(/timeZone.*Europe\/Atlantis.*invalid_argument/),
+    ]);
+    expect(badHours.code).toBe(1);
+    expect(lines(badHours.stderr)).toEqual([expect.stringMatching(/hours.*"9" is not a time of day/)]);
+    expect(afterRefusals[0].hours).toEqual({
+      timeZone: 'Europe/Berlin',
+      weekly: [
+        ...['mon', 'tue', 'wed', 'thu', 'fri'].map((day) => ({ day, from: '09:00', to: '18:00' })),
+        { day: 'sat', from: '10:00', to: '14:00' },
+      ],
+      closedOn: ['2026-12-25', '2027-01-01'],
+    });
+    expect(renamed.code, renamed.stderr).toBe(0);
+    expect(cleared).toMatchObject({ destinationId: 'support', name: 'Help desk' });
+    expect(cleared).not.toHaveProperty('hours');
+    expect(lines((await cli('destination', 'list')).stdout)).toEqual(['support\tHelp desk\talways open']);
+    expect(missing.code).toBe(1);
+    expect(lines(missing.stderr)).toEqual([expect.stringContaining('(destination_not_found)')]);
+  });
+
   it('creates an agent, rotates its token, updates and revokes it', { timeout: 120_000 }, async () => {
     // Prepare
     const cli = cliIn(await freshDir('agents'));

@@ -114,8 +114,9 @@ export const destinationsResponse = z.strictObject({
           closedOn: z.array(z.string()),
         }),
       ),
-      openNow: z.optional(z.boolean()),
-      /** When it opens next, while closed. */
+      /** Whether it is open by its business hours now (always, without hours). */
+      openNow: z.boolean(),
+      /** When it opens next, while closed; absent when it never does (no opening intervals). */
       opensAt: z.optional(isoTime),
       agents: z.array(
         z.strictObject({

@@ -37,6 +37,9 @@ export const flagKinds = {
   url: 'string',
   'add-agent': 'string',
   'move-to': 'string',
+  timezone: 'string',
+  hours: 'string',
+  'closed-on': 'string',
   clear: 'boolean',
   all: 'boolean',
 } as const;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack } from '#local/stack.ts';
 import { createAgent } from '#use-cases/admin/create-agent.ts';
 import { revokeAgent } from '#use-cases/admin/revoke-agent.ts';
+import { updateDestination } from '#use-cases/admin/update-destination.ts';
 import { type Client, httpClient, root } from '../support/clients.ts';
 import { eventually, startWebhookReceiver } from '../support/webhook-receiver.ts';
 
@@ -138,6 +139,43 @@ describe('the agent console, in a browser', () => {
       .getByText('online for DialogStudio')
       .first()
       .waitFor();
+  });
+
+  it("shows each group's hours, and a closed group as closed until it opens", async () => {
+    // Prepare: sales has no opening intervals; support opens every day but is closed today and tomorrow
+    // in Kiritimati (UTC+14), so it opens at 00:00 there the day after, whatever the clock says.
+    const { page } = first;
+    const kiritimatiDay = (daysAhead: number) =>
+      new Date(Date.now() + 14 * 3_600_000 + daysAhead * 86_400_000).toISOString().slice(0, 10);
+    await updateDestination(stack.deps, 'sales', { timeZone: 'Europe/Berlin', hours: 'closed' });
+    await updateDestination(stack.deps, 'support', {
+      timeZone: 'Pacific/Kiritimati',
+      hours: 'mon-sun 00:00-24:00',
+      closedOn: `${kiritimatiDay(0)},${kiritimatiDay(1)}`,
+    });
+    const groups = page.locator('.groups');
+    // Act: going away and back reloads the groups, as a person would see them change.
+    await page.getByRole('switch', { name: 'Online' }).click();
+    await page.getByRole('switch', { name: 'Away' }).waitFor();
+    // Assess
+    const sales = groups.locator('li[data-destination-id="sales"]');
+    await sales.getByText('no opening hours (Europe/Berlin)').waitFor();
+    await sales.locator('.state', { hasText: /^closed$/ }).waitFor();
+    const support = groups.locator('li[data-destination-id="support"]');
+    await support.getByText('mon-sun 00:00-24:00 (Pacific/Kiritimati)').waitFor();
+    expect(await support.locator('.state').textContent()).toMatch(
+      /^closed until \w{3} \d{2}:\d{2} \(\w{3} 00:00 Pacific\/Kiritimati\)$/,
+    );
+    const destinations = await dialogStudio('GET', `${operatorPath}/getDestinations`);
+    for (const destination of destinations.body.destinations) expect(destination.hasOnline).toBe(false);
+    await snapshot(page, 'groups-closed');
+    // Back to always open and online, as the next scenarios expect.
+    await updateDestination(stack.deps, 'sales', { hours: 'always' });
+    await updateDestination(stack.deps, 'support', { hours: 'always' });
+    await page.getByRole('switch', { name: 'Away' }).click();
+    await page.getByRole('switch', { name: 'Online' }).waitFor();
+    await groups.locator('li[data-destination-id="support"]').getByText('online for DialogStudio').waitFor();
+    expect(await groups.locator('.hours').count()).toBe(0);
   });
 
   it('shows a conversation that DialogStudio opened, with a notification and a title badge', async () => {

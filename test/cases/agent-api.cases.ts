@@ -142,6 +142,89 @@ export function agentApiCases(context: () => { client: Client; deps: Wired }) {
     expect(JSON.stringify(byId.get(sales.destinationId))).toContain(outsider.agent.employeeId);
   });
 
+  it('reports a group outside its business hours as not online though its agent is, wherever hasOnline appears', async () => {
+    // Prepare: closed whatever the clock says. Sales has no opening intervals; support opens every day
+    // but is closed today and tomorrow in Kiritimati (UTC+14 all year), so it opens the day after at 00:00.
+    const { client, deps, api, conversationId, path, support, sales, ada, outsider } =
+      await waitingConversation();
+    await client('PUT', '/agent/me/presence', { online: true }, ada.auth);
+    await client('PUT', '/agent/me/presence', { online: true }, outsider.auth);
+    const openBefore = await client('GET', `${api}/getDestinations`);
+    const kiritimatiDay = (daysAhead: number) =>
+      new Date(Date.now() + 14 * 3_600_000 + daysAhead * 86_400_000).toISOString().slice(0, 10);
+    const everyDay = (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).map((day) => ({
+      day,
+      from: '00:00',
+      to: '00:00',
+    }));
+    const supportHours = {
+      timeZone: 'Pacific/Kiritimati',
+      weekly: everyDay,
+      closedOn: [kiritimatiDay(0), kiritimatiDay(1)],
+    };
+    const salesHours = { timeZone: 'Europe/Berlin', weekly: [], closedOn: [] };
+    await deps.store.directory.destinations.update(support.destinationId, { hours: supportHours });
+    await deps.store.directory.destinations.update(sales.destinationId, { hours: salesHours });
+    // Act
+    const operatorView = await client('GET', `${api}/getDestinations`);
+    const agentView = await client('GET', '/agent/destinations', undefined, ada.auth);
+    const transferred = await client(
+      'POST',
+      `${path}/transfer`,
+      { destinationId: sales.destinationId },
+      ada.auth,
+    );
+    // Assess
+    const online = (reply: { body: { destinations: { destinationId: string; hasOnline: boolean }[] } }) =>
+      Object.fromEntries(reply.body.destinations.map((d) => [d.destinationId, d.hasOnline]));
+    expect(online(openBefore)).toMatchObject({ [support.destinationId]: true, [sales.destinationId]: true });
+    expect(online(operatorView)).toMatchObject({
+      [support.destinationId]: false,
+      [sales.destinationId]: false,
+    });
+    const byId = new Map(
+      agentView.body.destinations.map((d: { destinationId: string }) => [d.destinationId, d]),
+    );
+    const opensAt = new Date(Date.parse(`${kiritimatiDay(2)}T00:00:00.000Z`) - 14 * 3_600_000).toISOString();
+    expect(byId.get(support.destinationId)).toMatchObject({
+      hasOnline: false,
+      hours: supportHours,
+      openNow: false,
+      opensAt,
+    });
+    expect(byId.get(sales.destinationId)).toMatchObject({
+      hasOnline: false,
+      hours: salesHours,
+      openNow: false,
+    });
+    expect(byId.get(sales.destinationId)).not.toHaveProperty('opensAt');
+    expect(transferred.status).toBe(200);
+    const seq = Number(String(transferred.body.eventId).slice(conversationId.length + 1));
+    const event = await deps.store.transcript.get(conversationId, seq);
+    expect(event).toMatchObject({
+      delivery: {
+        payload: {
+          type: 'SelectDestination',
+          destination: { destinationId: sales.destinationId, name: 'Sales', hasOnline: false },
+        },
+      },
+    });
+  });
+
+  it('lists a group without business hours as open, with no hours and no opensAt', async () => {
+    // Prepare
+    const { client, support, ada } = await waitingConversation();
+    // Act
+    const reply = await client('GET', '/agent/destinations', undefined, ada.auth);
+    // Assess
+    const listed = reply.body.destinations.find(
+      (d: { destinationId: string }) => d.destinationId === support.destinationId,
+    );
+    expect(listed.openNow).toBe(true);
+    expect(listed).not.toHaveProperty('hours');
+    expect(listed).not.toHaveProperty('opensAt');
+  });
+
   it('runs a conversation: list, accept, text, file, transfer, with the transcript in order', async () => {
     // Prepare
     const { client, conversationId, ada, outsider, path, support, sales } = await waitingConversation();

@@ -44,6 +44,7 @@ export const destinations: Destination[] = [
     destinationId: 'support',
     name: 'Support',
     hasOnline: true,
+    openNow: true,
     agents: [
       { employeeId: 'ana', firstName: 'Ana', lastName: 'Silva', online: true },
       { employeeId: 'bo', firstName: 'Bo', lastName: 'Chen', online: false },
@@ -53,6 +54,7 @@ export const destinations: Destination[] = [
     destinationId: 'sales',
     name: 'Sales',
     hasOnline: false,
+    openNow: true,
     agents: [
       { employeeId: 'bo', firstName: 'Bo', lastName: 'Chen', online: false },
       { employeeId: 'cy', firstName: '', lastName: '', online: true },

@@ -84,4 +84,52 @@ describe('availability', () => {
     expect(online).toBe(true);
     expect(offline).toBe(false);
   });
+
+  it('counts a destination outside its business hours offline although its agent is online', () => {
+    // Prepare: 10:00 UTC is 11:00 in Berlin, on a Friday.
+    const closedNow: Destination = {
+      ...support,
+      hours: {
+        timeZone: 'Europe/Berlin',
+        weekly: [{ day: 'fri', from: '12:00', to: '18:00' }],
+        closedOn: [],
+      },
+    };
+    const openNow: Destination = {
+      ...support,
+      hours: {
+        timeZone: 'Europe/Berlin',
+        weekly: [{ day: 'fri', from: '11:00', to: '18:00' }],
+        closedOn: [],
+      },
+    };
+
+    // Act
+    const closed = hasOnline(closedNow, [agent()], now, timeoutSeconds);
+    const open = hasOnline(openNow, [agent()], now, timeoutSeconds);
+    const openWithoutAgents = hasOnline(openNow, [agent({ online: false })], now, timeoutSeconds);
+
+    // Assess
+    expect(closed).toBe(false);
+    expect(open).toBe(true);
+    expect(openWithoutAgents).toBe(false);
+  });
+
+  it('counts a destination closed on the date offline all day', () => {
+    // Prepare
+    const holiday: Destination = {
+      ...support,
+      hours: {
+        timeZone: 'UTC',
+        weekly: [{ day: 'fri', from: '00:00', to: '00:00' }],
+        closedOn: ['2026-12-04'],
+      },
+    };
+
+    // Act
+    const online = hasOnline(holiday, [agent()], now, timeoutSeconds);
+
+    // Assess
+    expect(online).toBe(false);
+  });
 });

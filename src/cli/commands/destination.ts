@@ -46,9 +46,33 @@ export const destinationCommands = [
     usage: '',
     async run(deps) {
       const { listDestinations } = await import('#use-cases/admin/list-destinations.ts');
+      const { describeHours } = await import('#domain/directory/hours-text.ts');
       const destinations = await listDestinations(deps);
-      const lines = destinations.map((d) => `${d.destinationId}\t${d.name}`);
+      const lines = destinations.map((d) => `${d.destinationId}\t${d.name}\t${describeHours(d.hours)}`);
       return { data: destinations, text: lines.length === 0 ? 'No destinations' : lines.join('\n') };
+    },
+  }),
+  storeCommand({
+    group: 'destination',
+    name: 'update',
+    target: '<id>',
+    flags: { name: 'optional', timezone: 'optional', hours: 'optional', 'closed-on': 'optional' },
+    usage:
+      '[--name N] [--timezone Europe/Berlin] [--hours "mon-fri 09:00-18:00, sat 10:00-14:00" | always | closed] ' +
+      '[--closed-on 2026-12-25,2027-01-01]',
+    async run(deps, { target: destinationId, flags }) {
+      const { updateDestination } = await import('#use-cases/admin/update-destination.ts');
+      const { describeHours } = await import('#domain/directory/hours-text.ts');
+      const destination = await updateDestination(deps, destinationId, {
+        ...(flags.name !== undefined && { name: flags.name }),
+        ...(flags.timezone !== undefined && { timeZone: flags.timezone }),
+        ...(flags.hours !== undefined && { hours: flags.hours }),
+        ...(flags['closed-on'] !== undefined && { closedOn: flags['closed-on'] }),
+      });
+      return {
+        data: destination,
+        text: `Updated ${destinationId}\t${destination.name}\t${describeHours(destination.hours)}`,
+      };
     },
   }),
   storeCommand({
@@ -58,9 +82,12 @@ export const destinationCommands = [
     flags: { name: 'required' },
     usage: '--name N',
     async run(deps, { target: destinationId, flags: { name } }) {
-      const { renameDestination } = await import('#use-cases/admin/rename-destination.ts');
-      await renameDestination(deps, destinationId, name);
-      return { data: { destinationId, name }, text: `Renamed ${destinationId} to ${name}` };
+      const { updateDestination } = await import('#use-cases/admin/update-destination.ts');
+      const destination = await updateDestination(deps, destinationId, { name });
+      return {
+        data: { destinationId, name: destination.name },
+        text: `Renamed ${destinationId} to ${destination.name}`,
+      };
     },
   }),
   storeCommand({

@@ -1,4 +1,5 @@
 import { queuesOf } from '#domain/directory/agents.ts';
+import { openingAt } from '#domain/directory/hours.ts';
 import type { Agent, Destination } from '#domain/directory/model.ts';
 
 /**
@@ -13,9 +14,10 @@ export function isOnline(agent: Agent, now: Date, timeoutSeconds: number): boole
 }
 
 /**
- * Whether the destination has anyone online: one of the agents whose queues include it (its group's
- * members, or for an agent's personal queue the agent itself). It takes the whole destination, so a
- * rule about the destination's own fields has a place here.
+ * Whether DialogStudio may hand a client over: the destination is open by its business hours (an
+ * agent's personal queue has none: always open) and one of the agents whose queues include it (its
+ * group's members, or for a personal queue the agent itself) is online. An agent who forgot to go
+ * away at closing time does not keep a group "online" all night.
  */
 export function hasOnline(
   destination: Destination,
@@ -23,6 +25,7 @@ export function hasOnline(
   now: Date,
   timeoutSeconds: number,
 ): boolean {
+  if (!openingAt(destination.hours, now).open) return false;
   return agents.some(
     (agent) => queuesOf(agent).includes(destination.destinationId) && isOnline(agent, now, timeoutSeconds),
   );

@@ -1,9 +1,11 @@
 import { hasOnline, isOnline } from '#domain/directory/availability.ts';
+import { openingAt } from '#domain/directory/hours.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 
 /**
- * Every agent group, whether DialogStudio sees it as online, and who is in it: what an agent needs to
- * transfer a conversation and to know who covers its groups. Nothing secret about the agents.
+ * Every agent group, whether DialogStudio sees it as online, its business hours and whether it is open
+ * (when it opens next, while closed), and who is in it: what an agent needs to transfer a conversation
+ * and to know who covers its groups. Nothing secret about the agents.
  */
 export async function listDestinations(deps: Deps) {
   const [destinations, agents] = await Promise.all([
@@ -14,18 +16,24 @@ export async function listDestinations(deps: Deps) {
   const timeout = deps.config.PRESENCE_TIMEOUT_SECONDS;
   const active = agents.filter((agent) => !agent.revoked);
   return {
-    destinations: destinations.map((destination) => ({
-      destinationId: destination.destinationId,
-      name: destination.name,
-      hasOnline: hasOnline(destination, active, now, timeout),
-      agents: active
-        .filter((agent) => agent.destinations.includes(destination.destinationId))
-        .map((agent) => ({
-          employeeId: agent.employeeId,
-          firstName: agent.firstName,
-          lastName: agent.lastName,
-          online: isOnline(agent, now, timeout),
-        })),
-    })),
+    destinations: destinations.map((destination) => {
+      const opening = openingAt(destination.hours, now);
+      return {
+        destinationId: destination.destinationId,
+        name: destination.name,
+        hasOnline: hasOnline(destination, active, now, timeout),
+        ...(destination.hours && { hours: destination.hours }),
+        openNow: opening.open,
+        ...(!opening.open && opening.opensAt !== undefined && { opensAt: opening.opensAt }),
+        agents: active
+          .filter((agent) => agent.destinations.includes(destination.destinationId))
+          .map((agent) => ({
+            employeeId: agent.employeeId,
+            firstName: agent.firstName,
+            lastName: agent.lastName,
+            online: isOnline(agent, now, timeout),
+          })),
+      };
+    }),
   };
 }
