@@ -50,6 +50,7 @@ export const keyFamilyNames = [
   'channelSecrets',
   'destinations',
   'agents',
+  'cannedReplies',
   'reservedIds',
   'openConversations',
   'conversations',

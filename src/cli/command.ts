@@ -37,6 +37,10 @@ export const flagKinds = {
   url: 'string',
   'add-agent': 'string',
   'move-to': 'string',
+  destination: 'string',
+  shortcut: 'string',
+  title: 'string',
+  text: 'string',
   clear: 'boolean',
   all: 'boolean',
 } as const;
