@@ -166,6 +166,14 @@ export const routes: readonly Route[] = [
     table: { reads: ['agents', 'destinations'], writes: [] },
   },
   {
+    name: 'ListCannedReplies',
+    method: 'GET',
+    path: '/agent/canned-replies',
+    response: { status: 200, body: agent.cannedRepliesResponse },
+    entry: 'functions/agent/list-canned-replies.ts',
+    table: { reads: ['agents', 'cannedReplies'], writes: [] },
+  },
+  {
     name: 'SetPresence',
     method: 'PUT',
     path: '/agent/me/presence',
