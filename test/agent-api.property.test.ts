@@ -101,6 +101,7 @@ const validRequests: Record<
   }),
   CloseConversation: fc.record(none),
   ListDestinations: fc.record(none),
+  ListCannedReplies: fc.record(none),
   RetryMessage: fc.record(none),
   CreateLiveTicket: fc.record(none),
   TransferConversation: fc.record({

@@ -276,6 +276,15 @@ describe('production bundles, invoked as Lambda invokes them', () => {
     expect(refused?.status).toBe(401);
   });
 
+  it('ListCannedReplies lists the canned replies of the agent’s groups, and 401 without a token', () => {
+    const [listed, refused] = answers('ListCannedReplies');
+    expect(listed?.status).toBe(200);
+    expect(listed?.body.replies).toEqual([
+      expect.objectContaining({ shortcut: 'hello', text: 'Hi {userName}' }),
+    ]);
+    expect(refused?.status).toBe(401);
+  });
+
   it('OpenApi answers the API description', () => {
     const [first, second] = answers('OpenApi');
     expect(first).toMatchObject({ status: 200, body: { openapi: expect.stringMatching(/^3\.1/) } });

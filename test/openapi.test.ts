@@ -168,6 +168,7 @@ describe("each route's real answers, against its declared response", () => {
     await client('GET', '/agent/me', undefined, agent.auth);
     await client('PUT', '/agent/me/presence', { online: true }, agent.auth);
     await client('GET', '/agent/destinations', undefined, agent.auth);
+    await client('GET', '/agent/canned-replies', undefined, agent.auth);
     await client('GET', '/agent/conversations?limit=1', undefined, agent.auth);
     const deliveryOf = async (id: string) =>
       (await client('GET', `${path}/messages?limit=500`, undefined, agent.auth)).body.messages.find(

@@ -202,6 +202,7 @@ describe('table access by function', () => {
     });
     await call('GET', '/agent/me', undefined, ada.auth);
     await call('GET', '/agent/destinations', undefined, ada.auth);
+    await call('GET', '/agent/canned-replies', undefined, ada.auth);
     await call('GET', '/agent/conversations', undefined, ada.auth);
     await call(
       'GET',

@@ -3,6 +3,7 @@
 // Type-only, from the declarations the server validates with and OpenAPI documents: the bundle carries
 // none of their code (no zod), and a field the API adds or drops reaches these types by itself.
 import type {
+  CannedReply,
   Conversation,
   ConversationStatus,
   Delivery,
@@ -13,7 +14,7 @@ import type {
 } from '#api/agent.ts';
 import type { LiveTicket } from '#api/live.ts';
 
-export type { Conversation, Delivery, Destination, LiveTicket, Me, Message, Presence };
+export type { CannedReply, Conversation, Delivery, Destination, LiveTicket, Me, Message, Presence };
 export type Status = ConversationStatus;
 
 export type FileLink = { url: string; name?: string; size?: number; comment?: string };
@@ -47,6 +48,8 @@ export interface AgentApi {
   retry(conversationId: string, messageId: string): Promise<void>;
   /** Groups and agents to transfer to, with whether DialogStudio sees each online. */
   destinations(): Promise<Destination[]>;
+  /** The canned replies of the agent's groups and own queue, by shortcut. */
+  cannedReplies(): Promise<CannedReply[]>;
   /** A single-use ticket for the live-updates WebSocket. */
   liveTicket(): Promise<LiveTicket>;
   /** Going away while the page unloads: `keepalive` lets the request outlive the page. */
@@ -135,6 +138,7 @@ export function agentApi(base: string, token: string, onUnauthorized: () => void
     retry: (id, messageId) => call('POST', `/conversations/${path(id)}/messages/${path(messageId)}/retry`),
     destinations: async () =>
       (await call<{ destinations: Destination[] }>('GET', '/destinations')).destinations,
+    cannedReplies: async () => (await call<{ replies: CannedReply[] }>('GET', '/canned-replies')).replies,
     liveTicket: () => call('POST', '/live/ticket'),
     leaveOnUnload() {
       void fetch(`${base}/agent/me/presence`, {

@@ -131,6 +131,23 @@ export const destinationsResponse = z.strictObject({
 });
 export type Destination = z.infer<typeof destinationsResponse>['destinations'][number];
 
+/** `GET /agent/canned-replies`: the canned replies of the agent's destinations, by shortcut. */
+export const cannedRepliesResponse = z.strictObject({
+  replies: z.array(
+    z.strictObject({
+      replyId: z.string(),
+      /** The agent group, or the agent's own queue, it belongs to. */
+      destinationId: z.string(),
+      /** What the agent types after `/`; lower case, no spaces. */
+      shortcut: z.string(),
+      title: z.string(),
+      /** With placeholders `{userName}`, `{attributes.<key>}`, `{agentFirstName}` (`#api/placeholders.ts` fills them). */
+      text: z.string(),
+    }),
+  ),
+});
+export type CannedReply = z.infer<typeof cannedRepliesResponse>['replies'][number];
+
 /** A conversation as agents see it: everything but the hidden attributes. */
 export const conversationView = z.strictObject({
   conversationId: z.string(),

@@ -21,6 +21,7 @@ export const routePaths = [
   { name: 'GetDestinations', method: 'GET', path: '/operator/{token}/getDestinations' },
   { name: 'GetMe', method: 'GET', path: '/agent/me' },
   { name: 'ListDestinations', method: 'GET', path: '/agent/destinations' },
+  { name: 'ListCannedReplies', method: 'GET', path: '/agent/canned-replies' },
   { name: 'SetPresence', method: 'PUT', path: '/agent/me/presence' },
   { name: 'ListConversations', method: 'GET', path: '/agent/conversations' },
   { name: 'AcceptConversation', method: 'POST', path: '/agent/conversations/{conversationId}/accept' },

@@ -46,6 +46,7 @@ export const keyFamilyNames = [
   'channelSecrets',
   'destinations',
   'agents',
+  'cannedReplies',
   'reservedIds',
   'openConversations',
   'conversations',
@@ -159,6 +160,14 @@ const declared = [
     response: { status: 200, body: agent.destinationsResponse },
     entry: 'functions/agent/list-destinations.ts',
     table: { reads: ['agents', 'destinations'], writes: [] },
+  },
+  {
+    name: 'ListCannedReplies',
+    method: 'GET',
+    path: '/agent/canned-replies',
+    response: { status: 200, body: agent.cannedRepliesResponse },
+    entry: 'functions/agent/list-canned-replies.ts',
+    table: { reads: ['agents', 'cannedReplies'], writes: [] },
   },
   {
     name: 'SetPresence',

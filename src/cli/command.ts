@@ -40,6 +40,10 @@ export const flagKinds = {
   timezone: 'string',
   hours: 'string',
   'closed-on': 'string',
+  destination: 'string',
+  shortcut: 'string',
+  title: 'string',
+  text: 'string',
   clear: 'boolean',
   all: 'boolean',
 } as const;

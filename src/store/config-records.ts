@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Agent, Channel, Destination } from '#domain/directory/model.ts';
+import type { Agent, CannedReply, Channel, Destination } from '#domain/directory/model.ts';
 import type { DirectoryPort, IdHolder, RecordsPort } from '#domain/directory/ports.ts';
 import { channelSecretsStore } from '#store/channel-secrets.ts';
 import { Expression } from '#store/expression.ts';
@@ -7,7 +7,7 @@ import { fromItem, landed, queryPrefix } from '#store/items.ts';
 import { keys } from '#store/keys.ts';
 import type { Db } from '#store/table.ts';
 
-/** Channels, destinations and agents: few records, each kept in one partition per kind. */
+/** Channels, destinations, agents and canned replies: few records, each kept in one partition per kind. */
 
 type Key = { pk: string; sk: string };
 
@@ -88,6 +88,25 @@ export function dynamoDirectory(db: Db): DirectoryPort {
       },
     },
     agents: records<Agent, 'employeeId'>(db, 'employeeId', keys.agent, keys.agents()),
+    cannedReplies: {
+      list: (destinationId) => queryPrefix<CannedReply>(db, keys.cannedReplies(destinationId)),
+      create: (reply) => createRecord(db, keys.cannedReply(reply.destinationId, reply.shortcut), reply),
+      async remove(replyId) {
+        const all = await queryPrefix<CannedReply>(db, keys.cannedReplies());
+        const reply = all.find((candidate) => candidate.replyId === replyId);
+        if (!reply) return false;
+        return landed(
+          db.doc.send(
+            new DeleteCommand({
+              TableName: db.tableName,
+              Key: keys.cannedReply(reply.destinationId, reply.shortcut),
+              ConditionExpression: 'replyId = :replyId',
+              ExpressionAttributeValues: { ':replyId': replyId },
+            }),
+          ),
+        );
+      },
+    },
     async reserveId(id, kind, at) {
       const holder: IdHolder = { kind, reservedAt: at };
       const reserved = await createRecord(db, keys.reservedId(id), holder);

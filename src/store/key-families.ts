@@ -15,6 +15,8 @@ export const keyFamilies = {
   destinations: { leadingKeys: ['DESTINATIONS'] },
   /** Agents: profile, token hash, presence. */
   agents: { leadingKeys: ['AGENTS'] },
+  /** Canned replies of every destination. */
+  cannedReplies: { leadingKeys: ['CANNED'] },
   /** Ids of the namespace agents and destinations share, reserved for good. */
   reservedIds: { leadingKeys: ['IDS'] },
   /** A user's pointer to their open conversation. */

@@ -9,6 +9,7 @@ import { OUTBOX_SHARDS } from '#domain/outbox/config.ts';
  *                                               channel so that only the functions that sign may read it
  *   DESTINATIONS / DEST#{destinationId}         agent group
  *   AGENTS / AGENT#{employeeId}                 agent profile, token hash, credential version, presence
+ *   CANNED / REPLY#{destinationId}#{shortcut}   canned reply; the key keeps a shortcut unique in its destination
  *   IDS / ID#{id}                               an id of the namespace agents and destinations share, reserved for good
  *   OPEN#{channelId}#{userId} / OPEN            pointer to the user's open conversation, with the record it opened
  *   CONV#{conversationId} / META                conversation, and the one point of serialisation of its writes:
@@ -59,6 +60,15 @@ export const keys = {
   destinations: () => ({ pk: 'DESTINATIONS', skPrefix: 'DEST#' }),
   agent: (employeeId: string) => ({ pk: 'AGENTS', sk: `AGENT#${employeeId}` }),
   agents: () => ({ pk: 'AGENTS', skPrefix: 'AGENT#' }),
+  cannedReply: (destinationId: string, shortcut: string) => ({
+    pk: 'CANNED',
+    sk: `REPLY#${destinationId}#${shortcut}`,
+  }),
+  /** Destination ids hold no `#`, so one's prefix never reaches into another's replies. */
+  cannedReplies: (destinationId?: string) => ({
+    pk: 'CANNED',
+    skPrefix: destinationId === undefined ? 'REPLY#' : `REPLY#${destinationId}#`,
+  }),
   reservedId: (id: string) => ({ pk: 'IDS', sk: `ID#${id}` }),
   openConversation: (channelId: string, userId: string) => ({
     pk: `OPEN#${channelId}#${userId}`,

@@ -225,6 +225,29 @@ export function agentApiCases(context: () => { client: Client; deps: Wired }) {
     expect(listed).not.toHaveProperty('opensAt');
   });
 
+  it("lists the canned replies of the agent's groups and own queue by shortcut, none of another group's", async () => {
+    // Prepare
+    const { client, deps, support, sales, ada } = await waitingConversation();
+    const { createCannedReply } = await import('#use-cases/admin/create-canned-reply.ts');
+    const reply = (destinationId: string, shortcut: string) =>
+      createCannedReply(deps, {
+        destinationId,
+        shortcut,
+        title: `Title ${shortcut}`,
+        text: `Hi {userName} ${shortcut}`,
+      });
+    const hello = await reply(support.destinationId, 'hello');
+    const bye = await reply(support.destinationId, 'bye');
+    const mine = await reply(ada.agent.employeeId, 'mine');
+    await reply(sales.destinationId, 'aaa-sales');
+    // Act
+    const listed = await client('GET', '/agent/canned-replies', undefined, ada.auth);
+    // Assess
+    expect(listed.status).toBe(200);
+    const visible = ({ createdAt: _at, ...rest }: { createdAt: string }) => rest;
+    expect(listed.body).toEqual({ replies: [bye, hello, mine].map(visible) });
+  });
+
   it('runs a conversation: list, accept, text, file, transfer, with the transcript in order', async () => {
     // Prepare
     const { client, conversationId, ada, outsider, path, support, sales } = await waitingConversation();

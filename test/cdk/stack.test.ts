@@ -88,6 +88,7 @@ const expectedTableGrants = new Map<string, Grant[]>([
   ['GetDestinations', [{ on: 'table', actions: reads, leadingKeys: ['CHANNELS', 'DESTINATIONS', 'AGENTS'] }]],
   ['GetMe', [{ on: 'table', actions: reads, leadingKeys: ['AGENTS'] }]],
   ['ListDestinations', [{ on: 'table', actions: reads, leadingKeys: ['AGENTS', 'DESTINATIONS'] }]],
+  ['ListCannedReplies', [{ on: 'table', actions: reads, leadingKeys: ['AGENTS', 'CANNED'] }]],
   [
     'SetPresence',
     [

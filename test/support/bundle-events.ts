@@ -4,6 +4,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { deliveryFunctions, fallbackRoute, liveNotifier, liveRoutes } from '#api/routes.ts';
 import type { Wired } from '#deps';
 import { keys } from '#store/keys.ts';
+import { createCannedReply } from '#use-cases/admin/create-canned-reply.ts';
 import { type Client, seedAgent } from './clients.ts';
 import { acceptedConversation } from './flows.ts';
 import {
@@ -36,6 +37,12 @@ export async function prepareBundleEvents(deps: Wired, client: Client, webhookUr
       headers: { ...json, authorization: agent.auth.authorization, ...headers },
     });
 
+  await createCannedReply(deps, {
+    destinationId: support.destinationId,
+    shortcut: 'hello',
+    title: 'Greeting',
+    text: 'Hi {userName}',
+  });
   const waiting = await client('POST', `${api}/selectDestination`, {
     userId: 'bundle-accept',
     destinationId: support.destinationId,
@@ -157,6 +164,7 @@ export async function prepareBundleEvents(deps: Wired, client: Client, webhookUr
       sqsEvent('RetryQueue', [{ conversationId: 'no-such-conversation' }]),
     ],
     ListDestinations: [asAgent('GET', '/destinations'), httpApiEvent('GET', '/agent/destinations')],
+    ListCannedReplies: [asAgent('GET', '/canned-replies'), httpApiEvent('GET', '/agent/canned-replies')],
     OpenApi: [httpApiEvent('GET', '/openapi.json'), httpApiEvent('GET', '/openapi.json')],
     ServeConsoleIndex: [httpApiEvent('GET', '/console/'), httpApiEvent('GET', '/console')],
     ServeConsoleFile: [httpApiEvent('GET', '/console/index.html'), httpApiEvent('GET', '/console/nope.js')],

@@ -4,6 +4,7 @@ import type { Desk } from '../desk/desk.ts';
 import type { DeskState } from '../desk/state.ts';
 import { clockTime } from '../format.ts';
 import { destinationName } from '../names.ts';
+import { firstResponseText } from './first-response.ts';
 import { statusText } from './status-text.ts';
 import { TransferForm } from './transfer-form.tsx';
 
@@ -41,7 +42,8 @@ export function ConversationHeader(props: {
             {statusText(conversation, state.me?.employeeId)}
           </span>{' '}
           in {destinationName(conversation.destinationId, state.me, state.destinations)} · started{' '}
-          {clockTime(conversation.createdAt)}
+          {clockTime(conversation.createdAt)} ·{' '}
+          <span class="first-response">{firstResponseText(conversation)}</span>
         </p>
       </div>
       <div class="actions">

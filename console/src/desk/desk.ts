@@ -73,6 +73,7 @@ export class Desk {
     const online = rememberedOnline() ?? this.state.online;
     if (online || this.state.online) void this.setOnline(online);
     this.loadDestinations();
+    this.loadCannedReplies();
     await this.refresh();
     if (this.stopped) return;
     this.stopLive = startLiveUpdates(this.api, {
@@ -82,6 +83,7 @@ export class Desk {
         }),
       catchUp: () => {
         this.loadDestinations();
+        this.loadCannedReplies();
         void this.refresh();
       },
       state: (live) => this.set({ live }),
@@ -117,6 +119,14 @@ export class Desk {
   private loadDestinations() {
     void this.api.destinations().then(
       (destinations) => this.set({ destinations }),
+      () => undefined,
+    );
+  }
+
+  /** Once per session and on each live reconnect (no notification tells of a new one); kept if the API has no answer. */
+  private loadCannedReplies() {
+    void this.api.cannedReplies().then(
+      (cannedReplies) => this.set({ cannedReplies }),
       () => undefined,
     );
   }

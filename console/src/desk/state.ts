@@ -1,4 +1,4 @@
-import type { Conversation, Destination, FileLink, Me, Message } from '../api.ts';
+import type { CannedReply, Conversation, Destination, FileLink, Me, Message } from '../api.ts';
 import type { LiveState } from '../live.ts';
 
 export type View = 'waiting' | 'mine' | 'closed';
@@ -27,6 +27,8 @@ export interface DeskState {
   previews: Record<string, { at: string; text: string }>;
   /** Groups and agents to transfer to, with online state; undefined until the API has answered. */
   destinations?: Destination[];
+  /** The canned replies the composer offers after `/`; empty until the API has answered. */
+  cannedReplies: CannedReply[];
   view: View;
   destinationFilter: string;
   selectedId?: string;
@@ -46,6 +48,7 @@ export const initialDeskState: DeskState = {
   closed: [],
   closedMore: false,
   previews: {},
+  cannedReplies: [],
   view: 'waiting',
   destinationFilter: '',
   messages: [],

@@ -1,4 +1,5 @@
 import type { Conversation } from '../api.ts';
+import { waitingFrom } from '../conversation/first-response.ts';
 import type { DeskState } from '../desk/state.ts';
 import { duration } from '../format.ts';
 import { destinationName } from '../names.ts';
@@ -15,7 +16,7 @@ export function QueueItem(props: {
   const selected = state.selectedId === conversation.conversationId;
   const since =
     conversation.status === 'waiting'
-      ? `waiting ${duration(conversation.createdAt, now)}`
+      ? `waiting ${duration(waitingFrom(conversation), now)}`
       : `last message ${duration(conversation.lastMessageAt, now)}`;
   return (
     <li>

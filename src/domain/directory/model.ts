@@ -32,6 +32,19 @@ export interface Destination {
   createdAt: string;
 }
 
+/** A canned reply of a destination (PRODUCT.md section 5): the agent inserts it with `/shortcut` in the composer. */
+export interface CannedReply {
+  replyId: string;
+  /** An agent group, or an agent's personal queue (its employeeId). */
+  destinationId: string;
+  /** Unique within its destination; kept in lower case. */
+  shortcut: string;
+  title: string;
+  /** May hold placeholders, which the agent's application fills (`#api/placeholders.ts`). */
+  text: string;
+  createdAt: string;
+}
+
 export interface Agent {
   employeeId: string;
   firstName: string;

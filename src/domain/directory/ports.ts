@@ -1,4 +1,4 @@
-import type { Agent, Channel, Destination } from '#domain/directory/model.ts';
+import type { Agent, CannedReply, Channel, Destination } from '#domain/directory/model.ts';
 
 /** Records the directory keeps by id; the store answers with facts, the domain turns them into errors. */
 export interface RecordsPort<T, Id extends keyof T> {
@@ -33,6 +33,14 @@ export interface DirectoryPort {
     platformSecret(channel: Channel): Promise<string | undefined>;
     /** Stores a new secret, or removes it when `secret` is undefined. */
     setPlatformSecret(channelId: string, secret: string | undefined): Promise<void>;
+  };
+  cannedReplies: {
+    /** Those of one destination, or of all; in no particular order. */
+    list(destinationId?: string): Promise<CannedReply[]>;
+    /** False when its destination has a reply with this shortcut already. */
+    create(reply: CannedReply): Promise<boolean>;
+    /** False when no reply has this id. */
+    remove(replyId: string): Promise<boolean>;
   };
   /** Reserves `id` for good, unless someone holds it already: answers the holder, which is `kind` when the id was free. */
   reserveId(id: string, kind: IdHolder['kind'], at: string): Promise<IdHolder>;
