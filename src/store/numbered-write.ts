@@ -96,6 +96,10 @@ function numberedUpdate(db: Db, conversationId: string, write: ConversationWrite
   }
   const { prechat, rest: fields } = withoutPrechat(write.set ?? {});
   expression.assign(fields);
+  if (write.firstResponse) {
+    const first = expression.name('firstResponseAt');
+    expression.set(`${first} = if_not_exists(${first}, ${expression.value(write.at)})`);
+  }
   const { status, destinationId } = write.set ?? {};
   if (status !== undefined || destinationId !== undefined) {
     // The queue key names status and destination; the write states both, checked against the item.

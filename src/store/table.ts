@@ -46,6 +46,8 @@ export const tableDefinition = {
         'createdAt',
         'lastMessageAt',
         'closedAt',
+        'waitingSince',
+        'firstResponseAt',
       ],
     },
   ],

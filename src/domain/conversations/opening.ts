@@ -92,6 +92,7 @@ export async function openConversation(
     customData: details.customData ?? {},
     createdAt,
     lastMessageAt: createdAt,
+    waitingSince: createdAt,
   };
   const pointer = { conversationId: conversation.conversationId, createdAt, opening: conversation };
   if (!(await deps.store.conversations.claimPointer(channel.channelId, userId, pointer))) return undefined;

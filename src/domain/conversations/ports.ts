@@ -66,6 +66,8 @@ export interface ConversationWrite {
   queue?: Pick<Conversation, 'destinationId' | 'status' | 'createdAt'>;
   /** Some entry carries an event to deliver: the sweep must be able to find the conversation. */
   outbox?: boolean;
+  /** An agent's answer: sets `firstResponseAt` to `at` unless it is set already, in this same update. */
+  firstResponse?: boolean;
 }
 
 export type WriteResult =

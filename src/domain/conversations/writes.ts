@@ -72,6 +72,15 @@ function changesState(change: Change): boolean {
 }
 
 /**
+ * A conversation starts waiting whenever a write puts it in a queue as `waiting` (a transfer, a move,
+ * a return to the queue; the opening sets it on the record): the same update records when.
+ */
+function withWaitingSince(change: Change, at: string): Change {
+  if (change.set?.status !== 'waiting') return change;
+  return { ...change, set: { ...change.set, waitingSince: at } };
+}
+
+/**
  * Writes to a conversation through its counter: one conditional update of the conversation item takes
  * the entries' numbers (and applies the change, under its guard), then each entry is put at its
  * number. Every write carries its own id, so a write the SDK sends again after an error for a landed
@@ -136,11 +145,12 @@ async function withPrechatFor(
 async function writeStateChange(
   deps: Deps,
   conversationId: string,
-  change: Change,
+  requested: Change,
   entries: NewEntry[],
   writeId: string,
 ): Promise<WriteOutcome> {
   const at = deps.now().toISOString();
+  const change = withWaitingSince(requested, at);
   const outbox = entries.some((entry) => entry.event);
   for (let pass = 0; pass < MAX_STATE_PASSES; pass++) {
     const current = await deps.store.conversations.get(conversationId);
