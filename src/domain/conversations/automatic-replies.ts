@@ -43,7 +43,8 @@ export function closedPeriodAt(
   const lastPresence = agents
     .filter((agent) => queuesOf(agent).includes(destination.destinationId))
     .map((agent) => agent.lastSeenAt ?? '')
-    .reduce((latest, seen) => (seen > latest ? seen : latest), '');
+    .sort()
+    .at(-1);
   return { key: `offline:${lastPresence || 'never'}` };
 }
 
