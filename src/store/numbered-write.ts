@@ -46,6 +46,7 @@ function guardConditions(expression: Expression, guard: Guard | undefined): stri
   }
   if (guard.assigneeIs) conditions.push(`${assignee()} = ${expression.value(guard.assigneeIs)}`);
   if (guard.takeoverFrom) conditions.push(`${assignee()} = ${expression.value(guard.takeoverFrom)}`);
+  if (guard.statusIs) conditions.push(`${expression.name('status')} = ${expression.value(guard.statusIs)}`);
   return conditions;
 }
 
@@ -96,6 +97,12 @@ function numberedUpdate(db: Db, conversationId: string, write: ConversationWrite
   }
   const { prechat, rest: fields } = withoutPrechat(write.set ?? {});
   expression.assign(fields);
+  if (write.replyOnce) {
+    const field = expression.name(write.replyOnce.field);
+    const key = expression.value(write.replyOnce.key);
+    conditions.push(`(attribute_not_exists(${field}) OR ${field} <> ${key})`);
+    expression.set(`${field} = ${key}`);
+  }
   if (write.firstResponse) {
     const first = expression.name('firstResponseAt');
     expression.set(`${first} = if_not_exists(${first}, ${expression.value(write.at)})`);

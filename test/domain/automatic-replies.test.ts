@@ -46,11 +46,11 @@ describe('closed periods', () => {
   it('is keyed by the opening that ends it when closed by hours, even with an agent online', () => {
     const closed = { open: false, opensAt: '2026-12-07T08:00:00.000Z' } as const;
     expect(closedPeriodAt(closed, support, [agent()], now, timeoutSeconds)).toEqual({
-      key: 'closed:2026-12-07T08:00:00.000Z',
+      key: 'support:closed:2026-12-07T08:00:00.000Z',
       opensAt: '2026-12-07T08:00:00.000Z',
     });
     expect(closedPeriodAt({ open: false }, support, [], now, timeoutSeconds)).toEqual({
-      key: 'closed:never',
+      key: 'support:closed:never',
     });
   });
 
@@ -68,10 +68,10 @@ describe('closed periods', () => {
       now,
       timeoutSeconds,
     );
-    expect(period).toEqual({ key: `offline:${minutesAgo(10)}` });
+    expect(period).toEqual({ key: `support:offline:${minutesAgo(10)}` });
     expect(later).toEqual(period);
-    expect(afterReport?.key).toBe(`offline:${now.toISOString()}`);
-    expect(closedPeriodAt(open, support, [], now, timeoutSeconds)).toEqual({ key: 'offline:never' });
+    expect(afterReport?.key).toBe(`support:offline:${now.toISOString()}`);
+    expect(closedPeriodAt(open, support, [], now, timeoutSeconds)).toEqual({ key: 'support:offline:never' });
   });
 });
 

@@ -12,9 +12,10 @@ import type { Agent, Destination } from '#domain/directory/model.ts';
 
 /**
  * A stretch of time in which the destination cannot answer, named so that two moments of the same
- * stretch get the same key: closed by its hours, the opening that ends it (`closed:{opensAt}`); open but
- * nobody online, the last presence report of its agents (`offline:{lastSeenAt}`), which stays the same
- * until one of them reports again, which is the only way the stretch can end.
+ * stretch get the same key: closed by its hours, the opening that ends it (`{id}:closed:{opensAt}`); open
+ * but nobody online, the last presence report of its agents (`{id}:offline:{lastSeenAt}`), which stays the
+ * same until one of them reports again, the only way the stretch can end. The destination's id is part of
+ * it, so a conversation moved to another closed destination is told again.
  */
 export interface ClosedPeriod {
   key: string;
@@ -35,7 +36,7 @@ export function closedPeriodAt(
 ): ClosedPeriod | undefined {
   if (!opening.open) {
     return {
-      key: `closed:${opening.opensAt ?? 'never'}`,
+      key: `${destination.destinationId}:closed:${opening.opensAt ?? 'never'}`,
       ...(opening.opensAt && { opensAt: opening.opensAt }),
     };
   }
@@ -45,7 +46,7 @@ export function closedPeriodAt(
     .map((agent) => agent.lastSeenAt ?? '')
     .sort()
     .at(-1);
-  return { key: `offline:${lastPresence || 'never'}` };
+  return { key: `${destination.destinationId}:offline:${lastPresence || 'never'}` };
 }
 
 /** What a waiting reply is judged on: the conversation as the queue lists it. */

@@ -5,9 +5,16 @@ import type { Gap, Prechat, StoredConversation } from '#domain/conversations/por
 export function agentView(
   conversation: Omit<Conversation, keyof Prechat> &
     Partial<Prechat> &
-    Partial<Pick<StoredConversation, 'lastSeq' | 'intent'>>,
+    Partial<Pick<StoredConversation, 'lastSeq' | 'intent' | 'offlineReplyKey' | 'waitingReplyKey'>>,
 ) {
-  const { hiddenAttributes: _hidden, lastSeq: _seq, intent: _intent, ...visible } = conversation;
+  const {
+    hiddenAttributes: _hidden,
+    lastSeq: _seq,
+    intent: _intent,
+    offlineReplyKey: _offline,
+    waitingReplyKey: _waiting,
+    ...visible
+  } = conversation;
   return visible;
 }
 

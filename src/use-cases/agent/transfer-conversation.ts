@@ -1,4 +1,5 @@
 import type { TransferInput } from '#api/agent.ts';
+import { replyIfOffline } from '#domain/conversations/send-automatic-replies.ts';
 import { agentView } from '#domain/conversations/views.ts';
 import { hasOnline } from '#domain/directory/availability.ts';
 import { findDestination } from '#domain/directory/destinations.ts';
@@ -47,5 +48,6 @@ export async function transferConversation(
       },
     ],
   }));
+  await replyIfOffline(deps, conversation);
   return { ...agentView(conversation), eventId: entries[0]?.id };
 }

@@ -1,6 +1,7 @@
 import type { SendFileInput } from '#api/operator.ts';
 import { clientEntry } from '#domain/conversations/client-entries.ts';
 import { appendForUser } from '#domain/conversations/opening.ts';
+import { replyIfOffline } from '#domain/conversations/send-automatic-replies.ts';
 import type { Channel } from '#domain/directory/model.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 
@@ -18,5 +19,7 @@ export async function sendFile(deps: Deps, channel: Channel, input: SendFileInpu
     input.userId,
     clientEntry(channel, content, 'message.created'),
   );
+  // A client writing while nobody can answer is told so, once per closed period.
+  await replyIfOffline(deps, written.conversation, channel);
   return { conversationId: written.conversation.conversationId, messageId: written.entry.id };
 }

@@ -1,0 +1,145 @@
+import {
+  closedPeriodAt,
+  fillReply,
+  type WaitingState,
+  waitingReplyDue,
+} from '#domain/conversations/automatic-replies.ts';
+import type { Conversation } from '#domain/conversations/model.ts';
+import type { ConversationWrite } from '#domain/conversations/ports.ts';
+import { ConversationGoneError, type NewEntry, writeToConversation } from '#domain/conversations/writes.ts';
+import { openingAt } from '#domain/directory/hours.ts';
+import type { Channel, Destination } from '#domain/directory/model.ts';
+import { systemEmployee, textMessageEvent } from '#domain/platform/dialogstudio/events.ts';
+import type { Deps } from '#domain/shared/deps.ts';
+import { ContentionError } from '#domain/shared/errors.ts';
+
+/**
+ * Sends automatic replies (PRODUCT.md section 5): each is a transcript entry `from: system` carrying a
+ * `TextMessage` from the channel's system sender, written through the conversation's numbered write like
+ * an agent's message, so it is ordered, retried and never numbered after the close. That one write is
+ * also the once-only check: it requires the conversation to still wait in the destination and records the
+ * reply's key, refused when the key is there already, so two writers deciding at once send one reply.
+ */
+
+type Target = Pick<Conversation, 'conversationId' | 'channelId' | 'destinationId' | 'userName'>;
+
+function systemReply(deps: Deps, channel: Channel, text: string): NewEntry {
+  const employee = systemEmployee(channel, deps.config);
+  return {
+    content: { from: 'system', type: 'text', text },
+    event: {
+      target: 'dialogstudio',
+      payload: ({ id }, { userId }) => textMessageEvent(id, userId, employee, text),
+    },
+  };
+}
+
+async function writeReply(
+  deps: Deps,
+  conversation: Target,
+  channel: Channel,
+  text: string,
+  replyOnce: NonNullable<ConversationWrite['replyOnce']>,
+): Promise<boolean> {
+  try {
+    const outcome = await writeToConversation(
+      deps,
+      conversation.conversationId,
+      { guard: { statusIs: 'waiting', destinationIn: [conversation.destinationId] }, replyOnce },
+      [systemReply(deps, channel, text)],
+    );
+    return outcome.ok;
+  } catch (error) {
+    // Closed, accepted or answered by another writer meanwhile: then no reply is what is right.
+    if (error instanceof ConversationGoneError || error instanceof ContentionError) return false;
+    throw error;
+  }
+}
+
+/**
+ * The offline reply, if due: the conversation waits in a destination that has one, and that destination
+ * is closed or nobody of it is online, in a closed period whose reply the conversation did not get yet.
+ * Called where a conversation starts waiting (opened, moved, transferred, returned to the queue) and where
+ * the client writes to a waiting one; reads nothing more than the destination for one without the reply.
+ */
+export async function replyIfOffline(
+  deps: Deps,
+  conversation: Target & { status: Conversation['status']; offlineReplyKey?: string },
+  channel?: Channel,
+): Promise<boolean> {
+  if (conversation.status !== 'waiting') return false;
+  const destination = await deps.store.directory.destinations.get(conversation.destinationId);
+  if (!destination?.offlineReply) return false;
+  const now = deps.now();
+  const opening = openingAt(destination.hours, now);
+  const agents = await deps.store.directory.agents.list();
+  const period = closedPeriodAt(opening, destination, agents, now, deps.config.PRESENCE_TIMEOUT_SECONDS);
+  if (!period || conversation.offlineReplyKey === period.key) return false;
+  const sender = channel ?? (await deps.store.directory.channels.get(conversation.channelId));
+  if (!sender) return false;
+  const text = fillReply(destination.offlineReply, {
+    userName: conversation.userName,
+    destinationName: destination.name,
+    opensAt: period.opensAt,
+    timeZone: destination.hours?.timeZone,
+    now,
+  });
+  return writeReply(deps, conversation, sender, text, { field: 'offlineReplyKey', key: period.key });
+}
+
+/** How many conversations of a queue one read of the sweep takes. */
+const PAGE = 200;
+
+/**
+ * The waiting replies that are due, for the delivery sweep: reads the destinations (few records), and for
+ * each that has a waiting reply its waiting queue from the queue index, without pre-chat data; nothing
+ * else. So its cost follows the conversations waiting in destinations with a waiting reply, not the data
+ * kept. The index lags the table a little: a conversation accepted a moment ago may still be listed, and
+ * its write's guard (still waiting, still there) refuses the reply.
+ */
+export async function sendDueWaitingReplies(deps: Deps): Promise<number> {
+  const withReply = (await deps.store.directory.destinations.list()).filter(
+    (destination) => destination.waitingReply && destination.waitingAfterMinutes !== undefined,
+  );
+  if (withReply.length === 0) return 0;
+  const channels = new Map((await deps.store.directory.channels.list()).map((c) => [c.channelId, c]));
+  let sent = 0;
+  for (const destination of withReply) {
+    let after: string | undefined;
+    do {
+      const page = await deps.store.conversations.queue(destination.destinationId, 'waiting', {
+        after,
+        limit: PAGE,
+        prechat: false,
+      });
+      for (const conversation of page.conversations) {
+        const channel = channels.get(conversation.channelId);
+        if (channel && (await sendWaitingReply(deps, destination, conversation, channel))) sent++;
+      }
+      after = page.next;
+    } while (after);
+  }
+  return sent;
+}
+
+async function sendWaitingReply(
+  deps: Deps,
+  destination: Destination,
+  conversation: Target & WaitingState,
+  channel: Channel,
+): Promise<boolean> {
+  const now = deps.now();
+  if (!waitingReplyDue(destination, conversation, now) || !conversation.waitingSince) return false;
+  const opening = openingAt(destination.hours, now);
+  const text = fillReply(destination.waitingReply ?? '', {
+    userName: conversation.userName,
+    destinationName: destination.name,
+    ...(!opening.open && { opensAt: opening.opensAt }),
+    timeZone: destination.hours?.timeZone,
+    now,
+  });
+  return writeReply(deps, conversation, channel, text, {
+    field: 'waitingReplyKey',
+    key: conversation.waitingSince,
+  });
+}
