@@ -11,7 +11,5 @@ beforeAll(async () => {
 afterAll(() => fixture.close());
 
 describe('automatic replies, in-process against the handlers, delivered to a webhook', () => {
-  automaticReplyCases(() => ({ client: inProcessClient, deps: fixture.deps, receiver: fixture.receiver }), {
-    clock: true,
-  });
+  automaticReplyCases(() => ({ client: inProcessClient, deps: fixture.deps, receiver: fixture.receiver }));
 });

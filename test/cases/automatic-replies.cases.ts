@@ -13,12 +13,10 @@ type Receiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
  * Automatic replies as DialogStudio sees them: events at its webhook from the channel's system sender,
  * delivered by the real engine (a delivery loop) to a receiver on loopback. "Exactly one" is judged
  * behind a barrier: an agent message written after everything else, so once it has arrived, any
- * reply written before it has arrived too (events of a conversation go out in order).
+ * reply written before it has arrived too (events of a conversation go out in order). The clock is
+ * `deps.now`, which the handlers and the delivery loop of both runs read.
  */
-export function automaticReplyCases(
-  context: () => { client: Client; deps: Wired; receiver: Receiver },
-  options: { clock: boolean },
-) {
+export function automaticReplyCases(context: () => { client: Client; deps: Wired; receiver: Receiver }) {
   async function destinationWith(replies: AutomaticReplyChanges) {
     const { client, deps, receiver } = context();
     const seeded = await seedChannel(deps);
@@ -120,39 +118,36 @@ export function automaticReplyCases(
     expect(new Set(replies.map((r) => r.body.id)).size).toBe(2);
   });
 
-  it.runIf(options.clock)(
-    'sends the waiting reply once after the set minutes, never to an accepted conversation',
-    async () => {
-      // Prepare
-      const { deps, client, agent, open, barrier, systemEvents, transcript } = await destinationWith({
-        waitingReply: 'Still looking for someone for you, {userName}',
-        waitingAfterMinutes: 5,
-      });
-      const realNow = deps.now;
-      deps.now = () => new Date(realNow().getTime() - 10 * 60_000);
-      let waitingPath: string;
-      let acceptedPath: string;
-      try {
-        waitingPath = await open('waits');
-        acceptedPath = await open('taken');
-        await client('POST', `${acceptedPath}/accept`, undefined, agent.auth);
-      } finally {
-        deps.now = realNow;
-      }
-      // Act: two sweeps at once (the delivery loop's own sweep runs beside them too).
-      const sent = await Promise.all([sendDueWaitingReplies(deps), sendDueWaitingReplies(deps)]);
-      await barrier(waitingPath);
-      await barrier(acceptedPath);
-      const entries = await transcript(waitingPath);
-      // Assess
-      expect(sent[0] + sent[1]).toBeLessThanOrEqual(1);
-      expect(systemEvents('waits').map((r) => r.body.text)).toEqual([
-        'Still looking for someone for you, Jane Doe',
-      ]);
-      expect(systemEvents('taken')).toEqual([]);
-      expect(
-        entries.filter((m: { from: string; type: string }) => m.from === 'system' && m.type === 'text'),
-      ).toHaveLength(1);
-    },
-  );
+  it('sends the waiting reply once after the set minutes, never to an accepted conversation', async () => {
+    // Prepare
+    const { deps, client, agent, open, barrier, systemEvents, transcript } = await destinationWith({
+      waitingReply: 'Still looking for someone for you, {userName}',
+      waitingAfterMinutes: 5,
+    });
+    const realNow = deps.now;
+    deps.now = () => new Date(realNow().getTime() - 10 * 60_000);
+    let waitingPath: string;
+    let acceptedPath: string;
+    try {
+      waitingPath = await open('waits');
+      acceptedPath = await open('taken');
+      await client('POST', `${acceptedPath}/accept`, undefined, agent.auth);
+    } finally {
+      deps.now = realNow;
+    }
+    // Act: two sweeps at once (the delivery loop's own sweep runs beside them too).
+    const sent = await Promise.all([sendDueWaitingReplies(deps), sendDueWaitingReplies(deps)]);
+    await barrier(waitingPath);
+    await barrier(acceptedPath);
+    const entries = await transcript(waitingPath);
+    // Assess
+    expect(sent[0] + sent[1]).toBeLessThanOrEqual(1);
+    expect(systemEvents('waits').map((r) => r.body.text)).toEqual([
+      'Still looking for someone for you, Jane Doe',
+    ]);
+    expect(systemEvents('taken')).toEqual([]);
+    expect(
+      entries.filter((m: { from: string; type: string }) => m.from === 'system' && m.type === 'text'),
+    ).toHaveLength(1);
+  });
 }
