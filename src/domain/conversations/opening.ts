@@ -132,13 +132,16 @@ export async function appendForUser(
   channel: Channel,
   userId: string,
   entry: NewEntry,
-): Promise<{ conversation: ConversationView; entry: TranscriptEntry }> {
+): Promise<{ conversation: ConversationView; entry: TranscriptEntry; openedIn?: ResolvedDestination }> {
   for (let pass = 0; pass < MAX_POINTER_PASSES; pass++) {
     const pointer = await deps.store.conversations.pointer(channel.channelId, userId);
     if (!pointer) {
       const destination = await resolveDestination(deps, channel, undefined);
       const opened = await openConversation(deps, channel, userId, destination, {}, [entry]);
-      if (opened) return { conversation: opened.conversation, entry: opened.entries[0] as TranscriptEntry };
+      if (opened) {
+        const first = opened.entries[0] as TranscriptEntry;
+        return { conversation: opened.conversation, entry: first, openedIn: destination };
+      }
       continue;
     }
     try {

@@ -56,19 +56,26 @@ async function writeReply(
   }
 }
 
+type OfflineTarget = Target & { status: Conversation['status']; offlineReplyKey?: string };
+
 /**
  * The offline reply, if due: the conversation waits in a destination that has one, and that destination
  * is closed or nobody of it is online, in a closed period whose reply the conversation did not get yet.
- * Called where a conversation starts waiting (opened, moved, transferred, returned to the queue) and where
- * the client writes to a waiting one; reads nothing more than the destination for one without the reply.
+ * Called where a conversation starts waiting (opened, moved, transferred, returned to the queue), with
+ * the destination's record when the caller has read it already; reads nothing more than the destination
+ * for one without the reply.
  */
 export async function replyIfOffline(
   deps: Deps,
-  conversation: Target & { status: Conversation['status']; offlineReplyKey?: string },
+  conversation: OfflineTarget,
   channel?: Channel,
+  known?: Partial<Destination> & Pick<Destination, 'destinationId' | 'name'>,
 ): Promise<boolean> {
   if (conversation.status !== 'waiting') return false;
-  const destination = await deps.store.directory.destinations.get(conversation.destinationId);
+  const destination: Destination | undefined =
+    known?.destinationId === conversation.destinationId
+      ? { createdAt: '', ...known }
+      : await deps.store.directory.destinations.get(conversation.destinationId);
   if (!destination?.offlineReply) return false;
   const now = deps.now();
   const opening = openingAt(destination.hours, now);
@@ -85,6 +92,21 @@ export async function replyIfOffline(
     now,
   });
   return writeReply(deps, conversation, sender, text, { field: 'offlineReplyKey', key: period.key });
+}
+
+/**
+ * The offline reply once more when the client writes: to a waiting conversation that got one in this
+ * wait's destination (it started waiting while nobody could answer), if a new closed period began since.
+ * A conversation without one costs no read, so a client's message costs what it did before.
+ */
+export async function replyIfStillOffline(
+  deps: Deps,
+  conversation: OfflineTarget,
+  channel: Channel,
+): Promise<boolean> {
+  const key = conversation.offlineReplyKey;
+  if (!key?.startsWith(`${conversation.destinationId}:`)) return false;
+  return replyIfOffline(deps, conversation, channel);
 }
 
 /** How many conversations of a queue one read of the sweep takes. */

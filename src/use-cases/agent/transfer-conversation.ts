@@ -48,6 +48,6 @@ export async function transferConversation(
       },
     ],
   }));
-  await replyIfOffline(deps, conversation);
+  await replyIfOffline(deps, conversation, undefined, target);
   return { ...agentView(conversation), eventId: entries[0]?.id };
 }

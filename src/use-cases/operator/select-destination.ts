@@ -41,7 +41,7 @@ export async function selectDestination(deps: Deps, channel: Channel, input: Sel
         [],
       );
       if (opened) {
-        await replyIfOffline(deps, opened.conversation, channel);
+        await replyIfOffline(deps, opened.conversation, channel, destination);
         return {
           conversationId: opened.conversation.conversationId,
           destinationId: destination.destinationId,
@@ -88,7 +88,7 @@ export async function selectDestination(deps: Deps, channel: Channel, input: Sel
       entries,
     );
     if (outcome.ok) {
-      if (moved) await replyIfOffline(deps, outcome.conversation, channel);
+      if (moved) await replyIfOffline(deps, outcome.conversation, channel, destination);
       return { conversationId: current.conversationId, destinationId: outcome.conversation.destinationId };
     }
   }

@@ -1,7 +1,7 @@
 import type { SendTextInput } from '#api/operator.ts';
 import { clientEntry } from '#domain/conversations/client-entries.ts';
 import { appendForUser } from '#domain/conversations/opening.ts';
-import { replyIfOffline } from '#domain/conversations/send-automatic-replies.ts';
+import { replyIfOffline, replyIfStillOffline } from '#domain/conversations/send-automatic-replies.ts';
 import type { Channel } from '#domain/directory/model.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 
@@ -12,7 +12,8 @@ export async function sendText(deps: Deps, channel: Channel, input: SendTextInpu
     input.userId,
     clientEntry(channel, { from: 'client', type: 'text', text: input.text }, 'message.created'),
   );
-  // A client writing while nobody can answer is told so, once per closed period.
-  await replyIfOffline(deps, written.conversation, channel);
+  // A conversation this opened starts waiting; in one that waits already, the client is told again only in a new closed period.
+  if (written.openedIn) await replyIfOffline(deps, written.conversation, channel, written.openedIn);
+  else await replyIfStillOffline(deps, written.conversation, channel);
   return { conversationId: written.conversation.conversationId, messageId: written.entry.id };
 }
