@@ -48,6 +48,7 @@ export const tableDefinition = {
         'closedAt',
         'waitingSince',
         'firstResponseAt',
+        'offlineReplyKey',
         'waitingReplyKey',
       ],
     },

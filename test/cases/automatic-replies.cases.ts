@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import type { Wired } from '#deps';
-import { sendDueWaitingReplies } from '#domain/conversations/send-automatic-replies.ts';
+import { sendDueAutomaticReplies } from '#domain/conversations/send-automatic-replies.ts';
 import { type AutomaticReplyChanges, setAutomaticReplies } from '#use-cases/admin/set-automatic-replies.ts';
 import { updateChannel } from '#use-cases/admin/update-channel.ts';
 import { type Client, seedAgent, seedChannel } from '../support/clients.ts';
@@ -118,6 +118,23 @@ export function automaticReplyCases(context: () => { client: Client; deps: Wired
     expect(new Set(replies.map((r) => r.body.id)).size).toBe(2);
   });
 
+  it('tells a client that started waiting while an agent was online, once nobody is (the sweep)', async () => {
+    // Prepare
+    const { deps, client, agent, open, write, barrier, systemEvents } = await destinationWith({
+      offlineReply: 'Everyone has left for today',
+    });
+    await client('PUT', '/agent/me/presence', { online: true }, agent.auth);
+    const path = await open('late');
+    // Act
+    await client('PUT', '/agent/me/presence', { online: false }, agent.auth);
+    const sent = await Promise.all([sendDueAutomaticReplies(deps), sendDueAutomaticReplies(deps)]);
+    await write('late', 'hello?');
+    await barrier(path);
+    // Assess
+    expect(sent[0] + sent[1]).toBeLessThanOrEqual(1);
+    expect(systemEvents('late').map((r) => r.body.text)).toEqual(['Everyone has left for today']);
+  });
+
   it('sends the waiting reply once after the set minutes, never to an accepted conversation', async () => {
     // Prepare
     const { deps, client, agent, open, barrier, systemEvents, transcript } = await destinationWith({
@@ -136,7 +153,7 @@ export function automaticReplyCases(context: () => { client: Client; deps: Wired
       deps.now = realNow;
     }
     // Act: two sweeps at once (the delivery loop's own sweep runs beside them too).
-    const sent = await Promise.all([sendDueWaitingReplies(deps), sendDueWaitingReplies(deps)]);
+    const sent = await Promise.all([sendDueAutomaticReplies(deps), sendDueAutomaticReplies(deps)]);
     await barrier(waitingPath);
     await barrier(acceptedPath);
     const entries = await transcript(waitingPath);

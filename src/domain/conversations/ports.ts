@@ -90,10 +90,11 @@ export interface OpenPointer {
 }
 
 /**
- * A conversation as a queue lists it, with the key of its last waiting reply; its pre-chat data is
+ * A conversation as a queue lists it, with the keys of its last automatic replies; its pre-chat data is
  * empty when the page was asked without it (`prechat: false`, for readers that never show it).
  */
-export type QueuedConversation = Conversation & Pick<StoredConversation, 'waitingReplyKey'>;
+export type QueuedConversation = Conversation &
+  Pick<StoredConversation, 'offlineReplyKey' | 'waitingReplyKey'>;
 
 export interface ConversationsPort {
   /** The conversation with its pre-chat data, read consistently. */

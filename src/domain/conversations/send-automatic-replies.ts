@@ -1,4 +1,5 @@
 import {
+  type ClosedPeriod,
   closedPeriodAt,
   fillReply,
   type WaitingState,
@@ -32,6 +33,22 @@ function systemReply(deps: Deps, channel: Channel, text: string): NewEntry {
       payload: ({ id }, { userId }) => textMessageEvent(id, userId, employee, text),
     },
   };
+}
+
+function offlineText(
+  destination: Destination,
+  template: string,
+  conversation: Target,
+  period: ClosedPeriod,
+  now: Date,
+): string {
+  return fillReply(template, {
+    userName: conversation.userName,
+    destinationName: destination.name,
+    opensAt: period.opensAt,
+    timeZone: destination.hours?.timeZone,
+    now,
+  });
 }
 
 async function writeReply(
@@ -84,13 +101,7 @@ export async function replyIfOffline(
   if (!period || conversation.offlineReplyKey === period.key) return false;
   const sender = channel ?? (await deps.store.directory.channels.get(conversation.channelId));
   if (!sender) return false;
-  const text = fillReply(destination.offlineReply, {
-    userName: conversation.userName,
-    destinationName: destination.name,
-    opensAt: period.opensAt,
-    timeZone: destination.hours?.timeZone,
-    now,
-  });
+  const text = offlineText(destination, destination.offlineReply, conversation, period, now);
   return writeReply(deps, conversation, sender, text, { field: 'offlineReplyKey', key: period.key });
 }
 
@@ -113,20 +124,30 @@ export async function replyIfStillOffline(
 const PAGE = 200;
 
 /**
- * The waiting replies that are due, for the delivery sweep: reads the destinations (few records), and for
- * each that has a waiting reply its waiting queue from the queue index, without pre-chat data; nothing
- * else. So its cost follows the conversations waiting in destinations with a waiting reply, not the data
- * kept. The index lags the table a little: a conversation accepted a moment ago may still be listed, and
- * its write's guard (still waiting, still there) refuses the reply.
+ * The automatic replies that are due, for the delivery sweep: the waiting replies, and the offline reply
+ * to a waiting conversation that was not told in this wait although its destination cannot answer now
+ * (it started waiting while it could, or a crash came between its opening and its reply). It reads the
+ * destinations (few records), the agents when a destination has an offline reply, and for each destination
+ * with a reply its waiting queue from the queue index, without pre-chat data; nothing else. So its cost
+ * follows the conversations waiting in destinations with a reply, not the data kept. The index lags the
+ * table a little: a conversation accepted a moment ago may still be listed, and the reply's guard (still
+ * waiting, still there) refuses it.
  */
-export async function sendDueWaitingReplies(deps: Deps): Promise<number> {
+export async function sendDueAutomaticReplies(deps: Deps): Promise<number> {
   const withReply = (await deps.store.directory.destinations.list()).filter(
-    (destination) => destination.waitingReply && destination.waitingAfterMinutes !== undefined,
+    (destination) =>
+      destination.offlineReply || (destination.waitingReply && destination.waitingAfterMinutes !== undefined),
   );
   if (withReply.length === 0) return 0;
   const channels = new Map((await deps.store.directory.channels.list()).map((c) => [c.channelId, c]));
+  const agents = withReply.some((d) => d.offlineReply) ? await deps.store.directory.agents.list() : [];
+  const now = deps.now();
   let sent = 0;
   for (const destination of withReply) {
+    const opening = openingAt(destination.hours, now);
+    const period = destination.offlineReply
+      ? closedPeriodAt(opening, destination, agents, now, deps.config.PRESENCE_TIMEOUT_SECONDS)
+      : undefined;
     let after: string | undefined;
     do {
       const page = await deps.store.conversations.queue(destination.destinationId, 'waiting', {
@@ -136,7 +157,14 @@ export async function sendDueWaitingReplies(deps: Deps): Promise<number> {
       });
       for (const conversation of page.conversations) {
         const channel = channels.get(conversation.channelId);
-        if (channel && (await sendWaitingReply(deps, destination, conversation, channel))) sent++;
+        if (!channel) continue;
+        const told = conversation.offlineReplyKey?.startsWith(`${destination.destinationId}:`);
+        if (period && destination.offlineReply && !told) {
+          const text = offlineText(destination, destination.offlineReply, conversation, period, now);
+          const replyOnce = { field: 'offlineReplyKey' as const, key: period.key };
+          if (await writeReply(deps, conversation, channel, text, replyOnce)) sent++;
+        }
+        if (await sendWaitingReply(deps, destination, conversation, channel)) sent++;
       }
       after = page.next;
     } while (after);
