@@ -229,7 +229,8 @@ export const routes: readonly Route[] = [
     input: agent.transferInput,
     response: { status: 200, body: agent.conversationChangeResponse },
     entry: 'functions/agent/transfer-conversation.ts',
-    table: { reads: agentReads, writes: ['conversations'] },
+    // An offline reply to the destination it lands in comes from the channel's system sender.
+    table: { reads: [...agentReads, 'channels'], writes: ['conversations'] },
   },
   {
     name: 'OpenApi',
@@ -333,11 +334,11 @@ export const deliveryFunctions = {
   /** Invoked by the retry queue when a retry is due sooner than the next sweep. */
   timer: { name: 'DeliverOnTimer', entry: 'functions/delivery/deliver-on-timer.ts', table: delivery },
   /** Invoked on a schedule: due retries, and anything the stream missed. */
-  /** Also writes the waiting replies that are due: it reads the destinations and their waiting queues. */
+  /** Also writes the automatic replies that are due: it reads the destinations, agents and waiting queues. */
   sweep: {
     name: 'SweepOutbox',
     entry: 'functions/delivery/sweep-outbox.ts',
-    table: { reads: [...delivery.reads, 'destinations', 'queues'], writes: delivery.writes },
+    table: { reads: [...delivery.reads, 'destinations', 'agents', 'queues'], writes: delivery.writes },
   },
 } as const satisfies Record<string, { name: string; entry: string; table: TableAccess }>;
 
