@@ -229,8 +229,7 @@ export const routes: readonly Route[] = [
     input: agent.transferInput,
     response: { status: 200, body: agent.conversationChangeResponse },
     entry: 'functions/agent/transfer-conversation.ts',
-    // An offline reply to the destination it lands in comes from the channel's system sender.
-    table: { reads: [...agentReads, 'channels'], writes: ['conversations'] },
+    table: { reads: agentReads, writes: ['conversations'] },
   },
   {
     name: 'OpenApi',

@@ -7,7 +7,7 @@ import {
 } from '#domain/conversations/automatic-replies.ts';
 import type { Conversation } from '#domain/conversations/model.ts';
 import type { ConversationWrite } from '#domain/conversations/ports.ts';
-import { ConversationGoneError, type NewEntry, writeToConversation } from '#domain/conversations/writes.ts';
+import { ConversationGoneError, type NewEntry, writeMessage } from '#domain/conversations/writes.ts';
 import { openingAt } from '#domain/directory/hours.ts';
 import type { Channel, Destination } from '#domain/directory/model.ts';
 import { systemEmployee, textMessageEvent } from '#domain/platform/dialogstudio/events.ts';
@@ -59,7 +59,7 @@ async function writeReply(
   replyOnce: NonNullable<ConversationWrite['replyOnce']>,
 ): Promise<boolean> {
   try {
-    const outcome = await writeToConversation(
+    const outcome = await writeMessage(
       deps,
       conversation.conversationId,
       { guard: { statusIs: 'waiting', destinationIn: [conversation.destinationId] }, replyOnce },

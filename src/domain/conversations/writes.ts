@@ -95,8 +95,22 @@ export async function writeToConversation(
   change: Change,
   entries: NewEntry[],
 ): Promise<WriteOutcome> {
+  if (changesState(change)) return writeStateChange(deps, conversationId, change, entries, newId('wr'));
+  return writeMessage(deps, conversationId, change, entries);
+}
+
+/**
+ * The plain write of `writeToConversation`: entries without a status or destination change. Its own
+ * function, so that a caller that never changes state (automatic replies, in the delivery sweep's small
+ * bundle) does not carry the state-change path.
+ */
+export async function writeMessage(
+  deps: Deps,
+  conversationId: string,
+  change: Omit<Change, 'set' | 'queue'>,
+  entries: NewEntry[],
+): Promise<WriteOutcome> {
   const writeId = newId('wr');
-  if (changesState(change)) return writeStateChange(deps, conversationId, change, entries, writeId);
   const at = deps.now().toISOString();
   const outbox = entries.some((entry) => entry.event);
   const result = await deps.store.conversations.write(conversationId, {
@@ -245,7 +259,7 @@ async function renumber(
   // before the counter existed): it is brought up to the last entry before the next number is taken.
   await deps.store.conversations.catchUpCounter(conversationId);
   for (let attempt = 0; attempt < MAX_RENUMBER; attempt++) {
-    const outcome = await writeToConversation(deps, conversationId, { guard }, [entry]);
+    const outcome = await writeMessage(deps, conversationId, { guard }, [entry]);
     if (!outcome.ok) throw new ConversationGoneError(outcome.current);
     const [written] = outcome.entries;
     if (written) return written;

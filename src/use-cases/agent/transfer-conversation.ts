@@ -1,5 +1,4 @@
 import type { TransferInput } from '#api/agent.ts';
-import { replyIfOffline } from '#domain/conversations/send-automatic-replies.ts';
 import { agentView } from '#domain/conversations/views.ts';
 import { hasOnline } from '#domain/directory/availability.ts';
 import { findDestination } from '#domain/directory/destinations.ts';
@@ -48,6 +47,5 @@ export async function transferConversation(
       },
     ],
   }));
-  await replyIfOffline(deps, conversation, undefined, target);
   return { ...agentView(conversation), eventId: entries[0]?.id };
 }
