@@ -352,7 +352,12 @@ export const deliveryFunctions = {
   /** Invoked by the retry queue when a retry is due sooner than the next sweep. */
   timer: { name: 'DeliverOnTimer', entry: 'functions/delivery/deliver-on-timer.ts', table: delivery },
   /** Invoked on a schedule: due retries, and anything the stream missed. */
-  sweep: { name: 'SweepOutbox', entry: 'functions/delivery/sweep-outbox.ts', table: delivery },
+  /** Also writes the automatic replies that are due: it reads the destinations, agents and waiting queues. */
+  sweep: {
+    name: 'SweepOutbox',
+    entry: 'functions/delivery/sweep-outbox.ts',
+    table: { reads: [...delivery.reads, 'destinations', 'agents', 'queues'], writes: delivery.writes },
+  },
 } as const satisfies Record<string, { name: string; entry: string; table: TableAccess }>;
 
 /** What answers every request that matches no route: 404, or 405 with `Allow` when only the method is wrong. */

@@ -46,6 +46,12 @@ export const flagKinds = {
   text: 'string',
   clear: 'boolean',
   all: 'boolean',
+  // Automatic replies and their sender (channel update, destination update).
+  'system-name': 'string',
+  'system-avatar': 'string',
+  'offline-reply': 'string',
+  'waiting-reply': 'string',
+  'waiting-after': 'string',
 } as const;
 
 export type FlagName = keyof typeof flagKinds;

@@ -1,5 +1,6 @@
 import { defaultBudgetMs, deliverConversation } from '#delivery/engine.ts';
 import { targets, targetUrl } from '#delivery/targets.ts';
+import { sendDueAutomaticReplies } from '#domain/conversations/send-automatic-replies.ts';
 import { outboxShards } from '#domain/outbox/config.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 import { failureForLog, logger } from '#logger';
@@ -15,15 +16,20 @@ export interface SweepOptions {
 const SWEEP_CONCURRENCY = 8;
 
 /**
- * Finds conversations with an event due now (one query per shard of the index, never a scan) and
- * the parked conversations of channels that have their URL by now, and delivers them. Retries come
- * due here; so does anything a trigger missed. What is left when time runs out stays for the next sweep.
+ * Writes the automatic replies that are due (see send-automatic-replies.ts: it reads the destinations,
+ * the agents, and the waiting queues of destinations with a reply), then finds conversations with an event due now (one
+ * query per shard of the index, never a scan) and the parked conversations of channels that have their
+ * URL by now, and delivers them. Retries come due here; so does anything a trigger missed. What is left when time runs out stays for the next sweep.
  */
 export async function sweepOutbox(
   deps: Deps,
   options: SweepOptions = {},
 ): Promise<{ conversations: number; due: number }> {
   const deliver = options.deliver ?? ((conversationId: string) => deliverConversation(deps, conversationId));
+  // First, so that the automatic replies it writes are due in this very sweep; its failure stops no delivery.
+  await sendDueAutomaticReplies(deps).catch((error: unknown) =>
+    logger.error('automatic replies failed', { ...failureForLog(error) }),
+  );
   const now = deps.now().toISOString();
   const channels = await deps.store.directory.channels.list();
   // A channel's parked conversations: all of them once the URL is there, else those whose other target is due.

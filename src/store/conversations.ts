@@ -41,11 +41,14 @@ export function dynamoConversations(db: Db): ConversationsPort {
         }),
       );
       // The index carries what a list shows but the pre-chat data: that comes from its own items.
-      const prechats = await batchGet(
-        db,
-        Items.map((item) => keys.prechat(item.conversationId as string)),
-        false,
-      );
+      const prechats =
+        page.prechat === false
+          ? []
+          : await batchGet(
+              db,
+              Items.map((item) => keys.prechat(item.conversationId as string)),
+              false,
+            );
       const byId = new Map(prechats.map((item) => [item.conversationId as string, item]));
       const conversations = Items.map((item) => {
         const { lastSeq: _seq, intent: _intent, ...conversation } = toConversation(item) as ConversationState;

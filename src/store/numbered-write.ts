@@ -49,6 +49,7 @@ function guardConditions(expression: Expression, guard: Guard | undefined): stri
   if (guard.awaitsFirstClientMessage) {
     conditions.push(`attribute_exists(${expression.name('awaitsFirstClientMessage')})`);
   }
+  if (guard.statusIs) conditions.push(`${expression.name('status')} = ${expression.value(guard.statusIs)}`);
   return conditions;
 }
 
@@ -98,6 +99,16 @@ function numberedUpdate(db: Db, conversationId: string, write: ConversationWrite
   }
   const { prechat, rest: fields } = withoutPrechat(write.set ?? {});
   expression.assign(fields);
+  if (write.replyOnce) {
+    const field = expression.name(write.replyOnce.field);
+    const key = expression.value(write.replyOnce.key);
+    conditions.push(`(attribute_not_exists(${field}) OR ${field} <> ${key})`);
+    expression.set(`${field} = ${key}`);
+  }
+  if (write.firstResponse) {
+    const first = expression.name('firstResponseAt');
+    expression.set(`${first} = if_not_exists(${first}, ${expression.value(write.at)})`);
+  }
   const { status, destinationId } = write.set ?? {};
   if (status !== undefined || destinationId !== undefined) {
     // The queue key names status and destination; the write states both, checked against the item.

@@ -325,6 +325,46 @@ export function agentApiCases(context: () => { client: Client; deps: Wired }) {
     for (const entry of entries) expect(entry).not.toHaveProperty('delivery.payload');
   });
 
+  it('records when a conversation started waiting and when an agent first answered', async () => {
+    // Prepare
+    const { client, conversationId, ada, outsider, path, sales } = await waitingConversation();
+    const listedIn = async (auth: Record<string, string>) => {
+      const reply = await client('GET', '/agent/conversations', undefined, auth);
+      return reply.body.conversations.find(
+        (c: { conversationId: string }) => c.conversationId === conversationId,
+      );
+    };
+    // Act
+    const waiting = await listedIn(ada.auth);
+    const accepted = await client('POST', `${path}/accept`, undefined, ada.auth);
+    const first = await client('POST', `${path}/messages`, { text: 'Hi, Ada here' }, ada.auth);
+    const answered = await listedIn(ada.auth);
+    await client('POST', `${path}/messages`, { text: 'One more thing' }, ada.auth);
+    const transferred = await client(
+      'POST',
+      `${path}/transfer`,
+      { destinationId: sales.destinationId },
+      ada.auth,
+    );
+    const waitingAgain = await listedIn(outsider.auth);
+    const transcript = await client('GET', `${path}/messages`, undefined, outsider.auth);
+    // Assess
+    const entries = transcript.body.messages;
+    const byId = Object.fromEntries(entries.map((m: { id: string }) => [m.id, m]));
+    const moved = entries.find((m: { note?: string }) => m.note === 'moved');
+    expect(waiting.waitingSince).toBe(waiting.createdAt);
+    expect(waiting).not.toHaveProperty('firstResponseAt');
+    expect(accepted.body.waitingSince).toBe(waiting.createdAt);
+    expect(accepted.body).not.toHaveProperty('firstResponseAt');
+    expect(answered.firstResponseAt).toBe(byId[first.body.id].createdAt);
+    expect(transferred.body.firstResponseAt).toBe(answered.firstResponseAt);
+    expect(transferred.body.waitingSince).toBe(moved.createdAt);
+    expect(waitingAgain).toMatchObject({
+      waitingSince: moved.createdAt,
+      firstResponseAt: answered.firstResponseAt,
+    });
+  });
+
   it('lets one of two agents accept and answers the other 409', async () => {
     const { client, ada, bob, path } = await waitingConversation();
 

@@ -162,7 +162,20 @@ const expectedTableGrants = new Map<string, Grant[]>([
     ],
   ],
   ['DeliverOnTimer', delivery],
-  ['SweepOutbox', delivery],
+  // The sweep also writes due automatic replies: it reads destinations, agents and their waiting queues.
+  [
+    'SweepOutbox',
+    [
+      {
+        on: 'table',
+        actions: reads,
+        leadingKeys: ['CHANNELS', 'SECRET#*', 'CONV#*', 'OUTBOX#COUNTERS', 'DESTINATIONS', 'AGENTS'],
+      },
+      { on: 'table', actions: writes, leadingKeys: ['CONV#*', 'OUTBOX#COUNTERS'] },
+      { on: 'byState', actions: ['dynamodb:Query'], leadingKeys: ['OUTBOX#*'] },
+      { on: 'byQueue', actions: ['dynamodb:Query'], leadingKeys: ['QUEUE#*'] },
+    ],
+  ],
   ...['OpenApi', 'ServeConsoleIndex', 'ServeConsoleFile', 'NotFound'].map(
     (name) => [name, []] as [string, Grant[]],
   ),

@@ -91,6 +91,31 @@ export const channelCommands = [
   }),
   storeCommand({
     group: 'channel',
+    name: 'update',
+    target: '<channelId>',
+    flags: { 'system-name': 'optional', 'system-avatar': 'optional' },
+    usage: '[--system-name N] [--system-avatar URL]',
+    check({ flags }) {
+      if (flags['system-name'] === undefined && flags['system-avatar'] === undefined) {
+        throw new UsageError('nothing to change: give --system-name or --system-avatar ("" clears one)');
+      }
+    },
+    async run(deps, { target: channelId, flags }) {
+      const { updateChannel } = await import('#use-cases/admin/update-channel.ts');
+      const channel = await updateChannel(deps, channelId, {
+        systemName: flags['system-name'],
+        systemAvatarUrl: flags['system-avatar'],
+      });
+      return {
+        data: channel,
+        text:
+          `Channel ${channelId}: automatic replies come from "${channel.systemName ?? channel.name}" ` +
+          `(employeeId system), avatar ${channel.systemAvatarUrl ?? 'the default'}`,
+      };
+    },
+  }),
+  storeCommand({
+    group: 'channel',
     name: 'set-platform',
     target: '<channelId>',
     flags: { url: 'optional', clear: 'optional' },

@@ -1,4 +1,4 @@
-import { storeCommand } from '../command.ts';
+import { storeCommand, UsageError } from '../command.ts';
 
 export const destinationCommands = [
   storeCommand({
@@ -88,6 +88,38 @@ export const destinationCommands = [
         data: { destinationId, name: destination.name },
         text: `Renamed ${destinationId} to ${destination.name}`,
       };
+    },
+  }),
+  // destination update: automatic replies. Business hours (--timezone, --hours, --closed-on) join this command.
+  storeCommand({
+    group: 'destination',
+    name: 'update',
+    target: '<id>',
+    flags: { 'offline-reply': 'optional', 'waiting-reply': 'optional', 'waiting-after': 'optional' },
+    usage: '[--offline-reply TEXT] [--waiting-reply TEXT --waiting-after MINUTES]',
+    check({ flags }) {
+      const given = [flags['offline-reply'], flags['waiting-reply'], flags['waiting-after']];
+      if (given.every((flag) => flag === undefined)) {
+        throw new UsageError(
+          'nothing to change: give --offline-reply, --waiting-reply or --waiting-after ("" clears a text)',
+        );
+      }
+    },
+    async run(deps, { target: destinationId, flags }) {
+      const { setAutomaticReplies } = await import('#use-cases/admin/set-automatic-replies.ts');
+      const replies = await setAutomaticReplies(deps, destinationId, {
+        offlineReply: flags['offline-reply'],
+        waitingReply: flags['waiting-reply'],
+        waitingAfterMinutes: flags['waiting-after'],
+      });
+      const lines = [
+        `Destination ${destinationId}`,
+        `Offline reply: ${replies.offlineReply ?? '(none)'}`,
+        replies.waitingReply
+          ? `Waiting reply after ${replies.waitingAfterMinutes} min: ${replies.waitingReply}`
+          : 'Waiting reply: (none)',
+      ];
+      return { data: replies, text: lines.join('\n') };
     },
   }),
   storeCommand({

@@ -94,6 +94,7 @@ export async function openConversation(
     customData: details.customData ?? {},
     createdAt,
     lastMessageAt: createdAt,
+    waitingSince: createdAt,
     ...(!first.some((entry) => entry.content.from === 'client') && { awaitsFirstClientMessage: true }),
   };
   const pointer = { conversationId: conversation.conversationId, createdAt, opening: conversation };
@@ -155,14 +156,16 @@ export async function appendForUser(
   userId: string,
   entry: NewEntry,
   history: NewEntry[] = [],
-): Promise<{ conversation: ConversationView; entry: TranscriptEntry }> {
+): Promise<{ conversation: ConversationView; entry: TranscriptEntry; openedIn?: ResolvedDestination }> {
   for (let pass = 0; pass < MAX_POINTER_PASSES; pass++) {
     const pointer = await deps.store.conversations.pointer(channel.channelId, userId);
     if (!pointer) {
       const destination = await resolveDestination(deps, channel, undefined);
       const opened = await openConversation(deps, channel, userId, destination, {}, [...history, entry]);
-      if (opened)
-        return { conversation: opened.conversation, entry: opened.entries.at(-1) as TranscriptEntry };
+      if (opened) {
+        const sent = opened.entries.at(-1) as TranscriptEntry;
+        return { conversation: opened.conversation, entry: sent, openedIn: destination };
+      }
       continue;
     }
     try {

@@ -18,6 +18,10 @@ export interface StoredConversation extends Conversation {
    * the gap filler, a reader) writes it, so a state change never loses its entry.
    */
   intent?: TranscriptEntry[];
+  /** The closed period whose offline reply it got (see automatic-replies.ts). */
+  offlineReplyKey?: string;
+  /** The wait (its `waitingSince`) whose waiting reply it got. */
+  waitingReplyKey?: string;
 }
 
 /** The pre-chat data DialogStudio sent: the biggest part of a conversation, kept on an item of its own. */
@@ -41,6 +45,8 @@ export interface Guard {
   takeoverFrom?: string;
   /** The client has written nothing yet (see `Conversation.awaitsFirstClientMessage`). */
   awaitsFirstClientMessage?: boolean;
+  /** Its status is this one. */
+  statusIs?: Conversation['status'];
 }
 
 /**
@@ -68,6 +74,10 @@ export interface ConversationWrite {
   queue?: Pick<Conversation, 'destinationId' | 'status' | 'createdAt'>;
   /** Some entry carries an event to deliver: the sweep must be able to find the conversation. */
   outbox?: boolean;
+  /** An agent's answer: sets `firstResponseAt` to `at` unless it is set already, in this same update. */
+  firstResponse?: boolean;
+  /** An automatic reply: refused when the field holds `key` already, else records it, in this same update. */
+  replyOnce?: { field: 'offlineReplyKey' | 'waitingReplyKey'; key: string };
 }
 
 export type WriteResult =
@@ -80,6 +90,13 @@ export interface OpenPointer {
   createdAt: string;
   opening: Conversation;
 }
+
+/**
+ * A conversation as a queue lists it, with the keys of its last automatic replies; its pre-chat data is
+ * empty when the page was asked without it (`prechat: false`, for readers that never show it).
+ */
+export type QueuedConversation = Conversation &
+  Pick<StoredConversation, 'offlineReplyKey' | 'waitingReplyKey'>;
 
 export interface ConversationsPort {
   /** The conversation with its pre-chat data, read consistently. */
@@ -104,14 +121,14 @@ export interface ConversationsPort {
   releasePointer(channelId: string, userId: string, conversationId: string): Promise<void>;
   /**
    * A page of a destination's queue in one status, oldest first, after `after` (createdAt#conversationId),
-   * at most `limit`, with their pre-chat data. `next` is where the store stopped, when it stopped before the end: at `limit`, or
+   * at most `limit`, with their pre-chat data unless `prechat` is false. `next` is where the store stopped, when it stopped before the end: at `limit`, or
    * short of it (DynamoDB ends a query page at 1 MB), so fewer than `limit` never means the end.
    */
   queue(
     destinationId: string,
     status: Conversation['status'],
-    page: { after?: string; limit: number },
-  ): Promise<{ conversations: Conversation[]; next?: string }>;
+    page: { after?: string; limit: number; prechat?: boolean },
+  ): Promise<{ conversations: QueuedConversation[]; next?: string }>;
 }
 
 /** A gap left where a writer took a number and never wrote its entry; it is skipped everywhere. */

@@ -5,13 +5,15 @@ import type { Gap, Prechat, StoredConversation } from '#domain/conversations/por
 export function agentView(
   conversation: Omit<Conversation, keyof Prechat> &
     Partial<Prechat> &
-    Partial<Pick<StoredConversation, 'lastSeq' | 'intent'>>,
+    Partial<Pick<StoredConversation, 'lastSeq' | 'intent' | 'offlineReplyKey' | 'waitingReplyKey'>>,
 ) {
   const {
     hiddenAttributes: _hidden,
     lastSeq: _seq,
     intent: _intent,
     awaitsFirstClientMessage: _awaits,
+    offlineReplyKey: _offline,
+    waitingReplyKey: _waiting,
     ...visible
   } = conversation;
   return visible;

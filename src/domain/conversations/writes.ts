@@ -72,6 +72,15 @@ function changesState(change: Change): boolean {
 }
 
 /**
+ * A conversation starts waiting whenever a write puts it in a queue as `waiting` (a transfer, a move,
+ * a return to the queue; the opening sets it on the record): the same update records when.
+ */
+function withWaitingSince(change: Change, at: string): Change {
+  if (change.set?.status !== 'waiting') return change;
+  return { ...change, set: { ...change.set, waitingSince: at } };
+}
+
+/**
  * Writes to a conversation through its counter: one conditional update of the conversation item takes
  * the entries' numbers (and applies the change, under its guard), then each entry is put at its
  * number. Every write carries its own id, so a write the SDK sends again after an error for a landed
@@ -86,8 +95,22 @@ export async function writeToConversation(
   change: Change,
   entries: NewEntry[],
 ): Promise<WriteOutcome> {
+  if (changesState(change)) return writeStateChange(deps, conversationId, change, entries, newId('wr'));
+  return writeMessage(deps, conversationId, change, entries);
+}
+
+/**
+ * The plain write of `writeToConversation`: entries without a status or destination change. Its own
+ * function, so that a caller that never changes state (automatic replies, in the delivery sweep's small
+ * bundle) does not carry the state-change path.
+ */
+export async function writeMessage(
+  deps: Deps,
+  conversationId: string,
+  change: Omit<Change, 'set' | 'queue'>,
+  entries: NewEntry[],
+): Promise<WriteOutcome> {
   const writeId = newId('wr');
-  if (changesState(change)) return writeStateChange(deps, conversationId, change, entries, writeId);
   const at = deps.now().toISOString();
   const outbox = entries.some((entry) => entry.event);
   const result = await deps.store.conversations.write(conversationId, {
@@ -157,12 +180,13 @@ async function withPrechatFor(
 async function writeStateChange(
   deps: Deps,
   conversationId: string,
-  change: Change,
+  requested: Change,
   entries: NewEntry[],
   writeId: string,
   kept = entries.length,
 ): Promise<WriteOutcome> {
   const at = deps.now().toISOString();
+  const change = withWaitingSince(requested, at);
   const outbox = entries.some((entry) => entry.event);
   for (let pass = 0; pass < MAX_STATE_PASSES; pass++) {
     const current = await deps.store.conversations.get(conversationId);
@@ -266,7 +290,7 @@ async function renumber(
   // before the counter existed): it is brought up to the last entry before the next number is taken.
   await deps.store.conversations.catchUpCounter(conversationId);
   for (let attempt = 0; attempt < MAX_RENUMBER; attempt++) {
-    const outcome = await writeToConversation(deps, conversationId, { guard }, [entry]);
+    const outcome = await writeMessage(deps, conversationId, { guard }, [entry]);
     if (!outcome.ok) throw new ConversationGoneError(outcome.current);
     const [written] = outcome.entries;
     if (written) return written;

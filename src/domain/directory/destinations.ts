@@ -2,7 +2,8 @@ import { agentName } from '#domain/directory/agents.ts';
 import type { Channel, Destination } from '#domain/directory/model.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 
-export interface ResolvedDestination {
+/** The destination a request lands in, with the group's record as read (its hours, its automatic replies). */
+export interface ResolvedDestination extends Partial<Destination> {
   destinationId: string;
   name: string;
   /** False when the requested id was unknown and the channel's default was used instead. */
@@ -33,6 +34,7 @@ export async function resolveDestination(
   if (found) return { ...found, known: true };
   const fallback = await deps.store.directory.destinations.get(channel.defaultDestinationId);
   return {
+    ...fallback,
     destinationId: channel.defaultDestinationId,
     name: fallback?.name ?? channel.defaultDestinationId,
     known: requestedId === undefined,

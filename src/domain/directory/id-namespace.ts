@@ -3,11 +3,23 @@ import type { Deps } from '#domain/shared/deps.ts';
 import { ConflictError } from '#domain/shared/errors.ts';
 
 /**
+ * The employee id of a channel's system sender, the author of automatic replies (PRODUCT.md section 5):
+ * no agent or destination may take it, so DialogStudio never sees two senders under one id. A store
+ * that holds one from before keeps it working; only new ones are refused.
+ */
+export const SYSTEM_EMPLOYEE_ID = 'system';
+
+/**
  * Takes an id of the namespace agents and destinations share (DialogStudio names both with one
  * `destinationId`), for good: an id the other kind holds, or a removed destination's, is refused, so
  * a new agent can never inherit a group's conversations or be listed as one.
  */
 export async function reserveId(deps: Deps, id: string, kind: 'agent' | 'destination', path: string) {
+  if (id === SYSTEM_EMPLOYEE_ID) {
+    throw new ConflictError('id_reserved', `${id} is the system sender's employee id; choose another id`, [
+      { path, message: 'is reserved for the system sender' },
+    ]);
+  }
   const { directory } = deps.store;
   const other: IdHolder['kind'] = kind === 'agent' ? 'destination' : 'agent';
   // Ids taken before reservations existed have none: their records answer for them.

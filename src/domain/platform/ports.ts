@@ -1,5 +1,5 @@
 import type { NewEntry } from '#domain/conversations/writes.ts';
-import type { Agent } from '#domain/directory/model.ts';
+import type { Agent, Channel } from '#domain/directory/model.ts';
 
 /**
  * The bot platform that handed the conversation over (DialogStudio today): what a use case tells the
@@ -10,6 +10,8 @@ import type { Agent } from '#domain/directory/model.ts';
 export interface BotPlatform {
   /** The agent as the platform shows it to the client (and as `GET /agent/me` shows it to the agent). */
   senderOf(agent: Agent): Sender;
+  /** The channel's own sender, for the bridge's automatic replies: its reserved `employee` id, name and avatar. */
+  systemSender(channel: Pick<Channel, 'name' | 'systemName' | 'systemAvatarUrl'>): Sender;
   /** An agent's text to the client. */
   text(sender: Sender, text: string): PlatformEvent;
   /** An agent's file link to the client. */

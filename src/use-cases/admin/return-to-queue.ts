@@ -1,3 +1,4 @@
+import { replyIfOffline } from '#domain/conversations/send-automatic-replies.ts';
 import { writeToConversation } from '#domain/conversations/writes.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 
@@ -37,7 +38,9 @@ export async function returnToQueue(deps: Deps, employeeId: string, queues: stri
             },
           ],
         );
-        if (outcome.ok) returned.push(listed.conversationId);
+        if (!outcome.ok) continue;
+        returned.push(listed.conversationId);
+        await replyIfOffline(deps, outcome.conversation);
       }
       if (!page.next) break;
       after = page.next;

@@ -44,7 +44,7 @@ async function writeAgentMessage(
     const outcome = await writeToConversation(
       deps,
       conversationId,
-      { guard: { destinationIn: queuesOf(agent), assigneeIs: agent.employeeId } },
+      { guard: { destinationIn: queuesOf(agent), assigneeIs: agent.employeeId }, firstResponse: true },
       [agentMessage(deps, agent, input, idempotencyKey)],
     );
     if (!outcome.ok) throw await refusal(deps, agent, outcome.current);

@@ -2,6 +2,7 @@ import type { SelectDestinationInput } from '#api/operator.ts';
 import type { Conversation } from '#domain/conversations/model.ts';
 import { openConversation, unknownDestinationNote } from '#domain/conversations/opening.ts';
 import { readPrechat } from '#domain/conversations/prechat.ts';
+import { replyIfOffline } from '#domain/conversations/send-automatic-replies.ts';
 import { type NewEntry, writeToConversation } from '#domain/conversations/writes.ts';
 import { resolveDestination } from '#domain/directory/destinations.ts';
 import type { Channel } from '#domain/directory/model.ts';
@@ -39,11 +40,13 @@ export async function selectDestination(deps: Deps, channel: Channel, input: Sel
         { userName: input.userName, ...prechat },
         [],
       );
-      if (opened)
+      if (opened) {
+        await replyIfOffline(deps, opened.conversation, channel, destination);
         return {
           conversationId: opened.conversation.conversationId,
           destinationId: destination.destinationId,
         };
+      }
       continue;
     }
     const moved = current.destinationId !== destination.destinationId;
@@ -85,6 +88,7 @@ export async function selectDestination(deps: Deps, channel: Channel, input: Sel
       entries,
     );
     if (outcome.ok) {
+      if (moved) await replyIfOffline(deps, outcome.conversation, channel, destination);
       return { conversationId: current.conversationId, destinationId: outcome.conversation.destinationId };
     }
   }

@@ -2,6 +2,7 @@ import type { SendTextInput } from '#api/operator.ts';
 import { clientEntry } from '#domain/conversations/client-entries.ts';
 import { historyEntries, parseBotHistory } from '#domain/conversations/history.ts';
 import { appendForUser } from '#domain/conversations/opening.ts';
+import { replyIfOffline, replyIfStillOffline } from '#domain/conversations/send-automatic-replies.ts';
 import type { Channel } from '#domain/directory/model.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 
@@ -19,5 +20,8 @@ export async function sendText(deps: Deps, channel: Channel, input: SendTextInpu
     clientEntry(channel, { from: 'client', type: 'text', text: input.text }, 'message.created'),
     turns ? historyEntries(turns).map((content) => ({ content })) : [],
   );
+  // A conversation this opened starts waiting; in one that waits already, the client is told again only in a new closed period.
+  if (written.openedIn) await replyIfOffline(deps, written.conversation, channel, written.openedIn);
+  else await replyIfStillOffline(deps, written.conversation, channel);
   return { conversationId: written.conversation.conversationId, messageId: written.entry.id };
 }

@@ -1,4 +1,5 @@
-import type { Agent } from '#domain/directory/model.ts';
+import { SYSTEM_EMPLOYEE_ID } from '#domain/directory/id-namespace.ts';
+import type { Agent, Channel } from '#domain/directory/model.ts';
 import type { Config } from '#domain/shared/config.ts';
 
 /**
@@ -21,6 +22,22 @@ export function employeeOf(agent: Agent, config: Pick<Config, 'DEFAULT_AVATAR_UR
     firstName: agent.firstName,
     lastName: agent.lastName,
     avatarUrl: agent.avatarUrl || config.DEFAULT_AVATAR_URL,
+  };
+}
+
+/**
+ * The channel's system sender, the author of automatic replies: its own employee id, the name set with
+ * `channel update --system-name` (the channel's name until then) and its avatar or the default one.
+ */
+export function systemEmployee(
+  channel: Pick<Channel, 'name' | 'systemName' | 'systemAvatarUrl'>,
+  config: Pick<Config, 'DEFAULT_AVATAR_URL'>,
+): Employee {
+  return {
+    employeeId: SYSTEM_EMPLOYEE_ID,
+    firstName: channel.systemName || channel.name,
+    lastName: '',
+    avatarUrl: channel.systemAvatarUrl || config.DEFAULT_AVATAR_URL,
   };
 }
 

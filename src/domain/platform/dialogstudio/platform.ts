@@ -3,6 +3,7 @@ import {
   employeeOf,
   fileMessageEvent,
   selectDestinationEvent,
+  systemEmployee,
   textMessageEvent,
 } from '#domain/platform/dialogstudio/events.ts';
 import type { BotPlatform } from '#domain/platform/ports.ts';
@@ -12,6 +13,7 @@ import type { Config } from '#domain/shared/config.ts';
 export function dialogStudio(config: Pick<Config, 'DEFAULT_AVATAR_URL'>): BotPlatform {
   return {
     senderOf: (agent) => employeeOf(agent, config),
+    systemSender: (channel) => systemEmployee(channel, config),
     text: (sender, text) => ({
       target: 'dialogstudio',
       payload: ({ id }, { userId }) => textMessageEvent(id, userId, sender, text),
