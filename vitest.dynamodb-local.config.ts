@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import base from './vitest.config.ts';
 
@@ -25,7 +25,7 @@ const storageFacing = readdirSync(testDir, { recursive: true, encoding: 'utf8' }
   .filter((file) => file.endsWith('.test.ts') && !file.startsWith('deployed'))
   .filter(
     (file) =>
-      named.includes(file.replace(/\.test\.ts$/, '')) ||
+      named.includes(basename(file).replace(/\.test\.ts$/, '')) ||
       file.includes('.store.') ||
       /useEmbeddedStore\(|useDeliveringStore\(/.test(readFileSync(join(testDir, file), 'utf8')),
   )

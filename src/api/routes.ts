@@ -36,7 +36,7 @@ export interface Route extends RoutePath {
  * The kinds of items (`keyFamilyNames`; `#store/key-families.ts` gives their keys) a function reads (GetItem, Query) and writes (PutItem,
  * UpdateItem, DeleteItem, alone or in a transaction); the stack limits its role to their partition keys
  * with `dynamodb:LeadingKeys`. `none`: the function never touches the table, and gets no grant on it.
- * `test/table-access.test.ts` runs every function and fails on a request outside its declaration.
+ * `test/store/table-access.test.ts` runs every function and fails on a request outside its declaration.
  */
 export type TableAccess = 'none' | { reads: readonly KeyFamily[]; writes: readonly KeyFamily[] };
 
@@ -77,7 +77,7 @@ const consoleFilePath = z.object({ file: z.string() });
 
 /**
  * `GET /openapi.json` answers an OpenAPI 3.1 document; its own schema is the specification's
- * (https://spec.openapis.org/oas/3.1/schema), checked in test/openapi.test.ts.
+ * (https://spec.openapis.org/oas/3.1/schema), checked in test/api/openapi.test.ts.
  */
 const openApiDocumentShape = z.looseObject({
   openapi: z.string().check(z.regex(/^3\.1\./)),

@@ -7,7 +7,7 @@ import { loadConfig } from '#domain/shared/config.ts';
 /**
  * The retry schedule as a pure function, over any run of attempts: PRODUCT.md section 2 (retried with
  * backoff and jitter for at least 24 hours, a final 4xx not retried, nothing lost silently). The step
- * by step cases are in test/outbox.test.ts; these are the laws every run keeps.
+ * by step cases are in test/delivery/outbox.test.ts; these are the laws every run keeps.
  */
 const config = loadConfig({ TABLE_NAME: 'unused' });
 const maxAgeMs = config.DELIVERY_MAX_AGE_SECONDS * 1000;
