@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import type { Wired } from '#deps';
 import { sendDueAutomaticReplies } from '#domain/conversations/send-automatic-replies.ts';
-import { type AutomaticReplyChanges, setAutomaticReplies } from '#use-cases/admin/set-automatic-replies.ts';
 import { updateChannel } from '#use-cases/admin/update-channel.ts';
+import { type AutomaticReplyChanges, updateDestination } from '#use-cases/admin/update-destination.ts';
 import { type Client, seedAgent, seedChannel } from '../support/clients.ts';
 import { eventually, type startWebhookReceiver } from '../support/webhook-receiver.ts';
 
@@ -20,7 +20,7 @@ export function automaticReplyCases(context: () => { client: Client; deps: Wired
   async function destinationWith(replies: AutomaticReplyChanges) {
     const { client, deps, receiver } = context();
     const seeded = await seedChannel(deps);
-    await setAutomaticReplies(deps, seeded.support.destinationId, replies);
+    await updateDestination(deps, seeded.support.destinationId, replies);
     await updateChannel(deps, seeded.channel.channelId, {
       systemName: 'Support team',
       systemAvatarUrl: 'https://example.com/team.png',

@@ -3,8 +3,8 @@ import type { Wired } from '#deps';
 import { newCredential } from '#domain/shared/ids.ts';
 import { createAgent } from '#use-cases/admin/create-agent.ts';
 import { createDestination } from '#use-cases/admin/create-destination.ts';
-import { setAutomaticReplies } from '#use-cases/admin/set-automatic-replies.ts';
 import { updateChannel } from '#use-cases/admin/update-channel.ts';
+import { updateDestination } from '#use-cases/admin/update-destination.ts';
 import { authenticateAgent } from '#use-cases/agent/authenticate-agent.ts';
 import { seedChannel, tableSnapshot } from '../support/clients.ts';
 import { useEmbeddedStore } from '../support/embedded-store.ts';
@@ -92,20 +92,20 @@ describe('the system sender and automatic replies, as the CLI sets them', () => 
     const { support, sales } = await seedChannel(deps);
     const id = support.destinationId;
     // Act
-    const set = await setAutomaticReplies(deps, id, {
+    const set = await updateDestination(deps, id, {
       offlineReply: 'Closed, back {opensAt}',
       waitingReply: 'Hold on, {userName}',
       waitingAfterMinutes: '5',
     });
     const before = await tableSnapshot(deps);
-    const noMinutes = await refusal(setAutomaticReplies(deps, sales.destinationId, { waitingReply: 'Hi' }));
-    const badMinutes = await refusal(setAutomaticReplies(deps, id, { waitingAfterMinutes: '2.5' }));
-    const tooLong = await refusal(setAutomaticReplies(deps, id, { offlineReply: 'x'.repeat(4001) }));
+    const noMinutes = await refusal(updateDestination(deps, sales.destinationId, { waitingReply: 'Hi' }));
+    const badMinutes = await refusal(updateDestination(deps, id, { waitingAfterMinutes: '2.5' }));
+    const tooLong = await refusal(updateDestination(deps, id, { offlineReply: 'x'.repeat(4001) }));
     const unchanged = await tableSnapshot(deps);
-    const cleared = await setAutomaticReplies(deps, id, { offlineReply: '' });
-    const missing = await refusal(setAutomaticReplies(deps, 'nope', { offlineReply: 'x' }));
+    const cleared = await updateDestination(deps, id, { offlineReply: '' });
+    const missing = await refusal(updateDestination(deps, 'nope', { offlineReply: 'x' }));
     // Assess
-    expect(set).toEqual({
+    expect(set).toMatchObject({
       destinationId: id,
       offlineReply: 'Closed, back {opensAt}',
       waitingReply: 'Hold on, {userName}',
@@ -115,11 +115,12 @@ describe('the system sender and automatic replies, as the CLI sets them', () => 
     expect(badMinutes).toEqual({ code: 'invalid_argument', paths: ['waitingAfterMinutes'] });
     expect(tooLong).toEqual({ code: 'invalid_argument', paths: ['offlineReply'] });
     expect(unchanged).toBe(before);
-    expect(cleared).toEqual({
+    expect(cleared).toMatchObject({
       destinationId: id,
       waitingReply: 'Hold on, {userName}',
       waitingAfterMinutes: 5,
     });
+    expect(cleared.offlineReply).toBeUndefined();
     expect((await deps.store.directory.destinations.get(id))?.offlineReply).toBeUndefined();
     expect(missing.code).toBe('destination_not_found');
   });

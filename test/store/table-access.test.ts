@@ -18,7 +18,7 @@ import { channelSecretsStore } from '#store/channel-secrets.ts';
 import { familyOf } from '#store/key-families.ts';
 import { keys } from '#store/keys.ts';
 import { setAgentPlatform } from '#use-cases/admin/set-agent-platform.ts';
-import { setAutomaticReplies } from '#use-cases/admin/set-automatic-replies.ts';
+import { updateDestination } from '#use-cases/admin/update-destination.ts';
 import { handler as deliverFromStream } from '../../functions/delivery/deliver-from-stream.ts';
 import { handler as deliverOnTimer } from '../../functions/delivery/deliver-on-timer.ts';
 import { handler as sweepOutbox } from '../../functions/delivery/sweep-outbox.ts';
@@ -237,7 +237,7 @@ describe('table access by function', () => {
     const timer = { Records: [{ messageId: 'm1', body: JSON.stringify({ conversationId }) }] } as SQSEvent;
     await running.run(deliveryFunctions.timer.name, () => deliverOnTimer(timer));
     // Automatic replies: the transfer lands where nobody can answer, and the sweep looks for due ones.
-    await setAutomaticReplies(deps, sales.destinationId, {
+    await updateDestination(deps, sales.destinationId, {
       offlineReply: 'Nobody is here',
       waitingReply: 'Still looking',
       waitingAfterMinutes: 1,

@@ -56,10 +56,25 @@ export const destinationCommands = [
     group: 'destination',
     name: 'update',
     target: '<id>',
-    flags: { name: 'optional', timezone: 'optional', hours: 'optional', 'closed-on': 'optional' },
+    flags: {
+      name: 'optional',
+      timezone: 'optional',
+      hours: 'optional',
+      'closed-on': 'optional',
+      'offline-reply': 'optional',
+      'waiting-reply': 'optional',
+      'waiting-after': 'optional',
+    },
     usage:
       '[--name N] [--timezone Europe/Berlin] [--hours "mon-fri 09:00-18:00, sat 10:00-14:00" | always | closed] ' +
-      '[--closed-on 2026-12-25,2027-01-01]',
+      '[--closed-on 2026-12-25,2027-01-01] [--offline-reply TEXT] [--waiting-reply TEXT --waiting-after MINUTES]',
+    check({ flags }) {
+      if (Object.values(flags).every((flag) => flag === undefined)) {
+        throw new UsageError(
+          'nothing to change: give --name, --timezone, --hours, --closed-on, --offline-reply, --waiting-reply or --waiting-after ("" clears a reply)',
+        );
+      }
+    },
     async run(deps, { target: destinationId, flags }) {
       const { updateDestination } = await import('#use-cases/admin/update-destination.ts');
       const { describeHours } = await import('#domain/directory/hours-text.ts');
@@ -68,11 +83,18 @@ export const destinationCommands = [
         ...(flags.timezone !== undefined && { timeZone: flags.timezone }),
         ...(flags.hours !== undefined && { hours: flags.hours }),
         ...(flags['closed-on'] !== undefined && { closedOn: flags['closed-on'] }),
+        offlineReply: flags['offline-reply'],
+        waitingReply: flags['waiting-reply'],
+        waitingAfterMinutes: flags['waiting-after'],
       });
-      return {
-        data: destination,
-        text: `Updated ${destinationId}\t${destination.name}\t${describeHours(destination.hours)}`,
-      };
+      const lines = [
+        `Updated ${destinationId}\t${destination.name}\t${describeHours(destination.hours)}`,
+        `Offline reply: ${destination.offlineReply ?? '(none)'}`,
+        destination.waitingReply
+          ? `Waiting reply after ${destination.waitingAfterMinutes} min: ${destination.waitingReply}`
+          : 'Waiting reply: (none)',
+      ];
+      return { data: destination, text: lines.join('\n') };
     },
   }),
   storeCommand({
@@ -88,38 +110,6 @@ export const destinationCommands = [
         data: { destinationId, name: destination.name },
         text: `Renamed ${destinationId} to ${destination.name}`,
       };
-    },
-  }),
-  // destination update: automatic replies. Business hours (--timezone, --hours, --closed-on) join this command.
-  storeCommand({
-    group: 'destination',
-    name: 'update',
-    target: '<id>',
-    flags: { 'offline-reply': 'optional', 'waiting-reply': 'optional', 'waiting-after': 'optional' },
-    usage: '[--offline-reply TEXT] [--waiting-reply TEXT --waiting-after MINUTES]',
-    check({ flags }) {
-      const given = [flags['offline-reply'], flags['waiting-reply'], flags['waiting-after']];
-      if (given.every((flag) => flag === undefined)) {
-        throw new UsageError(
-          'nothing to change: give --offline-reply, --waiting-reply or --waiting-after ("" clears a text)',
-        );
-      }
-    },
-    async run(deps, { target: destinationId, flags }) {
-      const { setAutomaticReplies } = await import('#use-cases/admin/set-automatic-replies.ts');
-      const replies = await setAutomaticReplies(deps, destinationId, {
-        offlineReply: flags['offline-reply'],
-        waitingReply: flags['waiting-reply'],
-        waitingAfterMinutes: flags['waiting-after'],
-      });
-      const lines = [
-        `Destination ${destinationId}`,
-        `Offline reply: ${replies.offlineReply ?? '(none)'}`,
-        replies.waitingReply
-          ? `Waiting reply after ${replies.waitingAfterMinutes} min: ${replies.waitingReply}`
-          : 'Waiting reply: (none)',
-      ];
-      return { data: replies, text: lines.join('\n') };
     },
   }),
   storeCommand({
