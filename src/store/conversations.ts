@@ -1,10 +1,13 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConversationState, ConversationsPort } from '#domain/conversations/ports.ts';
 import { batchGet, getConversation, prechatOf, readItem, toConversation } from '#store/conversation-item.ts';
-import { indexNames, keys } from '#store/keys.ts';
+import { indexNames, keys, sortKeys } from '#store/keys.ts';
 import { numberedWrites } from '#store/numbered-write.ts';
 import { openPointers } from '#store/open-pointers.ts';
 import type { Db } from '#store/table.ts';
+
+/** What a queue's page reads from the conversation items, because the queue index does not carry it. */
+const notOnTheQueueIndex = ['waitingSince', 'firstResponseAt', 'offlineReplyKey', 'waitingReplyKey'] as const;
 
 /**
  * The conversations port: reads here (one conversation, its pre-chat data, a page of a queue), the
@@ -40,19 +43,31 @@ export function dynamoConversations(db: Db): ConversationsPort {
           Limit: page.limit,
         }),
       );
-      // The index carries what a list shows but the pre-chat data: that comes from its own items.
-      const prechats =
-        page.prechat === false
-          ? []
-          : await batchGet(
-              db,
-              Items.map((item) => keys.prechat(item.conversationId as string)),
-              false,
-            );
-      const byId = new Map(prechats.map((item) => [item.conversationId as string, item]));
+      // The index carries what a list orders and shows as it was when the index was written. What it does
+      // not carry comes from the items, in one batch: the pre-chat data (unless not asked for), and the
+      // conversation item's wait, first answer and automatic replies given. Those are read from the table
+      // rather than projected because a deployed index's projection cannot be changed in place.
+      const ids = Items.map((item) => item.conversationId as string);
+      const found = await batchGet(
+        db,
+        [
+          ...ids.map((id) => keys.conversation(id)),
+          ...(page.prechat === false ? [] : ids.map((id) => keys.prechat(id))),
+        ],
+        false,
+      );
+      const metas = new Map<string, Record<string, unknown>>();
+      const prechats = new Map<string, Record<string, unknown>>();
+      for (const item of found) {
+        (item.sk === sortKeys.conversation ? metas : prechats).set(item.conversationId as string, item);
+      }
       const conversations = Items.map((item) => {
         const { lastSeq: _seq, intent: _intent, ...conversation } = toConversation(item) as ConversationState;
-        return { ...conversation, ...prechatOf(byId.get(conversation.conversationId)) };
+        const meta = metas.get(conversation.conversationId) ?? {};
+        const unprojected = Object.fromEntries(
+          notOnTheQueueIndex.filter((name) => meta[name] !== undefined).map((name) => [name, meta[name]]),
+        );
+        return { ...conversation, ...unprojected, ...prechatOf(prechats.get(conversation.conversationId)) };
       });
       const next = LastEvaluatedKey && (LastEvaluatedKey.gsi2sk as string).slice(`${status}#`.length);
       return { conversations, ...(next && { next }) };

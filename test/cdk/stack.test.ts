@@ -460,6 +460,33 @@ describe('table', () => {
     });
   });
 
+  it('keeps the indexes as deployed: CloudFormation cannot change an existing index, so a new field is read from the items', () => {
+    // A change here fails `cdk deploy` on every stack deployed before it ("Cannot update GSI's properties
+    // other than Provisioned Throughput"): add a new index, or read the field from the table instead.
+    expect(
+      tableDefinition.indexes.map((index) => [index.name, index.partitionKey, index.sortKey, index.include]),
+    ).toEqual([
+      ['byState', 'gsi1pk', 'gsi1sk', ['conversationId', 'seq']],
+      [
+        'byQueue',
+        'gsi2pk',
+        'gsi2sk',
+        [
+          'conversationId',
+          'channelId',
+          'userId',
+          'userName',
+          'destinationId',
+          'status',
+          'assignee',
+          'createdAt',
+          'lastMessageAt',
+          'closedAt',
+        ],
+      ],
+    ]);
+  });
+
   it('is on-demand, with point-in-time recovery, a stream of new and old images and the TTL attribute', () => {
     synthesized.template.hasResourceProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',
