@@ -6,9 +6,10 @@ import { root } from '../support/clients.ts';
 
 /**
  * The pure modules of `src/api` the console may bundle: each imports nothing, so the console gets no
- * server code through them (checked below), and fills placeholders exactly as documented.
+ * server code through them (checked below); it fills placeholders and writes weekly hours exactly as the
+ * server and the CLI do.
  */
-const bundledPureModules = ['#api/placeholders.ts'];
+const bundledPureModules = ['#api/placeholders.ts', '#api/weekly-hours.ts'];
 
 /** The console takes its Agent API types from `src/api` (the declarations the server validates with). */
 describe("the console's API types", () => {

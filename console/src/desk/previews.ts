@@ -11,9 +11,18 @@ export function previewText(message: Message | undefined): string {
   return message.text ?? '';
 }
 
-/** The last message the client or an agent wrote; system notes are not previews. */
+/**
+ * The last message the client or an agent wrote; system notes are not previews. A message that carried
+ * the bot conversation (it follows its turns) previews as the client's last turn in it, not as
+ * DialogStudio's `CLIENT`/`BOT` text.
+ */
 export function lastWritten(messages: Message[]): Message | undefined {
-  return [...messages].reverse().find((message) => message.from !== 'system');
+  const at = messages.findLastIndex((message) => message.from !== 'system' && !message.history);
+  if (at < 1 || !messages[at - 1]?.history) return messages[at];
+  let first = at - 1;
+  while (messages[first - 1]?.history) first--;
+  const turns = messages.slice(first, at);
+  return turns.findLast((turn) => turn.from === 'client') ?? turns.at(-1);
 }
 
 /** The open conversations whose preview is missing or older than their last message. */

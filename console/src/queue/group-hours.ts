@@ -1,3 +1,4 @@
+import { weeklyLine } from '#api/weekly-hours.ts';
 import type { Destination } from '../api.ts';
 
 /**
@@ -7,8 +8,6 @@ import type { Destination } from '../api.ts';
 
 type Hours = NonNullable<Destination['hours']>;
 
-const week = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-
 /** The zone this browser shows times in. */
 export function localZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -16,22 +15,7 @@ export function localZone(): string {
 
 /** `mon-fri 09:00-18:00, sat 10:00-14:00`: days with the same times joined into ranges. */
 export function weeklyText(weekly: Hours['weekly']): string {
-  if (weekly.length === 0) return 'no opening hours';
-  const timesOf = (day: string) =>
-    weekly
-      .filter((interval) => interval.day === day)
-      .map(({ from, to }) => `${from}-${to}`)
-      .sort()
-      .join(' ');
-  const items: string[] = [];
-  for (let start = 0; start < week.length; ) {
-    const times = timesOf(week[start] ?? '');
-    let end = start;
-    while (end + 1 < week.length && timesOf(week[end + 1] ?? '') === times) end++;
-    if (times !== '') items.push(`${week[start]}${end > start ? `-${week[end]}` : ''} ${times}`);
-    start = end + 1;
-  }
-  return items.join(', ');
+  return weeklyLine(weekly, 'no opening hours');
 }
 
 /** The group's hours in a line; its zone is named when it is not the agent's. */

@@ -1,3 +1,4 @@
+import { weeklyLine } from '#api/weekly-hours.ts';
 import type { BusinessHours, Weekday, WeeklyInterval } from '#domain/directory/hours.ts';
 import { ValidationError } from '#domain/shared/errors.ts';
 
@@ -140,22 +141,7 @@ export function changedHours(
 
 /** The weekly intervals as `parseWeekly` reads them back: days with the same times joined into ranges. */
 export function describeWeekly(weekly: WeeklyInterval[]): string {
-  if (weekly.length === 0) return 'closed';
-  const timesOf = (day: Weekday) =>
-    weekly
-      .filter((each) => each.day === day)
-      .map(({ from, to }) => `${from}-${to}`)
-      .sort()
-      .join(' ');
-  const items: string[] = [];
-  for (let start = 0; start < week.length; ) {
-    const times = timesOf(week[start] as Weekday);
-    let end = start;
-    while (end + 1 < week.length && timesOf(week[end + 1] as Weekday) === times) end++;
-    if (times !== '') items.push(`${week[start]}${end > start ? `-${week[end]}` : ''} ${times}`);
-    start = end + 1;
-  }
-  return items.join(', ');
+  return weeklyLine(weekly, 'closed');
 }
 
 /** One line for people: `mon-fri 09:00-18:00 (Europe/Berlin), closed on 2026-12-25`. */

@@ -24,6 +24,19 @@ describe("the queue's previews", () => {
     expect(lastWritten([])).toBeUndefined();
   });
 
+  it("previews a message that carried the bot conversation as the client's last turn in it", () => {
+    const messages = [
+      message({ id: '1', from: 'system', type: 'note', text: 'opened' }),
+      message({ id: '2', text: 'My parcel is late', history: true }),
+      message({ id: '3', from: 'bot', text: 'What is the number?', history: true }),
+      message({ id: '4', text: 'TR-4711', history: true }),
+      message({ id: '5', from: 'bot', text: 'An agent will help', history: true }),
+      message({ id: '6', text: 'CLIENT\nMy parcel is late\n\nBOT\nWhat is the number?' }),
+    ];
+    expect(lastWritten(messages)?.id).toBe('4');
+    expect(lastWritten([...messages, message({ id: '7', from: 'agent', text: 'Hi' })])?.id).toBe('7');
+  });
+
   it('reads again only the conversations whose last message is newer than their preview, at most 50', () => {
     const fresh = conversation({ conversationId: 'fresh' });
     const stale = conversation({ conversationId: 'stale' });
