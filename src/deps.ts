@@ -6,6 +6,7 @@ import type { LiveSessions } from '#domain/live/ports.ts';
 import { dialogStudio } from '#domain/platform/dialogstudio/platform.ts';
 import type { Deps } from '#domain/shared/deps.ts';
 import { localLiveSessions } from '#live/sessions.ts';
+import { failureForLog, logger } from '#logger';
 import { startChangeFeed } from '#store/change-feed.ts';
 import { changesOfStreamRecord } from '#store/changes.ts';
 import { dynamoStore } from '#store/store.ts';
@@ -36,6 +37,7 @@ export function buildDeps(parts: {
     outboxWritten: (conversationId) => outboxSignals.emit('conversation', conversationId),
     liveSessions: parts.liveSessions ?? localLiveSessions,
     platform: dialogStudio(config),
+    reportError: (message, error) => logger.error(message, { ...failureForLog(error) }),
   };
 }
 

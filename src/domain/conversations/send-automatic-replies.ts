@@ -77,7 +77,7 @@ type OfflineTarget = Target & { status: Conversation['status']; offlineReplyKey?
  * the destination's record when the caller has read it already; reads nothing more than the destination
  * for one without the reply.
  */
-export async function replyIfOffline(
+async function offlineReplyIfDue(
   deps: Deps,
   conversation: OfflineTarget,
   channel?: Channel,
@@ -105,14 +105,47 @@ export async function replyIfOffline(
  * wait's destination (it started waiting while nobody could answer), if a new closed period began since.
  * A conversation without one costs no read, so a client's message costs what it did before.
  */
-export async function replyIfStillOffline(
+async function offlineReplyAgainIfDue(
   deps: Deps,
   conversation: OfflineTarget,
   channel: Channel,
 ): Promise<boolean> {
   const key = conversation.offlineReplyKey;
   if (!key?.startsWith(`${conversation.destinationId}:`)) return false;
-  return replyIfOffline(deps, conversation, channel);
+  return offlineReplyIfDue(deps, conversation, channel);
+}
+
+/** Runs a reply that follows a stored change; its failure is reported, never thrown (see `replyIfOffline`). */
+async function secondary(deps: Deps, reply: Promise<boolean>): Promise<boolean> {
+  try {
+    return await reply;
+  } catch (error) {
+    deps.reportError('automatic reply not written', error);
+    return false;
+  }
+}
+
+/**
+ * The offline reply where a conversation starts waiting (see `offlineReplyIfDue`). It follows a change
+ * already stored (the client's message, a move, a return to the queue), so it never fails the request:
+ * a reply not written now is written by the sweep (`sendDueAutomaticReplies`), and the failure reported.
+ */
+export function replyIfOffline(
+  deps: Deps,
+  conversation: OfflineTarget,
+  channel?: Channel,
+  known?: Partial<Destination> & Pick<Destination, 'destinationId' | 'name'>,
+): Promise<boolean> {
+  return secondary(deps, offlineReplyIfDue(deps, conversation, channel, known));
+}
+
+/** The offline reply once more when the client writes (see `offlineReplyAgainIfDue`); never fails the request. */
+export function replyIfStillOffline(
+  deps: Deps,
+  conversation: OfflineTarget,
+  channel: Channel,
+): Promise<boolean> {
+  return secondary(deps, offlineReplyAgainIfDue(deps, conversation, channel));
 }
 
 /** How many conversations of a queue one read of the sweep takes. */

@@ -17,4 +17,9 @@ export interface Deps {
   liveSessions: LiveSessions;
   /** The bot platform that hands conversations over, and the events it gets from agents (DialogStudio). */
   platform: BotPlatform;
+  /**
+   * Reports a failure of secondary work that must not fail the request it follows (an automatic reply
+   * after the client's message is stored): logged with the request's id, never with its values.
+   */
+  reportError: (message: string, error: unknown) => void;
 }
