@@ -6,7 +6,7 @@ import type { Agent, Destination } from '#domain/directory/model.ts';
 /**
  * The rules of automatic replies (PRODUCT.md section 5), without storage: when a destination counts as
  * unable to answer, which closed period a moment belongs to, when a waiting reply is due, and the text
- * with its placeholders filled. `replies.ts` sends them; the conversation records the key of the last
+ * with its placeholders filled. `send-automatic-replies.ts` sends them; the conversation records the key of the last
  * one of each kind, so a reply goes out once per key even when two writers decide at the same moment.
  */
 
