@@ -141,6 +141,15 @@ describe('historyEntries', () => {
     ]);
   });
 
+  it('reads a line named like an object property (toString, constructor) as text, not as a speaker', () => {
+    const text = 'CLIENT\nHi\n\ntoString\n\nconstructor\n\nBOT\nHello';
+
+    expect(parseBotHistory(text)).toEqual([
+      { from: 'client', text: 'Hi\n\ntoString\n\nconstructor' },
+      { from: 'bot', text: 'Hello' },
+    ]);
+  });
+
   it('folds the oldest turns into one entry past the bound, in their original format, and keeps the newest', () => {
     const turns: BotTurn[] = Array.from({ length: 7 }, (_, i) => ({
       from: i % 2 === 0 ? 'client' : 'bot',

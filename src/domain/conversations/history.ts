@@ -10,7 +10,11 @@ export interface BotTurn {
   text: string;
 }
 
-const speakers: Record<string, BotTurn['from']> = { CLIENT: 'client', BOT: 'bot' };
+/** A map, not an object literal: a line such as `toString` must not find `Object.prototype`'s. */
+const speakers = new Map<string, BotTurn['from']>([
+  ['CLIENT', 'client'],
+  ['BOT', 'bot'],
+]);
 
 function isBlank(line: string): boolean {
   return line.trim() === '';
@@ -45,7 +49,7 @@ export function parseBotHistory(text: string): BotTurn[] | undefined {
     return true;
   };
   for (const line of lines) {
-    const speaker = afterBlank ? speakers[line.trimEnd()] : undefined;
+    const speaker = afterBlank ? speakers.get(line.trimEnd()) : undefined;
     if (speaker) {
       if (!close()) return undefined;
       current = { from: speaker, lines: [] };
