@@ -58,7 +58,7 @@ const env: Record<string, string> = {
   SIM_SEEDS: whole('seeds', values.seeds) ?? (values.path ? '1' : '100'),
 };
 const seed = whole('seed', values.seed);
-if (seed !== undefined) env.SIM_SEED = seed;
+env.SIM_SEED = seed ?? 'random';
 if (values.path) env.SIM_PATH = values.path;
 if (values.faults) env.SIM_FAULTS = values.faults;
 const rate = whole('rate', values.rate);
