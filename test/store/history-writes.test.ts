@@ -25,6 +25,8 @@ beforeAll(async () => {
 afterAll(() => store.close());
 
 const history = 'CLIENT\nI want to change my plan\n\nBOT\nWhich plan?\n\nCLIENT\nPro';
+/** The turns of `history` as `storedTranscript` lists them. */
+const turns = ['client:history:I want to change my plan', 'bot:history:Which plan?', 'client:history:Pro'];
 
 /**
  * A conversation's transcript items as stored, in sequence order, every page of them (a scan of the
@@ -75,13 +77,7 @@ describe('the first client message in the history format', () => {
     const reply = await client('POST', `${api}/sendText`, { userId: 'h-select', text: history });
     // Assess
     expect(reply.status).toBe(200);
-    expect(await storedTranscript(conversationId)).toEqual([
-      'system:opened',
-      'client:history:I want to change my plan',
-      'bot:history:Which plan?',
-      'client:history:Pro',
-      `client:${history}`,
-    ]);
+    expect(await storedTranscript(conversationId)).toEqual(['system:opened', ...turns, `client:${history}`]);
     const items = await transcriptItems(conversationId);
     expect(items.at(-1)?.id).toBe(reply.body.messageId);
     expect(items.filter((item) => item.delivery)).toEqual([]);
@@ -95,9 +91,7 @@ describe('the first client message in the history format', () => {
     // Assess
     expect(await storedTranscript(reply.body.conversationId)).toEqual([
       'system:opened',
-      'client:history:I want to change my plan',
-      'bot:history:Which plan?',
-      'client:history:Pro',
+      ...turns,
       `client:${history}`,
     ]);
   });
@@ -264,9 +258,7 @@ describe('a fault between the counter and the puts', () => {
     expect(resent.status).toBe(200);
     expect(await storedTranscript(conversationId)).toEqual([
       'system:opened',
-      'client:history:I want to change my plan',
-      'bot:history:Which plan?',
-      'client:history:Pro',
+      ...turns,
       'gap',
       `client:${history}`,
     ]);
@@ -283,12 +275,6 @@ describe('a fault between the counter and the puts', () => {
     expect(reply.status).toBe(200);
     const items = await transcriptItems(conversationId);
     expect(items.map((item) => item.seq)).toEqual(items.map((_item, i) => i + 1));
-    expect(await storedTranscript(conversationId)).toEqual([
-      'system:opened',
-      'client:history:I want to change my plan',
-      'bot:history:Which plan?',
-      'client:history:Pro',
-      `client:${history}`,
-    ]);
+    expect(await storedTranscript(conversationId)).toEqual(['system:opened', ...turns, `client:${history}`]);
   });
 });
