@@ -18,7 +18,7 @@ import { httpApiEvent } from '../support/lambda-events.ts';
 import { current } from './current.ts';
 import { type AgentAction, type ClientAction, faultAt, type Scenario, type SystemAction } from './model.ts';
 import { checkNothingStranded, SIM_RETENTION_DAYS, scanAll, Ttl, ttlJumpMs } from './ttl.ts';
-import { Crash, type Post, World } from './world.ts';
+import { type ActorStep, Crash, type Post, World } from './world.ts';
 
 /** The sweep period (a schedule in AWS). */
 const SWEEP_MS = 60_000;
@@ -448,7 +448,7 @@ export async function runScenario(
   checkClosedHaveTheirEntry(items, violate);
   checkFailedCounted(items, violate);
   checkRedrivesTakenUp(world, violate);
-  checkDuplicates(world.posts, violate);
+  checkDuplicates(world, violate);
   await checkFailedListed(items, deps, violate);
   world.cutAllPages = scenario.cutPages;
   // What TTL removed is gone by design: retention's promise is checked on its own (below, and as TTL removes).
@@ -574,8 +574,38 @@ function checkPost(posts: Post[], post: Post, violate: Violate, everFailed: Set<
   }
 }
 
-/** A second delivery of an event only when an earlier attempt was in flight: hung, or its outcome maybe unsaved. */
-function checkDuplicates(posts: Post[], violate: Violate) {
+/**
+ * A second delivery of an event only when an earlier attempt was in flight: it hung (the far side may
+ * have it), its actor met a fault after posting or died (the outcome may be unsaved), or another run took
+ * the lease from it while it still held it (a holder slow past its lease, finding 6) and, when that run
+ * last read the conversation before posting, the attempt's outcome was not saved yet: the taker could
+ * not know the event went out.
+ */
+export function checkDuplicates(
+  world: Pick<World, 'posts' | 'leasesTaken' | 'leasesLetGo' | 'reads'>,
+  violate: Violate,
+) {
+  const { posts, leasesTaken, leasesLetGo, reads } = world;
+  const stepsOf = (steps: ActorStep[], post: Post, actor = post.actorRef) =>
+    steps.filter((step) => step.conversationId === post.conversationId && step.actor === actor);
+  const takenWhileInFlight = (other: Post, post: Post) => {
+    if (other.actorRef === post.actorRef) return false;
+    const taken = stepsOf(leasesTaken, post).findLast(
+      (step) => step.atCall > other.callsAtPost && step.atCall <= post.callsAtPost,
+    );
+    if (!taken) return false;
+    const letGoFirst = stepsOf(leasesLetGo, post, other.actorRef).some(
+      (step) => step.atCall > other.callsAtPost && step.atCall < taken.atCall,
+    );
+    const read = stepsOf(reads, post).findLast(
+      (step) => step.atCall > taken.atCall && step.atCall <= post.callsAtPost,
+    );
+    return (
+      !letGoFirst &&
+      read !== undefined &&
+      (other.savedAtCall === undefined || other.savedAtCall > read.atCall)
+    );
+  };
   for (const post of posts) {
     if (!processed(post)) continue;
     const earlier = posts.filter(
@@ -587,7 +617,10 @@ function checkDuplicates(posts: Post[], violate: Violate) {
     );
     const explained = earlier.every(
       (other) =>
-        other.answer === 'hang' || other.actorRef.faults > other.actorFaultsAtPost || other.actorRef.dead,
+        other.answer === 'hang' ||
+        other.actorRef.faults > other.actorFaultsAtPost ||
+        other.actorRef.dead ||
+        takenWhileInFlight(other, post),
     );
     if (!explained) violate('duplicates only of attempts in flight', `${post.eventId} delivered again`);
   }

@@ -242,6 +242,19 @@ describe.skipIf(process.env.SIM_EXPLORE || process.env.SIM_SEED)('simulation: th
 });
 
 describe.skipIf(process.env.SIM_EXPLORE)('simulation', () => {
+  // A failure is only worth its seed if the seed replays it: nothing outside the scheduler may order the run.
+  it('replays a seed step for step: twice in one process, the same trace', async () => {
+    const seed = firstSeed ?? DEFAULT_FIRST_SEED;
+    const first = await replay(seed, [...faultKinds], 'busy', true);
+    const again = await replay(seed, [...faultKinds], 'busy', true);
+    expect(first.calls).toBeGreaterThan(0);
+    expect({ calls: again.calls, posts: again.posts, fingerprint: again.fingerprint }).toEqual({
+      calls: first.calls,
+      posts: first.posts,
+      fingerprint: first.fingerprint,
+    });
+  }, 600_000);
+
   it('keeps the delivery promise under every fault', async () => {
     await fc.assert(property(), {
       numRuns: seeds,

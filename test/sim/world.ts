@@ -67,6 +67,17 @@ export interface Post {
   /** Faults its actor had seen when it posted: more afterwards means the outcome may not have been saved. */
   actorFaultsAtPost: number;
   actorRef: Actor;
+  /** Store calls made before it was posted: the world's order of posts, saves and lease takeovers. */
+  callsAtPost: number;
+  /** Store calls made when its actor's save of the outcome landed; never set while the attempt is still in flight. */
+  savedAtCall?: number;
+}
+
+/** A delivery lease taken (the write landed), or a read of a conversation's items: by which actor, at which store call. */
+export interface ActorStep {
+  conversationId: string;
+  actor: Actor;
+  atCall: number;
 }
 
 export interface StreamRecord {
@@ -141,6 +152,12 @@ export class World {
   /** Events whose delivery was saved `failed` at some point (4xx, or retries ran out): a redrive may send them late. */
   readonly everFailed = new Set<string>();
   readonly timers: { conversationId: string; atMs: number }[] = [];
+  /** Every delivery lease taken, in order: a run that takes it from a live holder finds that holder's attempt in flight. */
+  readonly leasesTaken: ActorStep[] = [];
+  /** Every consistent read of a conversation's items (a Get or a Query of the table), in order: what its actor could know. */
+  readonly reads: ActorStep[] = [];
+  /** Every lease let go (the write landed), in order. */
+  readonly leasesLetGo: ActorStep[] = [];
   /** Redrives that landed (whatever their caller saw), with the number of posts made before each. */
   readonly redrives: { eventId: string; postsBefore: number }[] = [];
   readonly trace: string[] = [];
@@ -251,6 +268,7 @@ export class World {
       actor: actor.name,
       actorFaultsAtPost: actor.faults,
       actorRef: actor,
+      callsAtPost: this.calls,
     });
     this.onPost?.(this.posts[index] as Post);
     const now = new Date(this.clock);
@@ -297,7 +315,7 @@ export class World {
     const actor = this.actor();
     const fault = this.faultsOn && actor ? this.faults(index) : undefined;
     // Letting go of a lease: a write that removes its owner. An error it meets leaves the lease kept.
-    if (actor && /REMOVE[^=]*leaseOwner/.test(String(input.UpdateExpression ?? '')))
+    if (actor && letsGoOfLease(input))
       actor.letGoFailed = fault === 'failBeforeAll' || fault === 'crashBefore';
     return { fault, attempts: 0 };
   }
@@ -320,6 +338,26 @@ export class World {
       const saved = value as { status?: unknown; M?: { status?: unknown } } | undefined;
       return text(saved?.status ?? saved?.M?.status) === 'failed';
     });
+    const actor = this.actor();
+    if (command === 'UpdateItemCommand' && sk?.startsWith('MSG#') && actor) {
+      // An attempt's outcome saved: the latest unsaved post of this event by this actor is no longer in flight.
+      const eventId = `${String(text(key?.pk)).slice('CONV#'.length)}-${Number(sk.slice('MSG#'.length))}`;
+      const saved = this.posts.findLast((post) => post.eventId === eventId && post.actorRef === actor);
+      if (saved && saved.savedAtCall === undefined) saved.savedAtCall = this.calls;
+    }
+    if (
+      command === 'UpdateItemCommand' &&
+      sk === 'META' &&
+      actor &&
+      /SET leaseOwner = /.test(String(input.UpdateExpression))
+    ) {
+      const conversationId = String(text(key?.pk)).slice('CONV#'.length);
+      this.leasesTaken.push({ conversationId, actor, atCall: this.calls });
+    }
+    if (command === 'UpdateItemCommand' && sk === 'META' && actor && letsGoOfLease(input)) {
+      const conversationId = String(text(key?.pk)).slice('CONV#'.length);
+      this.leasesLetGo.push({ conversationId, actor, atCall: this.calls });
+    }
     if (command === 'UpdateItemCommand' && sk?.startsWith('MSG#') && savedFailed) {
       const eventId = `${String(text(key?.pk)).slice('CONV#'.length)}-${Number(sk.slice('MSG#'.length))}`;
       this.everFailed.add(eventId);
@@ -359,6 +397,9 @@ export class World {
         if (typeof owner === 'string') this.actor()?.owners.add(owner);
         const plan = this.plan(input);
         (context as { simPlan?: CallPlan }).simPlan = plan;
+        const read = conversationRead(command, input);
+        const reader = this.actor();
+        if (read && reader) this.reads.push({ conversationId: read, actor: reader, atCall: this.calls });
         const { fault } = plan;
         if (fault === 'crashBefore') {
           this.fault(fault, command);
@@ -447,6 +488,23 @@ export class World {
       outboxWritten: () => {},
     };
   }
+}
+
+/** A write that removes the lease's owner: letting go, or giving up after an error. */
+function letsGoOfLease(input: Record<string, unknown>): boolean {
+  return /REMOVE[^=]*leaseOwner/.test(String(input.UpdateExpression ?? ''));
+}
+
+/** The conversation whose items a Get or a table Query reads (an index Query is no consistent read). */
+function conversationRead(command: string, input: Record<string, unknown>): string | undefined {
+  const values =
+    command === 'GetItemCommand'
+      ? [(input.Key as Record<string, unknown> | undefined)?.pk]
+      : command === 'QueryCommand' && !input.IndexName
+        ? Object.values((input.ExpressionAttributeValues ?? {}) as Record<string, unknown>)
+        : [];
+  const pk = values.map(text).find((value) => value?.startsWith('CONV#'));
+  return pk?.slice('CONV#'.length);
 }
 
 /** A short, content-free description of a store call for the trace: which item or query, never values. */
