@@ -24,12 +24,59 @@ function closeIteratorsOf(db: LevelDatabase) {
   db.createKeyStream = (options) => Readable.from(db.keys(options));
 }
 
+/** The store dynalite created last: `startEmbeddedDynamoDb` repairs it before it answers anyone. */
+let created: { db: LevelDatabase } | undefined;
+
 const createStore = dynaliteStore.create;
 dynaliteStore.create = (options) => {
   const store = createStore(options);
   closeIteratorsOf(store.db);
+  created = store;
   return store;
 };
+
+/** The first key after every key that starts with `prefix` (dynalite's prefixes end in `~`, names never hold one). */
+function rangeOf(prefix: string) {
+  return { gte: prefix, lt: `${prefix.slice(0, -1)}\u007f` };
+}
+
+/**
+ * Rebuilds every secondary index of a persisted store from its items. dynalite writes an item's index
+ * entries and then the item itself, as separate writes: a process killed between them (`kill -9`, an
+ * out-of-memory kill, a power cut) leaves the item with no index entry, or an entry that names a key
+ * the item no longer has, for good. On the outbox index that strands a conversation's pending events
+ * where no sweep finds them. DynamoDB keeps its indexes itself; here each start makes them whole again,
+ * before the store answers its first request. Key layout as dynalite 4 writes it: `table~{name}`,
+ * `item-{table}~{key}`, `index-{global|local}~{table}~{index}~{key}`.
+ */
+async function rebuildIndexes(db: LevelDatabase): Promise<number> {
+  let entries = 0;
+  for await (const [, table] of db.iterator(rangeOf('table~'))) {
+    const kinds = [
+      ['global', table.GlobalSecondaryIndexes ?? []],
+      ['local', table.LocalSecondaryIndexes ?? []],
+    ] as const;
+    for (const [kind, indexes] of kinds) {
+      if (indexes.length === 0) continue;
+      const prefixOf = (index: string) => `index-${kind}~${table.TableName}~${index}~`;
+      for (const index of indexes) await db.clear(rangeOf(prefixOf(index.IndexName)));
+      let batch: { type: 'put'; key: string; value: unknown }[] = [];
+      for await (const [, item] of db.iterator(rangeOf(`item-${table.TableName}~`))) {
+        for (const put of dynaliteStore.getIndexActions(indexes, undefined, item, table).puts) {
+          batch.push({ type: 'put', key: `${prefixOf(put.index)}${put.key}`, value: put.item });
+        }
+        if (batch.length >= 500) {
+          await db.batch(batch);
+          entries += batch.length;
+          batch = [];
+        }
+      }
+      await db.batch(batch);
+      entries += batch.length;
+    }
+  }
+  return entries;
+}
 
 /**
  * Lets a request through to dynalite only if it comes from a program that read the run's store URL (in
@@ -64,7 +111,11 @@ function guard(secret: string, dynaliteListener: RequestListener): RequestListen
  * `local-stack.json`, a Lambda bundle through its endpoint variable) reaches the store, and nobody else.
  */
 export async function startEmbeddedDynamoDb(path?: string): Promise<EmbeddedDynamoDb> {
+  created = undefined;
   const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const store = created as { db: LevelDatabase } | undefined;
+  if (!store) throw new Error('dynalite created its server without a store');
+  if (path) await rebuildIndexes(store.db);
   const [dynaliteListener] = server.listeners('request') as RequestListener[];
   if (!dynaliteListener) throw new Error('dynalite created its server without a request listener');
   const secret = randomBytes(16).toString('base64url');

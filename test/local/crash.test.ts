@@ -49,6 +49,8 @@ async function startRuntime(): Promise<{ child: ChildProcess; info: LocalStackIn
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
+  // Read, never kept: a pipe nobody reads blocks the child's writes once it is full.
+  child.stderr?.resume();
   await new Promise<void>((resolve, reject) => {
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => {
