@@ -49,8 +49,7 @@ function rangeOf(prefix: string) {
  * before the store answers its first request. Key layout as dynalite 4 writes it: `table~{name}`,
  * `item-{table}~{key}`, `index-{global|local}~{table}~{index}~{key}`.
  */
-async function rebuildIndexes(db: LevelDatabase): Promise<number> {
-  let entries = 0;
+async function rebuildIndexes(db: LevelDatabase): Promise<void> {
   for await (const [, table] of db.iterator(rangeOf('table~'))) {
     const kinds = [
       ['global', table.GlobalSecondaryIndexes ?? []],
@@ -67,15 +66,12 @@ async function rebuildIndexes(db: LevelDatabase): Promise<number> {
         }
         if (batch.length >= 500) {
           await db.batch(batch);
-          entries += batch.length;
           batch = [];
         }
       }
       await db.batch(batch);
-      entries += batch.length;
     }
   }
-  return entries;
 }
 
 /**

@@ -73,7 +73,7 @@ export interface Post {
   savedAtCall?: number;
 }
 
-/** A delivery lease taken (the write landed), or a read of a conversation's items: by which actor, at which store call. */
+/** An actor's step on a conversation: a lease taken or let go (the write landed), or a read of its items; at which store call. */
 export interface ActorStep {
   conversationId: string;
   actor: Actor;
